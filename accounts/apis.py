@@ -1,0 +1,264 @@
+"""Accounts endpoints (CONTRACT §2): sign-up, tokens, /api/me, businesses, settings, members."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from accounts import selectors, services
+from accounts.models import Business, Membership
+from accounts.permissions import Capability, forget_roles
+from accounts.serializers import (
+    BusinessCreateInput,
+    BusinessSerializer,
+    BusinessSettingsInput,
+    InvitationSerializer,
+    MemberAddInput,
+    MemberRoleInput,
+    MemberSerializer,
+    MeSerializer,
+    SignupInput,
+    SignupOutput,
+    TokenInfoSerializer,
+    TokenInput,
+    TokenOutput,
+)
+from cleopay.api.throttling import AuthRateThrottle
+from cleopay.api.views import ApiView, BusinessApiView
+
+
+class SignupApi(ApiView):
+    # Idempotency keys belong to a user; before sign-up there is none, so the header is ignored.
+    idempotent = False
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [AuthRateThrottle]
+
+    @extend_schema(
+        operation_id="auth_signup",
+        request=SignupInput,
+        responses={201: SignupOutput},
+        auth=[],
+    )
+    def post(self, request):
+        data = SignupInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user, business, token = services.user_signup(
+            email=data.validated_data["email"],
+            password=data.validated_data["password"],
+            business_name=data.validated_data.get("businessName") or None,
+            full_name=data.validated_data.get("fullName", ""),
+        )
+        body = {"user": user, "business": business, "token": token}
+        return Response(SignupOutput(body).data, status=status.HTTP_201_CREATED)
+
+
+class TokenApi(ApiView):
+    idempotent = False
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [AuthRateThrottle]
+
+    @extend_schema(operation_id="auth_token", request=TokenInput, responses={200: TokenOutput}, auth=[])
+    def post(self, request):
+        data = TokenInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        token = services.token_obtain(**data.validated_data)
+        return Response({"token": token})
+
+
+class TokenListApi(ApiView):
+    @extend_schema(operation_id="auth_tokens_list", responses={200: TokenInfoSerializer(many=True)})
+    def get(self, request):
+        return self.paginate(
+            selectors.token_list(user=request.user),
+            lambda rows: TokenInfoSerializer(rows, many=True).data,
+        )
+
+
+class TokenDetailApi(ApiView):
+    capabilities = {"DELETE": Capability.READ}
+
+    @extend_schema(operation_id="auth_tokens_revoke", responses={204: None})
+    def delete(self, request, token_key: str):
+        services.token_revoke(user=request.user, token_key=token_key)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutApi(ApiView):
+    capabilities = {"POST": Capability.READ}
+
+    @extend_schema(
+        operation_id="auth_logout",
+        request=None,
+        responses={204: OpenApiResponse(description="The token of this request is revoked.")},
+    )
+    def post(self, request):
+        if request.auth is not None and hasattr(request.auth, "token_key"):
+            request.auth.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeApi(ApiView):
+    @extend_schema(operation_id="me", responses={200: MeSerializer})
+    def get(self, request):
+        user = request.user
+        body = {
+            "id": user.id,
+            "email": user.email,
+            "full_name": user.full_name,
+            "memberships": selectors.me_memberships(user=user),
+        }
+        return Response(MeSerializer(body).data)
+
+
+class BusinessListApi(ApiView):
+    capabilities = {"POST": Capability.READ}
+
+    @extend_schema(operation_id="businesses_list", responses={200: BusinessSerializer(many=True)})
+    def get(self, request):
+        return self.paginate(
+            selectors.business_list(user=request.user),
+            lambda rows: BusinessSerializer(rows, many=True).data,
+        )
+
+    @extend_schema(
+        operation_id="businesses_create", request=BusinessCreateInput, responses={201: BusinessSerializer}
+    )
+    def post(self, request):
+        data = BusinessCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        business = services.business_create(name=data.validated_data["name"], owner=request.user)
+        return Response(
+            BusinessSerializer(selectors.business_get(user=request.user, business_id=business.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+def _business_or_404(user, business_id: str) -> Business:
+    try:
+        return selectors.business_get(user=user, business_id=business_id)
+    except Business.DoesNotExist:
+        raise NotFound("Not found.") from None
+
+
+class BusinessDetailApi(BusinessApiView):
+    @extend_schema(operation_id="businesses_retrieve", responses={200: BusinessSerializer})
+    def get(self, request, business_id: str):
+        return Response(BusinessSerializer(_business_or_404(request.user, business_id)).data)
+
+
+class BusinessSettingsApi(BusinessApiView):
+    capabilities = {"PATCH": Capability.ADMINISTER}
+
+    @extend_schema(
+        operation_id="businesses_settings_update",
+        request=BusinessSettingsInput,
+        responses={200: BusinessSerializer},
+    )
+    def patch(self, request, business_id: str):
+        data = BusinessSettingsInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.business_update_settings(
+            business_id=business_id,
+            default_approval_action=data.validated_data["defaultApprovalAction"],
+        )
+        return Response(BusinessSerializer(_business_or_404(request.user, business_id)).data)
+
+
+class MemberListApi(BusinessApiView):
+    capabilities = {"POST": Capability.ADMINISTER}
+
+    @extend_schema(operation_id="members_list", responses={200: MemberSerializer(many=True)})
+    def get(self, request, business_id: str):
+        return self.paginate(
+            selectors.membership_list(business_id=business_id),
+            lambda rows: MemberSerializer(rows, many=True).data,
+        )
+
+    @extend_schema(
+        operation_id="members_add",
+        request=MemberAddInput,
+        responses={
+            201: inline_serializer(
+                "MemberOrInvitation",
+                fields={
+                    "user": serializers.DictField(required=False),
+                    "id": serializers.CharField(required=False),
+                    "email": serializers.EmailField(required=False),
+                    "role": serializers.CharField(),
+                    "status": serializers.ChoiceField(choices=["active", "invited"]),
+                    "createdAt": serializers.DateTimeField(),
+                },
+            )
+        },
+    )
+    def post(self, request, business_id: str):
+        data = MemberAddInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        kind, obj = services.member_add(
+            business_id=business_id,
+            email=data.validated_data["email"],
+            role=data.validated_data["role"],
+            actor=request.user,
+            actor_role=self.role,
+        )
+        body = MemberSerializer(obj).data if kind == "member" else InvitationSerializer(obj).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+def _membership_or_404(business_id: str, user_id: str) -> Membership:
+    membership = (
+        selectors.membership_list(business_id=business_id).filter(user_id=user_id).first()
+    )
+    if membership is None:
+        raise NotFound("Not found.")
+    return membership
+
+
+class MemberDetailApi(BusinessApiView):
+    capabilities = {"PATCH": Capability.ADMINISTER, "DELETE": Capability.ADMINISTER}
+
+    @extend_schema(operation_id="members_retrieve", responses={200: MemberSerializer})
+    def get(self, request, business_id: str, user_id: str):
+        return Response(MemberSerializer(_membership_or_404(business_id, user_id)).data)
+
+    @extend_schema(operation_id="members_update", request=MemberRoleInput, responses={200: MemberSerializer})
+    def patch(self, request, business_id: str, user_id: str):
+        _membership_or_404(business_id, user_id)
+        data = MemberRoleInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.member_change_role(
+            business_id=business_id,
+            user_id=user_id,
+            role=data.validated_data["role"],
+            actor_role=self.role,
+        )
+        forget_roles(request.user)
+        return Response(MemberSerializer(_membership_or_404(business_id, user_id)).data)
+
+    @extend_schema(operation_id="members_remove", responses={204: None})
+    def delete(self, request, business_id: str, user_id: str):
+        _membership_or_404(business_id, user_id)
+        services.member_remove(business_id=business_id, user_id=user_id, actor_role=self.role)
+        forget_roles(request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InvitationListApi(BusinessApiView):
+    @extend_schema(operation_id="invitations_list", responses={200: InvitationSerializer(many=True)})
+    def get(self, request, business_id: str):
+        return self.paginate(
+            selectors.invitation_list(business_id=business_id),
+            lambda rows: InvitationSerializer(rows, many=True).data,
+        )
+
+
+class InvitationDetailApi(BusinessApiView):
+    capabilities = {"DELETE": Capability.ADMINISTER}
+
+    @extend_schema(operation_id="invitations_revoke", responses={204: None})
+    def delete(self, request, business_id: str, invitation_id: str):
+        services.invitation_revoke(business_id=business_id, invitation_id=invitation_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,148 @@
+"""
+Accounts: people, the businesses they work for, and what each may do there.
+
+A ``User`` logs in with an e-mail address. A ``Business`` is the tenant: every payable,
+connection, tag and workflow belongs to one, and nothing crosses from one business to another
+except through a connection. A ``Membership`` gives a user one ``Role`` in one business; a user
+may belong to several. An e-mail that is not registered yet can be invited: the
+``MemberInvitation`` waits and becomes a membership when that person signs up.
+
+What each role may do is one table, in ``accounts.permissions``.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from cleopay.ids import PublicIdField
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        if not email:
+            raise ValueError("a user needs an e-mail address")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    id = PublicIdField(prefix="usr")
+    # Stored lower-cased; the functional constraint below also refuses case variants.
+    email = models.EmailField(max_length=254, unique=True)
+    full_name = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="May log in to the admin site.")
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_unique_ci")]
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class DefaultApprovalAction(models.TextChoices):
+    AUTO_APPROVE = "auto_approve", "Approve automatically"
+    MANUAL_REVIEW = "manual_review", "Hold for manual review"
+
+
+class Business(models.Model):
+    id = PublicIdField(prefix="biz")
+    name = models.CharField(max_length=200)
+    # What happens to an incoming payable that no approval workflow matches.
+    default_approval_action = models.CharField(
+        max_length=20,
+        choices=DefaultApprovalAction.choices,
+        default=DefaultApprovalAction.MANUAL_REVIEW,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "businesses"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    ADMIN = "admin", "Admin"
+    ACCOUNTANT = "accountant", "Accountant"
+    APPROVER = "approver", "Approver"
+    VIEWER = "viewer", "Viewer"
+
+
+class Membership(models.Model):
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["business", "user"], name="membership_one_per_user"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="membership_role_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "business"], name="membership_user_idx")]
+        ordering = ["business", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} is {self.role} of {self.business}"
+
+
+class MemberInvitation(models.Model):
+    """A seat kept for an e-mail address that has no account yet; bound at sign-up."""
+
+    id = PublicIdField(prefix="inv")
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(max_length=254)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                "business",
+                Lower("email"),
+                condition=models.Q(accepted_at__isnull=True),
+                name="member_invitation_one_open_per_email",
+            ),
+        ]
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} invited to {self.business} as {self.role}"

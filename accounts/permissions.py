@@ -1,0 +1,102 @@
+"""
+Who may do what: one table for the whole product (CONTRACT §2), and the checks built on it.
+
+Every endpoint names the ``Capability`` each HTTP method needs. Endpoints under
+``/api/businesses/{business_id}/`` are checked by ``BusinessPermission`` before the handler
+runs; endpoints on an object (``/api/payables/{id}``) find the object through a queryset scoped
+to the caller's businesses and then call ``require(...)`` for the business whose side the
+caller acts on. A business the caller does not belong to is a 404, never a 403: its existence
+is not the caller's to learn.
+"""
+
+from enum import StrEnum
+
+from django.core.exceptions import ImproperlyConfigured
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from accounts.models import Role
+
+
+class Capability(StrEnum):
+    READ = "read"
+    # Create, edit, submit and cancel the business's own invoices; manage tags and aliases.
+    INVOICE = "invoice"
+    # Approve or decline incoming payables.
+    APPROVE = "approve"
+    # Schedule, pay and cancel incoming payables.
+    PAY = "pay"
+    # Connections (invite, accept, settings, archive), workflows, custom fields, settings, members.
+    ADMINISTER = "administer"
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.OWNER: frozenset(Capability),
+    Role.ADMIN: frozenset(Capability),
+    Role.ACCOUNTANT: frozenset({Capability.READ, Capability.INVOICE}),
+    Role.APPROVER: frozenset({Capability.READ, Capability.APPROVE}),
+    Role.VIEWER: frozenset({Capability.READ}),
+}
+
+
+def role_allows(role: str | None, capability: Capability) -> bool:
+    return role is not None and capability in ROLE_CAPABILITIES.get(role, frozenset())
+
+
+def roles_of(user) -> dict[str, str]:
+    """The user's role in each of their businesses, ``{business_id: role}``.
+
+    Read once per request (one query) and kept on the user object, which lives as long as
+    the request does.
+    """
+    if user is None or not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_cleopay_roles", None)
+    if cached is None:
+        from accounts.models import Membership
+
+        cached = dict(Membership.objects.filter(user=user).values_list("business_id", "role"))
+        user._cleopay_roles = cached
+    return cached
+
+
+def forget_roles(user) -> None:
+    """Drop the cached roles after a membership of this user changed within the request."""
+    if user is not None and hasattr(user, "_cleopay_roles"):
+        del user._cleopay_roles
+
+
+def require(user, business_id: str, capability: Capability) -> str:
+    """The caller's role in ``business_id``; 404 if not a member, 403 if the role falls short."""
+    role = roles_of(user).get(business_id)
+    if role is None:
+        raise NotFound("Not found.")
+    if not role_allows(role, capability):
+        raise PermissionDenied(f"Your role ({role}) does not allow this.")
+    return role
+
+
+def capability_for(view, method: str) -> Capability:
+    """The capability the view declares for this method; safe methods default to READ."""
+    declared = getattr(view, "capabilities", {}) or {}
+    if method in declared:
+        return declared[method]
+    if method in SAFE_METHODS:
+        return Capability.READ
+    raise ImproperlyConfigured(f"{type(view).__name__} declares no capability for {method}")
+
+
+class BusinessPermission(BasePermission):
+    """For routes with a ``business_id``: membership (else 404) and the method's capability (else 403).
+
+    The caller's role is left on the view as ``view.role``.
+    """
+
+    def has_permission(self, request, view):
+        business_id = view.kwargs.get("business_id")
+        if business_id is None:
+            return True
+        if not request.user or not request.user.is_authenticated:
+            return False
+        view.role = require(request.user, business_id, capability_for(view, request.method))
+        return True

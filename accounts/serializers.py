@@ -1,0 +1,104 @@
+"""JSON in and out of the accounts endpoints (camelCase names, as everywhere in the API)."""
+
+from rest_framework import serializers
+
+from accounts.models import DefaultApprovalAction, Role
+from cleopay.api.fields import StrictCharField
+
+
+class UserRefSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    email = serializers.EmailField()
+
+
+class BusinessRefSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+
+
+class SignupInput(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = StrictCharField(max_length=128, trim_whitespace=False)
+    businessName = StrictCharField(max_length=200, required=False, allow_blank=True)
+    fullName = StrictCharField(max_length=200, required=False, allow_blank=True)
+
+
+class SignupOutput(serializers.Serializer):
+    user = UserRefSerializer()
+    business = BusinessRefSerializer(allow_null=True)
+    token = serializers.CharField()
+
+
+class TokenInput(serializers.Serializer):
+    email = StrictCharField(max_length=254)
+    password = StrictCharField(max_length=128, trim_whitespace=False)
+
+
+class TokenOutput(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class TokenInfoSerializer(serializers.Serializer):
+    tokenKey = serializers.CharField(source="token_key", help_text="The token's first characters.")
+    createdAt = serializers.DateTimeField(source="created")
+    expiresAt = serializers.DateTimeField(source="expiry", allow_null=True)
+
+
+class MembershipOfMeSerializer(serializers.Serializer):
+    business = BusinessRefSerializer()
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    email = serializers.EmailField()
+    fullName = serializers.CharField(source="full_name")
+    memberships = MembershipOfMeSerializer(many=True)
+
+
+class BusinessSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    role = serializers.ChoiceField(choices=Role.choices, help_text="The caller's role here.")
+    defaultApprovalAction = serializers.ChoiceField(
+        source="default_approval_action", choices=DefaultApprovalAction.choices
+    )
+    createdAt = serializers.DateTimeField(source="created_at")
+
+
+class BusinessCreateInput(serializers.Serializer):
+    name = StrictCharField(max_length=200)
+
+
+class BusinessSettingsInput(serializers.Serializer):
+    defaultApprovalAction = serializers.ChoiceField(choices=DefaultApprovalAction.choices)
+
+
+class MemberSerializer(serializers.Serializer):
+    user = UserRefSerializer()
+    role = serializers.ChoiceField(choices=Role.choices)
+    status = serializers.SerializerMethodField()
+    createdAt = serializers.DateTimeField(source="created_at")
+
+    def get_status(self, obj) -> str:
+        return "active"
+
+
+class InvitationSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    email = serializers.EmailField()
+    role = serializers.ChoiceField(choices=Role.choices)
+    status = serializers.SerializerMethodField()
+    createdAt = serializers.DateTimeField(source="created_at")
+
+    def get_status(self, obj) -> str:
+        return "invited"
+
+
+class MemberAddInput(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class MemberRoleInput(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)

@@ -1,0 +1,165 @@
+"""Writes of the accounts app: sign-up, tokens, businesses, members and invitations."""
+
+from datetime import timedelta
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from knox.models import AuthToken
+from knox.settings import knox_settings
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+
+from accounts.models import Business, MemberInvitation, Membership, Role, User
+from accounts.permissions import forget_roles
+from accounts.tasks import send_member_invitation_email
+from cleopay.api.errors import Conflict, ConflictCode, field_error
+
+
+def _normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def token_create(*, user: User, ttl: timedelta | None = None) -> str:
+    """A new API token for ``user`` (default lifetime: API_TOKEN_TTL_DAYS); its secret is seen once."""
+    _instance, token = AuthToken.objects.create(user=user, expiry=ttl or knox_settings.TOKEN_TTL)
+    return token
+
+
+def token_obtain(*, email: str, password: str) -> str:
+    """Exchange credentials for a new token (400 on bad credentials, same message either way)."""
+    user = authenticate(username=_normalize_email(email), password=password)
+    if user is None or not user.is_active:
+        raise field_error(None, "Unable to log in with the provided credentials.")
+    return token_create(user=user)
+
+
+def token_revoke(*, user: User, token_key: str) -> None:
+    deleted, _ = AuthToken.objects.filter(user=user, token_key=token_key).delete()
+    if not deleted:
+        raise NotFound("Not found.")
+
+
+@transaction.atomic
+def user_signup(*, email: str, password: str, business_name: str | None = None, full_name: str = ""):
+    """Create a user (and a business they own); bind open invitations to their e-mail."""
+    email = _normalize_email(email)
+    user = User(email=email, full_name=full_name)
+    try:
+        validate_password(password, user=user)
+    except DjangoValidationError as exc:
+        raise ValidationError({"password": list(exc.messages)}) from None
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise field_error("email", "A user with this e-mail address already exists.") from None
+
+    business = None
+    if business_name:
+        business = business_create(name=business_name, owner=user)
+    _bind_member_invitations(user=user)
+    token = token_create(user=user)
+    return user, business, token
+
+
+def _bind_member_invitations(*, user: User) -> None:
+    now = timezone.now()
+    invitations = MemberInvitation.objects.select_for_update().filter(
+        email__iexact=user.email, accepted_at__isnull=True
+    )
+    for invitation in invitations:
+        Membership.objects.get_or_create(
+            business_id=invitation.business_id, user=user, defaults={"role": invitation.role}
+        )
+        invitation.accepted_at = now
+        invitation.save(update_fields=["accepted_at"])
+
+
+@transaction.atomic
+def business_create(*, name: str, owner: User) -> Business:
+    business = Business.objects.create(name=name.strip(), created_by=owner)
+    Membership.objects.create(business=business, user=owner, role=Role.OWNER)
+    forget_roles(owner)
+    return business
+
+
+def business_update_settings(*, business_id: str, default_approval_action: str) -> Business:
+    business = Business.objects.get(pk=business_id)
+    business.default_approval_action = default_approval_action
+    business.save(update_fields=["default_approval_action", "updated_at"])
+    return business
+
+
+def _check_owner_change(*, actor_role: str, old_role: str | None, new_role: str | None) -> None:
+    if Role.OWNER in (old_role, new_role) and old_role != new_role and actor_role != Role.OWNER:
+        raise PermissionDenied("Only an owner can grant or take away the owner role.")
+
+
+def _check_not_last_owner(*, business_id: str, membership: Membership) -> None:
+    if membership.role != Role.OWNER:
+        return
+    owners = Membership.objects.select_for_update().filter(business_id=business_id, role=Role.OWNER)
+    if owners.count() <= 1:
+        raise Conflict("A business keeps at least one owner.", code=ConflictCode.STATE)
+
+
+@transaction.atomic
+def member_add(*, business_id: str, email: str, role: str, actor: User, actor_role: str):
+    """Add a registered user at once, or invite an unknown e-mail (bound at sign-up).
+
+    Returns ``("member", Membership)`` or ``("invitation", MemberInvitation)``.
+    """
+    _check_owner_change(actor_role=actor_role, old_role=None, new_role=role)
+    email = _normalize_email(email)
+    user = User.objects.filter(email__iexact=email).first()
+    if user is not None:
+        try:
+            with transaction.atomic():
+                membership = Membership.objects.create(business_id=business_id, user=user, role=role)
+        except IntegrityError:
+            raise Conflict(
+                "This person is already a member of the business.", code=ConflictCode.DUPLICATE
+            ) from None
+        return "member", membership
+
+    try:
+        with transaction.atomic():
+            invitation = MemberInvitation.objects.create(
+                business_id=business_id, email=email, role=role, invited_by=actor
+            )
+    except IntegrityError:
+        raise Conflict(
+            "This e-mail address is already invited to the business.", code=ConflictCode.DUPLICATE
+        ) from None
+    send_member_invitation_email.delay_on_commit(invitation.pk)
+    return "invitation", invitation
+
+
+@transaction.atomic
+def member_change_role(*, business_id: str, user_id: str, role: str, actor_role: str) -> Membership:
+    membership = Membership.objects.select_for_update().get(business_id=business_id, user_id=user_id)
+    _check_owner_change(actor_role=actor_role, old_role=membership.role, new_role=role)
+    if membership.role == Role.OWNER and role != Role.OWNER:
+        _check_not_last_owner(business_id=business_id, membership=membership)
+    membership.role = role
+    membership.save(update_fields=["role", "updated_at"])
+    return membership
+
+
+@transaction.atomic
+def member_remove(*, business_id: str, user_id: str, actor_role: str) -> None:
+    membership = Membership.objects.select_for_update().get(business_id=business_id, user_id=user_id)
+    _check_owner_change(actor_role=actor_role, old_role=membership.role, new_role=None)
+    _check_not_last_owner(business_id=business_id, membership=membership)
+    membership.delete()
+
+
+def invitation_revoke(*, business_id: str, invitation_id: str) -> None:
+    deleted, _ = MemberInvitation.objects.filter(
+        business_id=business_id, pk=invitation_id, accepted_at__isnull=True
+    ).delete()
+    if not deleted:
+        raise NotFound("Not found.")

@@ -1,0 +1,1 @@
+"""Approvals: see the module docstring written with the approvals app."""

@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from cleopay.models import IdempotencyKey
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(admin.ModelAdmin):
+    list_display = ["key", "method", "path", "user", "response_status", "created_at"]
+    list_filter = ["method", "response_status"]
+    search_fields = ["key", "path", "user__email"]
+    readonly_fields = [f.name for f in IdempotencyKey._meta.fields]

@@ -1,0 +1,29 @@
+"""Serializer fields shared by every app."""
+
+from rest_framework import serializers
+
+from cleopay import ids
+
+
+class StrictCharField(serializers.CharField):
+    """Text that must arrive as a JSON string (DRF would turn 42 into "42"); no NUL characters."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class PublicIdField(StrictCharField):
+    """An ID of one type (``conn_...``); one of the wrong shape is refused before any query."""
+
+    def __init__(self, *, prefix: str, **kwargs):
+        self.prefix = prefix
+        kwargs.setdefault("max_length", ids.MAX_LENGTH)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not ids.is_public_id(value, self.prefix):
+            raise serializers.ValidationError(f"Not a valid {self.prefix}_ ID.")
+        return value

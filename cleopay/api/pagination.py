@@ -1,0 +1,191 @@
+"""
+List pagination: ``limit`` (default 20, at most 200) and ``offset``, answering
+``{"results": [...], "next": url | null, "previous": url | null}``.
+
+No page counts the table. One extra row is fetched to know whether a next page exists, and the
+``next`` link carries a keyset ``cursor`` (the ordering values of the page's last row), so
+following it costs an index seek however deep the client goes, where a large ``offset`` would
+make the database walk and discard every row before it. The queryset must be ordered by fields
+that end in a unique one (e.g. ``-created_at, -id``).
+"""
+
+import base64
+import binascii
+import json
+
+from django.db.models import Q
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 200
+
+
+def _parse_non_negative(request, name: str, default: int, minimum: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationError({name: [f"Must be a whole number of at least {minimum}."]}) from None
+    if value < minimum:
+        raise ValidationError({name: [f"Must be a whole number of at least {minimum}."]})
+    return value
+
+
+class LimitOffsetPagination(BasePagination):
+    limit_query_param = "limit"
+    offset_query_param = "offset"
+    cursor_query_param = "cursor"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.limit = min(_parse_non_negative(request, "limit", DEFAULT_LIMIT, 1), MAX_LIMIT)
+        self.offset = _parse_non_negative(request, "offset", 0, 0)
+        self.ordering = self._ordering(queryset)
+        self.model = queryset.model
+        cursor = self._decode_cursor(request.query_params.get(self.cursor_query_param))
+
+        self.direction = "n"
+        if cursor is not None:
+            self.direction, values = cursor
+            queryset = queryset.filter(self._seek(values, forward=self.direction == "n"))
+            if self.direction == "p":
+                queryset = queryset.reverse()
+            rows = list(queryset[: self.limit + 1])
+        else:
+            rows = list(queryset[self.offset : self.offset + self.limit + 1])
+
+        self.has_more = len(rows) > self.limit
+        rows = rows[: self.limit]
+        if self.direction == "p":
+            rows.reverse()
+        self.had_cursor = cursor is not None
+        self.page = rows
+        return rows
+
+    def get_paginated_response(self, data):
+        return Response(self.get_paginated_data(data))
+
+    def get_paginated_data(self, data) -> dict:
+        return {"results": data, "next": self.get_next_link(), "previous": self.get_previous_link()}
+
+    # --- links -----------------------------------------------------------------------------------
+    def _base_url(self) -> str:
+        url = self.request.build_absolute_uri()
+        url = remove_query_param(url, self.offset_query_param)
+        return replace_query_param(url, self.limit_query_param, self.limit)
+
+    def get_next_link(self):
+        more_after = self.has_more if self.direction == "n" else self.had_cursor
+        if not self.page or not more_after:
+            return None
+        return replace_query_param(
+            self._base_url(), self.cursor_query_param, self._encode_cursor("n", self.page[-1])
+        )
+
+    def get_previous_link(self):
+        if self.had_cursor:
+            more_before = True if self.direction == "n" else self.has_more
+            if not self.page or not more_before:
+                return None
+            return replace_query_param(
+                self._base_url(), self.cursor_query_param, self._encode_cursor("p", self.page[0])
+            )
+        if self.offset <= 0:
+            return None
+        url = remove_query_param(self._base_url(), self.cursor_query_param)
+        previous = max(self.offset - self.limit, 0)
+        if previous == 0:
+            return url
+        return replace_query_param(url, self.offset_query_param, previous)
+
+    def get_schema_operation_parameters(self, view):
+        def param(name, description):
+            return {
+                "name": name,
+                "required": False,
+                "in": "query",
+                "description": description,
+                "schema": {"type": "string" if name == "cursor" else "integer"},
+            }
+
+        return [
+            param("limit", f"Rows per page (default {DEFAULT_LIMIT}, at most {MAX_LIMIT})."),
+            param("offset", "Rows to skip."),
+            param("cursor", "Opaque position taken from a `next` or `previous` link."),
+        ]
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["results", "next", "previous"],
+            "properties": {
+                "results": schema,
+                "next": {"type": "string", "nullable": True, "format": "uri"},
+                "previous": {"type": "string", "nullable": True, "format": "uri"},
+            },
+        }
+
+    # --- keyset ----------------------------------------------------------------------------------
+    @staticmethod
+    def _ordering(queryset) -> list[str]:
+        ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+        if not ordering:
+            ordering = ["pk"]
+        return [str(field) for field in ordering]
+
+    def _value_of(self, row, field: str):
+        name = field.lstrip("-")
+        if name == "pk":
+            name = self.model._meta.pk.attname
+        if isinstance(row, dict):
+            return row[name]
+        return getattr(row, self.model._meta.get_field(name).attname)
+
+    def _encode_cursor(self, direction: str, row) -> str:
+        values = []
+        for field in self.ordering:
+            value = self._value_of(row, field)
+            values.append(value.isoformat() if hasattr(value, "isoformat") else str(value))
+        raw = json.dumps([direction, values], separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    def _decode_cursor(self, raw: str | None):
+        if raw is None:
+            return None
+        invalid = ValidationError({"cursor": ["Invalid cursor: use the next or previous link as given."]})
+        try:
+            padded = raw + "=" * (-len(raw) % 4)
+            direction, values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        except (ValueError, TypeError, binascii.Error, UnicodeError):
+            raise invalid from None
+        if direction not in ("n", "p") or not isinstance(values, list):
+            raise invalid
+        if len(values) != len(self.ordering):
+            raise invalid
+        parsed = []
+        for field, value in zip(self.ordering, values, strict=True):
+            name = field.lstrip("-")
+            model_field = self.model._meta.pk if name == "pk" else self.model._meta.get_field(name)
+            try:
+                parsed.append(model_field.to_python(value))
+            except Exception:
+                raise invalid from None
+        return direction, parsed
+
+    def _seek(self, values, *, forward: bool) -> Q:
+        """Rows strictly after (forward) or before the row whose ordering values are given."""
+        condition = Q()
+        for index, field in enumerate(self.ordering):
+            name = field.lstrip("-")
+            descending = field.startswith("-")
+            lookup = "lt" if descending == forward else "gt"
+            step = Q(**{f"{name}__{lookup}": values[index]})
+            for previous_field, previous_value in zip(self.ordering[:index], values, strict=False):
+                step &= Q(**{previous_field.lstrip("-"): previous_value})
+            condition |= step
+        return condition

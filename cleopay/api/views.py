@@ -1,0 +1,69 @@
+"""
+Base classes of every API endpoint.
+
+``ApiView`` brings the project's conventions: bearer-token auth, JSON in and out, the error
+shape, throttling, and ``Idempotency-Key`` on POST (the claim, the work and the stored response
+share one transaction). ``BusinessApiView`` is for routes under ``/api/businesses/{business_id}/``:
+the caller's membership and role are resolved once, before the handler, and left on
+``self.role``.
+
+Handlers stay thin: validate input with a serializer, call a selector or a service, serialize.
+"""
+
+from django.db import transaction
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.views import APIView
+
+from accounts.permissions import BusinessPermission, Capability, require
+from cleopay import idempotency
+
+
+class ApiView(APIView):
+    permission_classes = [IsAuthenticated, BusinessPermission]
+    # Capabilities the unsafe methods need, e.g. {"POST": Capability.INVOICE}.
+    capabilities: dict[str, Capability] = {}
+    # POSTs honour Idempotency-Key unless a view has no user to scope keys to (sign-up).
+    idempotent = True
+    idempotency_record = None
+
+    def _wants_idempotency(self, request) -> bool:
+        return self.idempotent and request.method == "POST" and idempotency.HEADER in request.headers
+
+    def dispatch(self, request, *args, **kwargs):
+        if self._wants_idempotency(request):
+            with transaction.atomic():
+                return super().dispatch(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if self._wants_idempotency(request):
+            self.idempotency_record = idempotency.claim(
+                request=request, business_id=kwargs.get("business_id", "")
+            )
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.idempotency_record is not None:
+            if response.status_code < 400:
+                idempotency.complete(self.idempotency_record, response)
+            else:
+                # Nothing of a refused request is kept, the key included: a retry runs afresh.
+                transaction.set_rollback(True)
+        return response
+
+    def require(self, business_id: str, capability: Capability) -> str:
+        """The caller's role in a business reached through an object (404/403 otherwise)."""
+        return require(self.request.user, business_id, capability)
+
+    def paginate(self, queryset, serialize):
+        """One page of ``queryset`` as the list response; ``serialize`` maps the page's rows."""
+        paginator = self.pagination_class()
+        rows = paginator.paginate_queryset(queryset, self.request, view=self)
+        return paginator.get_paginated_response(serialize(rows))
+
+
+class BusinessApiView(ApiView):
+    """An endpoint under /api/businesses/{business_id}/ (membership checked before the handler)."""
+
+    role: str | None = None

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CleopayConfig(AppConfig):
+    name = "cleopay"
+    verbose_name = "Cleo Pay platform"

@@ -1,0 +1,24 @@
+"""URLs: the API under /api/ (paths without trailing slashes), its schema and docs, the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from cleopay.api import handlers
+
+api_patterns = [
+    path("", include("accounts.urls")),
+    path("", include("connections.urls")),
+    path("", include("payables.urls")),
+    path("", include("approvals.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("api/", include(api_patterns)),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = handlers.not_found
+handler500 = handlers.server_error

@@ -1,0 +1,1 @@
+"""Payables: see the module docstring written with the payables app."""
