@@ -60,7 +60,9 @@ class TokenApi(ApiView):
     permission_classes = [AllowAny]
     throttle_classes = [AuthRateThrottle]
 
-    @extend_schema(operation_id="auth_token", request=TokenInput, responses={200: TokenOutput}, auth=[])
+    @extend_schema(
+        operation_id="auth_token", request=TokenInput, responses={200: TokenOutput}, auth=[]
+    )
     def post(self, request):
         data = TokenInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -124,14 +126,18 @@ class BusinessListApi(ApiView):
         )
 
     @extend_schema(
-        operation_id="businesses_create", request=BusinessCreateInput, responses={201: BusinessSerializer}
+        operation_id="businesses_create",
+        request=BusinessCreateInput,
+        responses={201: BusinessSerializer},
     )
     def post(self, request):
         data = BusinessCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         business = services.business_create(name=data.validated_data["name"], owner=request.user)
         return Response(
-            BusinessSerializer(selectors.business_get(user=request.user, business_id=business.pk)).data,
+            BusinessSerializer(
+                selectors.business_get(user=request.user, business_id=business.pk)
+            ).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -209,9 +215,7 @@ class MemberListApi(BusinessApiView):
 
 
 def _membership_or_404(business_id: str, user_id: str) -> Membership:
-    membership = (
-        selectors.membership_list(business_id=business_id).filter(user_id=user_id).first()
-    )
+    membership = selectors.membership_list(business_id=business_id).filter(user_id=user_id).first()
     if membership is None:
         raise NotFound("Not found.")
     return membership
@@ -224,7 +228,9 @@ class MemberDetailApi(BusinessApiView):
     def get(self, request, business_id: str, user_id: str):
         return Response(MemberSerializer(_membership_or_404(business_id, user_id)).data)
 
-    @extend_schema(operation_id="members_update", request=MemberRoleInput, responses={200: MemberSerializer})
+    @extend_schema(
+        operation_id="members_update", request=MemberRoleInput, responses={200: MemberSerializer}
+    )
     def patch(self, request, business_id: str, user_id: str):
         _membership_or_404(business_id, user_id)
         data = MemberRoleInput(data=request.data)
@@ -247,7 +253,9 @@ class MemberDetailApi(BusinessApiView):
 
 
 class InvitationListApi(BusinessApiView):
-    @extend_schema(operation_id="invitations_list", responses={200: InvitationSerializer(many=True)})
+    @extend_schema(
+        operation_id="invitations_list", responses={200: InvitationSerializer(many=True)}
+    )
     def get(self, request, business_id: str):
         return self.paginate(
             selectors.invitation_list(business_id=business_id),

@@ -42,7 +42,9 @@ def token_revoke(*, user: User, token_key: str) -> None:
 
 
 @transaction.atomic
-def user_signup(*, email: str, password: str, business_name: str | None = None, full_name: str = ""):
+def user_signup(
+    *, email: str, password: str, business_name: str | None = None, full_name: str = ""
+):
     """Create a user (and a business they own); bind open invitations to their e-mail."""
     email = _normalize_email(email)
     user = User(email=email, full_name=full_name)
@@ -118,7 +120,9 @@ def member_add(*, business_id: str, email: str, role: str, actor: User, actor_ro
     if user is not None:
         try:
             with transaction.atomic():
-                membership = Membership.objects.create(business_id=business_id, user=user, role=role)
+                membership = Membership.objects.create(
+                    business_id=business_id, user=user, role=role
+                )
         except IntegrityError:
             raise Conflict(
                 "This person is already a member of the business.", code=ConflictCode.DUPLICATE
@@ -140,7 +144,9 @@ def member_add(*, business_id: str, email: str, role: str, actor: User, actor_ro
 
 @transaction.atomic
 def member_change_role(*, business_id: str, user_id: str, role: str, actor_role: str) -> Membership:
-    membership = Membership.objects.select_for_update().get(business_id=business_id, user_id=user_id)
+    membership = Membership.objects.select_for_update().get(
+        business_id=business_id, user_id=user_id
+    )
     _check_owner_change(actor_role=actor_role, old_role=membership.role, new_role=role)
     if membership.role == Role.OWNER and role != Role.OWNER:
         _check_not_last_owner(business_id=business_id, membership=membership)
@@ -151,7 +157,9 @@ def member_change_role(*, business_id: str, user_id: str, role: str, actor_role:
 
 @transaction.atomic
 def member_remove(*, business_id: str, user_id: str, actor_role: str) -> None:
-    membership = Membership.objects.select_for_update().get(business_id=business_id, user_id=user_id)
+    membership = Membership.objects.select_for_update().get(
+        business_id=business_id, user_id=user_id
+    )
     _check_owner_change(actor_role=actor_role, old_role=membership.role, new_role=None)
     _check_not_last_owner(business_id=business_id, membership=membership)
     membership.delete()

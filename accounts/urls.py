@@ -16,9 +16,7 @@ urlpatterns = [
         apis.BusinessSettingsApi.as_view(),
         name="business-settings",
     ),
-    path(
-        "businesses/<str:business_id>/members", apis.MemberListApi.as_view(), name="member-list"
-    ),
+    path("businesses/<str:business_id>/members", apis.MemberListApi.as_view(), name="member-list"),
     path(
         "businesses/<str:business_id>/members/<str:user_id>",
         apis.MemberDetailApi.as_view(),

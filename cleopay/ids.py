@@ -33,7 +33,7 @@ PREFIXES = {
     "apr",
 }
 
-_SHAPE = re.compile(r"^([a-z]+)_([A-Za-z0-9]{1,%d})$" % (MAX_LENGTH - 6))
+_SHAPE = re.compile(rf"^([a-z]+)_([A-Za-z0-9]{{1,{MAX_LENGTH - 6}}})$")
 
 
 def new_public_id(prefix: str) -> str:
@@ -63,7 +63,11 @@ class PublicIdField(models.CharField):
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         kwargs["prefix"] = self.prefix
-        for key, default in (("max_length", MAX_LENGTH), ("primary_key", True), ("editable", False)):
+        for key, default in (
+            ("max_length", MAX_LENGTH),
+            ("primary_key", True),
+            ("editable", False),
+        ):
             if kwargs.get(key) == default:
                 kwargs.pop(key)
         return name, path, args, kwargs

@@ -13,7 +13,14 @@ class ConnectionTagInline(admin.TabularInline):
 class ConnectionAdmin(admin.ModelAdmin):
     list_display = ["id", "payer", "payee", "status", "net_terms", "auto_approve", "created_at"]
     list_filter = ["status", "auto_approve"]
-    search_fields = ["id", "payer__name", "payee__name", "invited_email", "payer_alias", "payee_alias"]
+    search_fields = [
+        "id",
+        "payer__name",
+        "payee__name",
+        "invited_email",
+        "payer_alias",
+        "payee_alias",
+    ]
     list_select_related = ["payer", "payee"]
     readonly_fields = ["id", "status", "created_at", "updated_at", "accepted_at", "archived_at"]
     autocomplete_fields = ["payer", "payee", "invited_by_business", "created_by"]

@@ -72,16 +72,16 @@ class Connection(FSMModelMixin, models.Model):
         protected=True,
     )
     # The side that sent the invitation; the other side accepts.
-    invited_by_business = models.ForeignKey(
-        Business, on_delete=models.PROTECT, related_name="+"
-    )
+    invited_by_business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="+")
     # Set when the counterparty was invited by e-mail and has no business yet.
     invited_email = models.EmailField(max_length=254, blank=True, default="")
     payer_alias = models.CharField(max_length=200, blank=True, default="")
     payee_alias = models.CharField(max_length=200, blank=True, default="")
     net_terms = models.PositiveIntegerField(null=True, blank=True)
     auto_approve = models.BooleanField(default=False)
-    tags = models.ManyToManyField(Tag, through="ConnectionTag", related_name="connections", blank=True)
+    tags = models.ManyToManyField(
+        Tag, through="ConnectionTag", related_name="connections", blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

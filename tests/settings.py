@@ -8,8 +8,8 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment
 os.environ.setdefault("THROTTLE_RATE_AUTH", "100000/min")
 os.environ.setdefault("THROTTLE_RATE_USER", "100000/min")
 
-from cleopay.settings import *  # noqa: E402,F403
-from cleopay.settings import DATABASES  # noqa: E402
+from cleopay.settings import *  # noqa: F403
+from cleopay.settings import DATABASES
 
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 SECURE_SSL_REDIRECT = False

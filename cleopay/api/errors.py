@@ -98,7 +98,7 @@ def field_error(field: str | None, message: str) -> exceptions.ValidationError:
     return exceptions.ValidationError({field: [message]})
 
 
-class IdempotentReplay(Exception):  # noqa: N818 - it is a control-flow signal, not an error
+class IdempotentReplay(Exception):
     """Carries the stored response of an earlier request with the same Idempotency-Key."""
 
     def __init__(self, response: HttpResponse):
@@ -198,4 +198,6 @@ def exception_handler(exc, context):
         extra = {"code": exc.conflict_code, **exc.extra}
 
     set_rollback()
-    return Response(error_body(status_code, message, errors, **extra), status=status_code, headers=headers)
+    return Response(
+        error_body(status_code, message, errors, **extra), status=status_code, headers=headers
+    )

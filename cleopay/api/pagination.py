@@ -157,7 +157,9 @@ class LimitOffsetPagination(BasePagination):
     def _decode_cursor(self, raw: str | None):
         if raw is None:
             return None
-        invalid = ValidationError({"cursor": ["Invalid cursor: use the next or previous link as given."]})
+        invalid = ValidationError(
+            {"cursor": ["Invalid cursor: use the next or previous link as given."]}
+        )
         try:
             padded = raw + "=" * (-len(raw) % 4)
             direction, values = json.loads(base64.urlsafe_b64decode(padded.encode()))

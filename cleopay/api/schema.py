@@ -68,6 +68,9 @@ def add_error_responses(result, generator, request, public):
             for code in codes:
                 responses.setdefault(
                     code,
-                    {"description": _DESCRIPTIONS[code], "content": {"application/json": {"schema": ref}}},
+                    {
+                        "description": _DESCRIPTIONS[code],
+                        "content": {"application/json": {"schema": ref}},
+                    },
                 )
     return result

@@ -12,6 +12,7 @@ Handlers stay thin: validate input with a serializer, call a selector or a servi
 
 from django.db import transaction
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from accounts.permissions import BusinessPermission, Capability, require
@@ -25,9 +26,12 @@ class ApiView(APIView):
     # POSTs honour Idempotency-Key unless a view has no user to scope keys to (sign-up).
     idempotent = True
     idempotency_record = None
+    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
 
     def _wants_idempotency(self, request) -> bool:
-        return self.idempotent and request.method == "POST" and idempotency.HEADER in request.headers
+        return (
+            self.idempotent and request.method == "POST" and idempotency.HEADER in request.headers
+        )
 
     def dispatch(self, request, *args, **kwargs):
         if self._wants_idempotency(request):
