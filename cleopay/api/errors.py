@@ -20,7 +20,6 @@ from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
-from rest_framework.views import set_rollback
 
 logger = logging.getLogger(__name__)
 
@@ -197,7 +196,6 @@ def exception_handler(exc, context):
     if isinstance(exc, Conflict):
         extra = {"code": exc.conflict_code, **exc.extra}
 
-    set_rollback()
     return Response(
         error_body(status_code, message, errors, **extra), status=status_code, headers=headers
     )

@@ -1,10 +1,16 @@
-"""Request parsing: JSON numbers become ``Decimal`` (never ``float``); NaN and Infinity are refused."""
+"""Request parsing: JSON numbers become ``Decimal`` (never ``float``); NaN and Infinity are refused.
+
+A JSON body may be at most DATA_UPLOAD_MAX_MEMORY_SIZE bytes (413 beyond).
+"""
 
 import json
 from decimal import Decimal
 
+from django.conf import settings
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser
+
+from cleopay.api.errors import PayloadTooLarge
 
 
 def _refuse_constant(name: str):
@@ -15,7 +21,10 @@ class DecimalJSONParser(BaseParser):
     media_type = "application/json"
 
     def parse(self, stream, media_type=None, parser_context=None):
-        raw = stream.read() if stream is not None else b""
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        raw = stream.read(limit + 1) if stream is not None else b""
+        if len(raw) > limit:
+            raise PayloadTooLarge(f"A JSON body may be at most {limit} bytes.")
         if not raw.strip():
             return {}
         try:

@@ -1,0 +1,44 @@
+"""Demo data for `make run`: three businesses with known logins. Safe to run again."""
+
+from django.db import transaction
+
+from accounts.models import Business, Membership, Role, User
+
+PASSWORD = "cleopay-demo-2026"
+
+BUSINESSES = {
+    "acme": "Acme Manufacturing",
+    "globex": "Globex Consulting",
+    "initech": "Initech Software",
+}
+
+# (key, email, full name, business, role)
+PEOPLE = [
+    ("alice", "alice@acme.example", "Alice Owner", "acme", Role.OWNER),
+    ("aaron", "aaron@acme.example", "Aaron Approver", "acme", Role.APPROVER),
+    ("abby", "abby@acme.example", "Abby Approver", "acme", Role.APPROVER),
+    ("arthur", "arthur@acme.example", "Arthur Accountant", "acme", Role.ACCOUNTANT),
+    ("gina", "gina@globex.example", "Gina Owner", "globex", Role.OWNER),
+    ("gus", "gus@globex.example", "Gus Accountant", "globex", Role.ACCOUNTANT),
+    ("ian", "ian@initech.example", "Ian Owner", "initech", Role.OWNER),
+]
+
+
+@transaction.atomic
+def seed_accounts() -> tuple[dict[str, Business], dict[str, User]]:
+    businesses = {}
+    for key, name in BUSINESSES.items():
+        businesses[key], _ = Business.objects.get_or_create(name=name)
+    users = {}
+    for key, email, full_name, business_key, role in PEOPLE:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(email, PASSWORD, full_name=full_name)
+        users[key] = user
+        Membership.objects.get_or_create(
+            business=businesses[business_key], user=user, defaults={"role": role}
+        )
+        if businesses[business_key].created_by_id is None and role == Role.OWNER:
+            businesses[business_key].created_by = user
+            businesses[business_key].save(update_fields=["created_by"])
+    return businesses, users
