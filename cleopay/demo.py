@@ -12,6 +12,8 @@ BUSINESSES = {
     "initech": "Initech Software",
 }
 
+STAFF_EMAIL = "staff@cleopay.example"
+
 # (key, email, full name, business, role)
 PEOPLE = [
     ("alice", "alice@acme.example", "Alice Owner", "acme", Role.OWNER),
@@ -41,4 +43,6 @@ def seed_accounts() -> tuple[dict[str, Business], dict[str, User]]:
         if businesses[business_key].created_by_id is None and role == Role.OWNER:
             businesses[business_key].created_by = user
             businesses[business_key].save(update_fields=["created_by"])
+    if not User.objects.filter(email=STAFF_EMAIL).exists():
+        User.objects.create_superuser(STAFF_EMAIL, PASSWORD, full_name="Platform Staff")
     return businesses, users

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts import views as account_views
 from cleopay.api import handlers
 
 api_patterns = [
@@ -18,6 +19,9 @@ api_patterns = [
 urlpatterns = [
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
+    path("login", account_views.LoginView.as_view(), name="login"),
+    path("logout", account_views.LogoutView.as_view(), name="logout"),
+    path("", account_views.home, name="home"),
 ]
 
 handler404 = handlers.not_found

@@ -41,9 +41,17 @@ def test_another_business_is_404_on_every_business_route(api, owner):
     client = api(owner)
     routes = [
         ("get", f"/api/businesses/{other.id}", None),
-        ("patch", f"/api/businesses/{other.id}/settings", {"defaultApprovalAction": "auto_approve"}),
+        (
+            "patch",
+            f"/api/businesses/{other.id}/settings",
+            {"defaultApprovalAction": "auto_approve"},
+        ),
         ("get", f"/api/businesses/{other.id}/members", None),
-        ("post", f"/api/businesses/{other.id}/members", {"email": "x@example.com", "role": "viewer"}),
+        (
+            "post",
+            f"/api/businesses/{other.id}/members",
+            {"email": "x@example.com", "role": "viewer"},
+        ),
         ("get", f"/api/businesses/{other.id}/members/{member.id}", None),
         ("patch", f"/api/businesses/{other.id}/members/{member.id}", {"role": "viewer"}),
         ("delete", f"/api/businesses/{other.id}/members/{member.id}", None),
@@ -124,7 +132,11 @@ def test_inviting_an_unknown_email_sends_an_invitation(
     assert response.status_code == 201
     body = response.json()
     assert body["id"].startswith("inv_")
-    assert (body["email"], body["role"], body["status"]) == ("dana@example.com", "accountant", "invited")
+    assert (body["email"], body["role"], body["status"]) == (
+        "dana@example.com",
+        "accountant",
+        "invited",
+    )
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["dana@example.com"]
@@ -136,8 +148,13 @@ def test_inviting_an_unknown_email_sends_an_invitation(
 def test_duplicate_member_or_invitation_is_409(api, owner):
     client = api(owner)
     url = f"/api/businesses/{owner.business.id}/members"
-    assert client.post(url, {"email": owner.email, "role": "viewer"}, format="json").status_code == 409
-    assert client.post(url, {"email": "x@example.com", "role": "viewer"}, format="json").status_code == 201
+    assert (
+        client.post(url, {"email": owner.email, "role": "viewer"}, format="json").status_code == 409
+    )
+    assert (
+        client.post(url, {"email": "x@example.com", "role": "viewer"}, format="json").status_code
+        == 201
+    )
     response = client.post(url, {"email": "X@example.com", "role": "admin"}, format="json")
     assert response.status_code == 409
     assert response.json()["code"] == "duplicate"
@@ -150,7 +167,10 @@ def test_members_are_managed_by_owners_and_admins_only(api, owner, role):
     client = api(user)
     base = f"/api/businesses/{owner.business.id}/members"
 
-    assert client.post(base, {"email": "n@example.com", "role": "viewer"}, format="json").status_code == 403
+    assert (
+        client.post(base, {"email": "n@example.com", "role": "viewer"}, format="json").status_code
+        == 403
+    )
     assert client.patch(f"{base}/{target.id}", {"role": "admin"}, format="json").status_code == 403
     assert client.delete(f"{base}/{target.id}").status_code == 403
     assert Membership.objects.get(user=target).role == "viewer"
@@ -162,7 +182,10 @@ def test_admin_changes_roles_but_not_the_owner_role(api, owner):
     client = api(admin)
     base = f"/api/businesses/{owner.business.id}/members"
 
-    assert client.patch(f"{base}/{target.id}", {"role": "approver"}, format="json").json()["role"] == "approver"
+    assert (
+        client.patch(f"{base}/{target.id}", {"role": "approver"}, format="json").json()["role"]
+        == "approver"
+    )
     assert client.patch(f"{base}/{target.id}", {"role": "owner"}, format="json").status_code == 403
     assert client.patch(f"{base}/{owner.id}", {"role": "viewer"}, format="json").status_code == 403
     assert client.delete(f"{base}/{owner.id}").status_code == 403
@@ -187,7 +210,10 @@ def test_removed_member_loses_access(api, owner):
     target = factories.member(owner.business, "accountant")
     target_client = api(target)
 
-    assert api(owner).delete(f"/api/businesses/{owner.business.id}/members/{target.id}").status_code == 204
+    assert (
+        api(owner).delete(f"/api/businesses/{owner.business.id}/members/{target.id}").status_code
+        == 204
+    )
 
     assert target_client.get(f"/api/businesses/{owner.business.id}").status_code == 404
 
@@ -204,6 +230,8 @@ def test_invitation_can_be_revoked(api, owner):
     assert client.delete(url).status_code == 204
     assert client.delete(url).status_code == 404
     signup = client.post(
-        "/api/auth/signup", {"email": "z@example.com", "password": "another fine password"}, format="json"
+        "/api/auth/signup",
+        {"email": "z@example.com", "password": "another fine password"},
+        format="json",
     )
     assert not Membership.objects.filter(user_id=signup.json()["user"]["id"]).exists()

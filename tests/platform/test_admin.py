@@ -11,7 +11,15 @@ pytestmark = pytest.mark.django_db
 
 # Link tables edited inline on the model they belong to.
 INLINE_ONLY = {"ConnectionTag"}
-PROJECT_APPS = {"accounts", "connections", "payables", "approvals", "cleopay", "files", "notifications"}
+PROJECT_APPS = {
+    "accounts",
+    "connections",
+    "payables",
+    "approvals",
+    "cleopay",
+    "files",
+    "notifications",
+}
 
 
 @pytest.fixture

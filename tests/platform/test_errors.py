@@ -29,7 +29,14 @@ def test_validation_error_names_each_field(api, owner):
 
 @pytest.mark.parametrize(
     "raw",
-    [b'{"name": ', b"{'name': 'x'}", b'{"name": NaN}', b'{"name": Infinity}', b"\xff\xfe", b"[" * 100_000],
+    [
+        b'{"name": ',
+        b"{'name': 'x'}",
+        b'{"name": NaN}',
+        b'{"name": Infinity}',
+        b"\xff\xfe",
+        b"[" * 100_000,
+    ],
 )
 def test_malformed_json_is_400(api, owner, raw):
     response = api(owner).post("/api/businesses", data=raw, content_type="application/json")
@@ -43,7 +50,9 @@ def test_a_json_body_that_is_not_an_object_is_400(api, owner):
 
 
 def test_unsupported_media_type_is_415(api, owner):
-    response = api(owner).post("/api/businesses", data="name=x", content_type="application/x-www-form-urlencoded")
+    response = api(owner).post(
+        "/api/businesses", data="name=x", content_type="application/x-www-form-urlencoded"
+    )
     assert_error(response, 415, "unsupported_media_type")
 
 
@@ -65,14 +74,18 @@ def test_forbidden_is_403(api, owner):
 
     viewer = factories.member(owner.business, "viewer")
     response = api(viewer).post(
-        f"/api/businesses/{owner.business.id}/members", {"email": "a@b.co", "role": "viewer"}, format="json"
+        f"/api/businesses/{owner.business.id}/members",
+        {"email": "a@b.co", "role": "viewer"},
+        format="json",
     )
     assert_error(response, 403, "permission_denied")
 
 
 def test_conflict_is_409_with_a_code(api, owner):
     response = api(owner).post(
-        f"/api/businesses/{owner.business.id}/members", {"email": owner.email, "role": "viewer"}, format="json"
+        f"/api/businesses/{owner.business.id}/members",
+        {"email": owner.email, "role": "viewer"},
+        format="json",
     )
     body = assert_error(response, 409, "conflict")
     assert body["code"] == "duplicate"

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 def create(client, name, key, **extra):
-    return client.post("/api/businesses", {"name": name}, format="json", HTTP_IDEMPOTENCY_KEY=key, **extra)
+    return client.post(
+        "/api/businesses", {"name": name}, format="json", HTTP_IDEMPOTENCY_KEY=key, **extra
+    )
 
 
 def test_retry_with_the_same_key_and_body_replays_the_first_response(api, owner):
@@ -34,7 +36,10 @@ def test_json_whitespace_and_key_order_do_not_change_the_request(api, owner):
     client = api(owner)
     create(client, "Same Co", "key-ws")
     response = client.post(
-        "/api/businesses", data=b'{ "name" :  "Same Co" }', content_type="application/json", HTTP_IDEMPOTENCY_KEY="key-ws"
+        "/api/businesses",
+        data=b'{ "name" :  "Same Co" }',
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="key-ws",
     )
     assert response.status_code == 201
     assert Business.objects.filter(name="Same Co").count() == 1
@@ -76,7 +81,10 @@ def test_a_refused_request_keeps_nothing_and_can_be_retried(api, owner):
 @pytest.mark.parametrize("key", ["", "x" * 256, "has space", "tab\tkey", "é"])
 def test_malformed_keys_are_400(api, owner, key):
     response = api(owner).post(
-        "/api/businesses", {"name": "K"}, format="json", HTTP_IDEMPOTENCY_KEY=key.encode().decode("latin-1")
+        "/api/businesses",
+        {"name": "K"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY=key.encode().decode("latin-1"),
     )
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "Idempotency-Key"
@@ -86,7 +94,9 @@ def test_malformed_keys_are_400(api, owner, key):
 def test_keys_expire_after_the_ttl(api, owner, settings):
     client = api(owner)
     create(client, "Old Co", "key-4")
-    IdempotencyKey.objects.update(created_at=timezone.now() - settings.IDEMPOTENCY_KEY_TTL - timedelta(minutes=1))
+    IdempotencyKey.objects.update(
+        created_at=timezone.now() - settings.IDEMPOTENCY_KEY_TTL - timedelta(minutes=1)
+    )
 
     response = create(client, "Old Co", "key-4")
 

@@ -25,7 +25,12 @@ def test_json_numbers_arrive_as_decimals():
 
 @pytest.mark.parametrize(
     ("given", "expected"),
-    [(Decimal("2500.00"), Decimal("2500.00")), ("19.99", Decimal("19.99")), (7, Decimal("7")), ("0.1", Decimal("0.1"))],
+    [
+        (Decimal("2500.00"), Decimal("2500.00")),
+        ("19.99", Decimal("19.99")),
+        (7, Decimal("7")),
+        ("0.1", Decimal("0.1")),
+    ],
 )
 def test_amounts_accept_numbers_and_strings(given, expected):
     data = AmountInput(data={"amount": given})
@@ -33,7 +38,9 @@ def test_amounts_accept_numbers_and_strings(given, expected):
     assert data.validated_data["amount"] == expected
 
 
-@pytest.mark.parametrize("given", ["1.005", Decimal("0.001"), "abc", True, None, "1e400", "NaN", "12345678901.00"])
+@pytest.mark.parametrize(
+    "given", ["1.005", Decimal("0.001"), "abc", True, None, "1e400", "NaN", "12345678901.00"]
+)
 def test_amounts_refuse_what_is_not_money(given):
     assert not AmountInput(data={"amount": given}).is_valid()
 

@@ -68,7 +68,8 @@ def test_limit_is_capped_at_200(api, owner):
 
 
 @pytest.mark.parametrize(
-    "query", ["limit=0", "limit=-1", "limit=ten", "offset=-5", "offset=1.5", "cursor=%%%", "cursor=bm9wZQ"]
+    "query",
+    ["limit=0", "limit=-1", "limit=ten", "offset=-5", "offset=1.5", "cursor=%%%", "cursor=bm9wZQ"],
 )
 def test_bad_paging_parameters_are_400(api, owner, query):
     response = api(owner).get(f"/api/businesses?{query}")
