@@ -30,6 +30,10 @@ def _available() -> dict[str, bool]:
 
 def pytest_collection_modifyitems(config, items):
     available = _available()
+    browser_wanted = os.environ.get("BROWSER_TESTS", "1") != "0"
+    if os.environ.get("CI") == "true" and browser_wanted and not available["browser"]:
+        if any(item.get_closest_marker("browser") for item in items):
+            raise pytest.UsageError("CI runs the browser tests: install Debian's chromium")
     keep, drop = [], []
     for item in items:
         needs = [name for name in available if item.get_closest_marker(name)]
@@ -50,6 +54,39 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def celery_worker():
+    """A real Celery worker of the project's app, consuming the Redis broker in a thread.
+
+    Tasks sent while it runs go through Redis (serialized as JSON) instead of running in
+    process. Use with ``@pytest.mark.redis`` and ``@pytest.mark.django_db(transaction=True)``.
+    """
+    from celery.contrib.testing import tasks  # noqa: F401  (registers the worker's ping task)
+    from celery.contrib.testing.worker import start_worker
+
+    from cleopay.celery import app
+
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
+            yield app
+    finally:
+        app.conf.task_always_eager = True
+
+
+def wait_until(predicate, timeout: float = 20.0, interval: float = 0.05):
+    """Poll ``predicate`` until it is truthy (returns its value) or fail after ``timeout`` seconds."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s")
 
 
 @pytest.fixture

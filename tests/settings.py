@@ -28,3 +28,7 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME", "test_cleopay")}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Tasks run in process unless a test starts a real worker (the `celery_worker` fixture of
+# tests/conftest.py switches to the Redis broker for that test).
+CELERY_TASK_ALWAYS_EAGER = True
