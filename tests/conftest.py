@@ -30,10 +30,12 @@ def _available() -> dict[str, bool]:
 
 def pytest_collection_modifyitems(config, items):
     available = _available()
-    browser_wanted = os.environ.get("BROWSER_TESTS", "1") != "0"
-    if os.environ.get("CI") == "true" and browser_wanted and not available["browser"]:
-        if any(item.get_closest_marker("browser") for item in items):
-            raise pytest.UsageError("CI runs the browser tests: install Debian's chromium")
+    in_ci_with_browser = (
+        os.environ.get("CI") == "true" and os.environ.get("BROWSER_TESTS", "1") != "0"
+    )
+    wants_browser = any(item.get_closest_marker("browser") for item in items)
+    if in_ci_with_browser and wants_browser and not available["browser"]:
+        raise pytest.UsageError("CI runs the browser tests: install Debian's chromium")
     keep, drop = [], []
     for item in items:
         needs = [name for name in available if item.get_closest_marker(name)]
