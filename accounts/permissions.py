@@ -81,7 +81,8 @@ def capability_for(view, method: str) -> Capability:
     declared = getattr(view, "capabilities", {}) or {}
     if method in declared:
         return declared[method]
-    if method in SAFE_METHODS:
+    if method in SAFE_METHODS or not hasattr(view, method.lower()):
+        # Reading, or a method the view does not implement (the view answers 405 after this).
         return Capability.READ
     raise ImproperlyConfigured(f"{type(view).__name__} declares no capability for {method}")
 
