@@ -81,6 +81,15 @@ class ApprovalWorkflow(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # Read through prefetched links (selectors.workflow_list prefetches them), in the order given.
+    @property
+    def connection_ids(self) -> list[str]:
+        return [link.connection_id for link in self.connection_links.all()]
+
+    @property
+    def tag_ids(self) -> list[str]:
+        return [link.tag_id for link in self.tag_links.all()]
+
 
 class WorkflowConnection(models.Model):
     """The workflow applies only to payables on these connections (any of them)."""
@@ -147,6 +156,10 @@ class WorkflowStep(models.Model):
 
     def __str__(self) -> str:
         return f"step {self.position + 1} of {self.workflow_id}"
+
+    @property
+    def approver_ids(self) -> list[str]:
+        return [link.user_id for link in self.approver_links.all()]
 
 
 class WorkflowStepApprover(models.Model):
