@@ -64,3 +64,64 @@ class ConnectionFactory(DjangoModelFactory):
     invited_by_business = factory.SelfAttribute("payee")
     status = ConnectionStatus.ACTIVE
     accepted_at = factory.Faker("date_time_this_year", tzinfo=factory.Faker("pytimezone"))
+
+
+# ==================================================================================================
+# Approvals: approval workflows and custom field definitions
+# ==================================================================================================
+
+from approvals.models import (  # noqa: E402 - kept with its section to ease merging
+    ApprovalWorkflow,
+    CustomFieldDefinition,
+    WorkflowConnection,
+    WorkflowStep,
+    WorkflowStepApprover,
+    WorkflowTag,
+)
+
+
+class ApprovalWorkflowFactory(DjangoModelFactory):
+    class Meta:
+        model = ApprovalWorkflow
+
+    business = factory.SubFactory(BusinessFactory)
+    name = factory.Sequence(lambda n: f"Workflow {n}")
+    priority = 0
+
+
+class CustomFieldDefinitionFactory(DjangoModelFactory):
+    class Meta:
+        model = CustomFieldDefinition
+
+    business = factory.SubFactory(BusinessFactory)
+    key = factory.Sequence(lambda n: f"field_{n}")
+    label = factory.Sequence(lambda n: f"Field {n}")
+    type = "text"
+    scope = "payable"
+
+
+def approval_workflow(
+    business: Business,
+    *,
+    steps: list[dict],
+    connections=(),
+    tags=(),
+    **fields,
+) -> ApprovalWorkflow:
+    """A workflow of ``business``; each step is ``{"approvers": [users], "roles": [...],
+    "required": n}`` (all optional)."""
+    workflow = ApprovalWorkflowFactory(business=business, **fields)
+    for position, step in enumerate(steps):
+        row = WorkflowStep.objects.create(
+            workflow=workflow,
+            position=position,
+            required_approvals=step.get("required", 1),
+            approver_roles=list(step.get("roles", [])),
+        )
+        for user in step.get("approvers", []):
+            WorkflowStepApprover.objects.create(step=row, user=user)
+    for connection in connections:
+        WorkflowConnection.objects.create(workflow=workflow, connection=connection)
+    for tag in tags:
+        WorkflowTag.objects.create(workflow=workflow, tag=tag)
+    return workflow

@@ -1,0 +1,102 @@
+from django.contrib import admin
+
+from approvals.models import (
+    ApprovalWorkflow,
+    CustomFieldDefinition,
+    WorkflowConnection,
+    WorkflowStep,
+    WorkflowStepApprover,
+    WorkflowTag,
+)
+
+
+class WorkflowStepInline(admin.TabularInline):
+    model = WorkflowStep
+    extra = 0
+    fields = ["position", "required_approvals", "approver_roles", "approver_list"]
+    readonly_fields = ["approver_list"]
+    show_change_link = True
+
+    @admin.display(description="approvers named")
+    def approver_list(self, step: WorkflowStep) -> str:
+        return ", ".join(str(link.user) for link in step.approver_links.select_related("user"))
+
+
+class WorkflowConnectionInline(admin.TabularInline):
+    model = WorkflowConnection
+    extra = 0
+    raw_id_fields = ["connection"]
+
+
+class WorkflowTagInline(admin.TabularInline):
+    model = WorkflowTag
+    extra = 0
+    raw_id_fields = ["tag"]
+
+
+@admin.register(ApprovalWorkflow)
+class ApprovalWorkflowAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "business",
+        "priority",
+        "active",
+        "min_amount",
+        "max_amount",
+        "updated_at",
+    ]
+    list_filter = ["active"]
+    search_fields = ["id", "name", "business__name"]
+    list_select_related = ["business"]
+    ordering = ["business__name", "priority", "created_at"]
+    readonly_fields = ["id", "created_by", "created_at", "updated_at"]
+    autocomplete_fields = ["business"]
+    inlines = [WorkflowStepInline, WorkflowConnectionInline, WorkflowTagInline]
+
+
+class WorkflowStepApproverInline(admin.TabularInline):
+    model = WorkflowStepApprover
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(WorkflowStep)
+class WorkflowStepAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "workflow", "position", "required_approvals", "approver_roles"]
+    search_fields = ["workflow__id", "workflow__name", "workflow__business__name"]
+    list_select_related = ["workflow"]
+    raw_id_fields = ["workflow"]
+    inlines = [WorkflowStepApproverInline]
+
+
+@admin.register(CustomFieldDefinition)
+class CustomFieldDefinitionAdmin(admin.ModelAdmin):
+    list_display = [
+        "key",
+        "label",
+        "business",
+        "type",
+        "scope",
+        "required",
+        "active",
+        "position",
+        "deleted_at",
+    ]
+    list_filter = [
+        "type",
+        "scope",
+        "required",
+        "active",
+        ("deleted_at", admin.EmptyFieldListFilter),
+    ]
+    search_fields = ["id", "key", "label", "business__name"]
+    list_select_related = ["business"]
+    ordering = ["business__name", "position", "created_at"]
+    readonly_fields = ["id", "key", "type", "scope", "created_at", "updated_at", "deleted_at"]
+    autocomplete_fields = ["business"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Key, type and scope are set once: past values were written against them.
+        if obj is None:
+            return ["id", "created_at", "updated_at", "deleted_at"]
+        return self.readonly_fields

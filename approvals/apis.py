@@ -1,0 +1,193 @@
+"""Approval workflow and custom field endpoints (CONTRACT §5). Thin: validate, call, serialize."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+
+from accounts.permissions import Capability
+from approvals import selectors, services
+from approvals.serializers import (
+    ApprovalPreviewInput,
+    ApprovalPreviewSerializer,
+    CustomFieldInput,
+    CustomFieldSerializer,
+    WorkflowInput,
+    WorkflowSerializer,
+)
+from cleopay.api.views import ApiView, BusinessApiView
+from connections.selectors import connection_get
+
+# --- approval workflows ----------------------------------------------------------------------------
+
+
+class WorkflowListApi(BusinessApiView):
+    capabilities = {"POST": Capability.ADMINISTER}
+
+    @extend_schema(
+        operation_id="approval_workflows_list",
+        responses={200: WorkflowSerializer(many=True)},
+        description="The business's approval workflows in the order they are tried.",
+    )
+    def get(self, request, business_id: str):
+        return self.paginate(
+            selectors.workflow_list(business_id=business_id),
+            lambda rows: WorkflowSerializer(rows, many=True).data,
+        )
+
+    @extend_schema(
+        operation_id="approval_workflows_create",
+        request=WorkflowInput,
+        responses={201: WorkflowSerializer},
+    )
+    def post(self, request, business_id: str):
+        data = WorkflowInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        workflow = services.workflow_create(
+            business_id=business_id, actor=request.user, **data.validated_data
+        )
+        workflow = selectors.workflow_get(user=request.user, workflow_id=workflow.pk)
+        return Response(WorkflowSerializer(workflow).data, status=status.HTTP_201_CREATED)
+
+
+class WorkflowDetailApi(ApiView):
+    capabilities = {"PATCH": Capability.ADMINISTER, "DELETE": Capability.ADMINISTER}
+
+    @extend_schema(operation_id="approval_workflows_retrieve", responses={200: WorkflowSerializer})
+    def get(self, request, workflow_id: str):
+        workflow = selectors.workflow_get(user=request.user, workflow_id=workflow_id)
+        return Response(WorkflowSerializer(workflow).data)
+
+    @extend_schema(
+        operation_id="approval_workflows_update",
+        request=WorkflowInput(partial=True),
+        responses={200: WorkflowSerializer},
+        description=(
+            "Given keys replace the stored ones; `conditions` merges key by key; `steps` is "
+            "replaced as a whole. Payables already in review keep the workflow they took."
+        ),
+    )
+    def patch(self, request, workflow_id: str):
+        workflow = selectors.workflow_get(user=request.user, workflow_id=workflow_id)
+        self.require(workflow.business_id, Capability.ADMINISTER)
+        data = WorkflowInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        services.workflow_update(workflow_id=workflow.pk, changes=data.validated_data)
+        workflow = selectors.workflow_get(user=request.user, workflow_id=workflow.pk)
+        return Response(WorkflowSerializer(workflow).data)
+
+    @extend_schema(operation_id="approval_workflows_delete", responses={204: None})
+    def delete(self, request, workflow_id: str):
+        workflow = selectors.workflow_get(user=request.user, workflow_id=workflow_id)
+        self.require(workflow.business_id, Capability.ADMINISTER)
+        services.workflow_delete(workflow_id=workflow.pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WorkflowPreviewApi(BusinessApiView):
+    # A dry run: nothing is written, so any member may ask.
+    capabilities = {"POST": Capability.READ}
+
+    @extend_schema(
+        operation_id="approval_workflows_preview",
+        request=ApprovalPreviewInput,
+        responses={200: ApprovalPreviewSerializer},
+        description=(
+            "Which workflow and approvers a payable of this amount on this connection would "
+            "get if it were submitted now; without a match, `auto_approve` or `manual_review`."
+        ),
+    )
+    def post(self, request, business_id: str):
+        data = ApprovalPreviewInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        preview = selectors.approval_preview(
+            business_id=business_id,
+            amount=data.validated_data["amount"],
+            connection_id=data.validated_data["connection_id"],
+            tag_ids=data.validated_data.get("tag_ids"),
+        )
+        return Response(ApprovalPreviewSerializer(preview).data)
+
+
+# --- custom fields ---------------------------------------------------------------------------------
+
+
+class CustomFieldListApi(BusinessApiView):
+    capabilities = {"POST": Capability.ADMINISTER}
+
+    @extend_schema(
+        operation_id="custom_fields_list",
+        responses={200: CustomFieldSerializer(many=True)},
+        description="The business's custom field definitions (inactive ones too), by order.",
+    )
+    def get(self, request, business_id: str):
+        return self.paginate(
+            selectors.custom_field_list(business_id=business_id),
+            lambda rows: CustomFieldSerializer(rows, many=True).data,
+        )
+
+    @extend_schema(
+        operation_id="custom_fields_create",
+        request=CustomFieldInput,
+        responses={201: CustomFieldSerializer},
+    )
+    def post(self, request, business_id: str):
+        data = CustomFieldInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        definition = services.custom_field_create(
+            business_id=business_id, field_type=values.pop("type"), **values
+        )
+        return Response(CustomFieldSerializer(definition).data, status=status.HTTP_201_CREATED)
+
+
+class CustomFieldDetailApi(ApiView):
+    capabilities = {"PATCH": Capability.ADMINISTER, "DELETE": Capability.ADMINISTER}
+
+    @extend_schema(operation_id="custom_fields_retrieve", responses={200: CustomFieldSerializer})
+    def get(self, request, custom_field_id: str):
+        definition = selectors.custom_field_get(user=request.user, custom_field_id=custom_field_id)
+        return Response(CustomFieldSerializer(definition).data)
+
+    @extend_schema(
+        operation_id="custom_fields_update",
+        request=CustomFieldInput(partial=True),
+        responses={200: CustomFieldSerializer},
+        description="`key`, `type` and `scope` cannot change (400); other given keys replace.",
+    )
+    def patch(self, request, custom_field_id: str):
+        definition = selectors.custom_field_get(user=request.user, custom_field_id=custom_field_id)
+        self.require(definition.business_id, Capability.ADMINISTER)
+        data = CustomFieldInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        definition = services.custom_field_update(
+            custom_field_id=definition.pk, changes=data.validated_data
+        )
+        return Response(CustomFieldSerializer(definition).data)
+
+    @extend_schema(
+        operation_id="custom_fields_delete",
+        responses={204: None},
+        description="Retires the field: values already on payables stay readable.",
+    )
+    def delete(self, request, custom_field_id: str):
+        definition = selectors.custom_field_get(user=request.user, custom_field_id=custom_field_id)
+        self.require(definition.business_id, Capability.ADMINISTER)
+        services.custom_field_delete(custom_field_id=definition.pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ConnectionCustomFieldListApi(ApiView):
+    @extend_schema(
+        operation_id="connections_custom_fields_list",
+        responses={200: CustomFieldSerializer(many=True)},
+        description=(
+            "The payer's active custom field definitions, which the payee fills in on payables "
+            "of this connection. Visible to both sides."
+        ),
+    )
+    def get(self, request, connection_id: str):
+        connection = connection_get(user=request.user, connection_id=connection_id)
+        return self.paginate(
+            selectors.connection_custom_field_list(connection=connection),
+            lambda rows: CustomFieldSerializer(rows, many=True).data,
+        )

@@ -1,0 +1,446 @@
+"""
+The approval and custom-field rules the payables app calls from its own services.
+
+Everything here reads and checks; nothing writes, so a caller can use it inside its own
+transaction (submit, approve, create, update):
+
+- ``approval_route`` / ``workflow_match``: which workflow a payable gets, or what happens when
+  none matches (``auto_approve`` or ``manual_review``).
+- ``workflow_snapshot``: the JSON frozen onto the payable at submit.
+- ``eligible_approvers`` / ``manual_review_approvers``: who may approve now.
+- ``steps_shortfall``: whether distinct people can complete a run of steps at all.
+- ``custom_fields_validate`` / ``payable_custom_fields_validate``: custom field values, cleaned,
+  or a 400 naming each bad field (``customFields.po``, ``lineItems[1].customFields.cost_center``).
+"""
+
+import datetime
+import itertools
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any, NamedTuple
+
+from django.db.models import Exists, OuterRef, Q
+from rest_framework.exceptions import ValidationError
+
+from accounts.models import Business, DefaultApprovalAction, Membership, Role
+from accounts.permissions import Capability, role_allows
+from approvals.models import (
+    ApprovalWorkflow,
+    CustomFieldDefinition,
+    CustomFieldScope,
+    CustomFieldType,
+    WorkflowConnection,
+    WorkflowStep,
+    WorkflowTag,
+)
+from connections.models import Connection, ConnectionTag
+
+# The roles whose members may approve (owner, admin, approver), read from the one role table.
+APPROVING_ROLES: frozenset[str] = frozenset(
+    role for role in Role.values if role_allows(role, Capability.APPROVE)
+)
+
+# --- routing ---------------------------------------------------------------------------------------
+
+
+class ApprovalOutcome(StrEnum):
+    WORKFLOW = "workflow"
+    AUTO_APPROVE = "auto_approve"
+    MANUAL_REVIEW = "manual_review"
+
+
+@dataclass(frozen=True)
+class ApprovalRoute:
+    """What submitting a payable leads to: a workflow (with its frozen snapshot), or no workflow."""
+
+    outcome: ApprovalOutcome
+    workflow: ApprovalWorkflow | None = None
+    snapshot: dict | None = None
+
+
+def workflow_match(
+    *,
+    payer_business_id: str,
+    amount: Decimal,
+    connection: Connection,
+    tag_ids: Iterable[str] | None = None,
+) -> ApprovalWorkflow | None:
+    """The first active workflow of the payer, by priority then age, whose conditions all hold.
+
+    Amount bounds are inclusive. A connection condition holds when ``connection`` is one of those
+    listed; a tag condition when the connection carries any of the listed tags on the payer's
+    side, or, with ``tag_ids`` given, when any of ``tag_ids`` is listed (a what-if for previews).
+    One query.
+    """
+    connection_links = WorkflowConnection.objects.filter(workflow=OuterRef("pk"))
+    tag_links = WorkflowTag.objects.filter(workflow=OuterRef("pk"))
+    if tag_ids is None:
+        carried = ConnectionTag.objects.filter(
+            connection_id=connection.pk, tag__business_id=payer_business_id
+        ).values("tag_id")
+    else:
+        carried = list(tag_ids)
+    return (
+        ApprovalWorkflow.objects.filter(business_id=payer_business_id, active=True)
+        .filter(Q(min_amount__isnull=True) | Q(min_amount__lte=amount))
+        .filter(Q(max_amount__isnull=True) | Q(max_amount__gte=amount))
+        .filter(
+            ~Exists(connection_links) | Exists(connection_links.filter(connection_id=connection.pk))
+        )
+        .filter(~Exists(tag_links) | Exists(tag_links.filter(tag_id__in=carried)))
+        .order_by("priority", "created_at", "id")
+        .first()
+    )
+
+
+def approval_route(
+    *,
+    payer_business_id: str,
+    amount: Decimal,
+    connection: Connection,
+    tag_ids: Iterable[str] | None = None,
+) -> ApprovalRoute:
+    """Where a payable of ``amount`` on ``connection`` goes at submit.
+
+    The first matching workflow (snapshotted); with none, ``auto_approve`` when the connection
+    says so, else the payer business's ``default_approval_action``.
+    """
+    workflow = workflow_match(
+        payer_business_id=payer_business_id, amount=amount, connection=connection, tag_ids=tag_ids
+    )
+    if workflow is not None:
+        return ApprovalRoute(
+            outcome=ApprovalOutcome.WORKFLOW,
+            workflow=workflow,
+            snapshot=workflow_snapshot(workflow),
+        )
+    if connection.auto_approve and connection.payer_id == payer_business_id:
+        return ApprovalRoute(outcome=ApprovalOutcome.AUTO_APPROVE)
+    if connection.payer_id == payer_business_id:
+        business = connection.payer
+    else:
+        business = Business.objects.only("default_approval_action").get(pk=payer_business_id)
+    if business.default_approval_action == DefaultApprovalAction.AUTO_APPROVE:
+        return ApprovalRoute(outcome=ApprovalOutcome.AUTO_APPROVE)
+    return ApprovalRoute(outcome=ApprovalOutcome.MANUAL_REVIEW)
+
+
+SNAPSHOT_VERSION = 1
+
+
+def workflow_snapshot(workflow: ApprovalWorkflow) -> dict:
+    """The workflow as a payable keeps it from submit on, so later edits change nothing there.
+
+    Plain JSON (snake_case, as stored)::
+
+        {"version": 1, "workflow_id": "apwf_…", "name": "Over $10k", "priority": 10,
+         "steps": [{"position": 0, "approver_ids": ["usr_…"], "approver_roles": ["admin"],
+                    "required_approvals": 2}, …]}
+
+    Who holds a role is resolved when approving (``eligible_approvers``), not frozen here.
+    """
+    steps = (
+        WorkflowStep.objects.filter(workflow_id=workflow.pk)
+        .prefetch_related("approver_links")
+        .order_by("position")
+    )
+    return {
+        "version": SNAPSHOT_VERSION,
+        "workflow_id": workflow.pk,
+        "name": workflow.name,
+        "priority": workflow.priority,
+        "steps": [
+            {
+                "position": step.position,
+                "approver_ids": [link.user_id for link in step.approver_links.all()],
+                "approver_roles": list(step.approver_roles),
+                "required_approvals": step.required_approvals,
+            }
+            for step in steps
+        ],
+    }
+
+
+def eligible_approvers(*, payer_business_id: str, step_snapshot: Mapping[str, Any]) -> set[str]:
+    """User IDs who may approve this step now: those named plus the members holding a role named,
+    restricted to current members whose role may approve (owner, admin, approver). One query.
+
+    The caller still removes whoever already approved another step of the payable and any
+    payee member who created or submitted it.
+    """
+    named = list(step_snapshot.get("approver_ids") or [])
+    roles = [role for role in step_snapshot.get("approver_roles") or [] if role in APPROVING_ROLES]
+    if not named and not roles:
+        return set()
+    return set(
+        Membership.objects.filter(business_id=payer_business_id, role__in=APPROVING_ROLES)
+        .filter(Q(user_id__in=named) | Q(role__in=roles))
+        .values_list("user_id", flat=True)
+    )
+
+
+def manual_review_approvers(*, payer_business_id: str) -> set[str]:
+    """Under manual review any owner, admin or approver of the payer may approve."""
+    return set(
+        Membership.objects.filter(
+            business_id=payer_business_id, role__in=APPROVING_ROLES
+        ).values_list("user_id", flat=True)
+    )
+
+
+def steps_shortfall(
+    *, eligible_by_step: Sequence[set[str]], required_by_step: Sequence[int]
+) -> tuple[int, ...] | None:
+    """The smallest group of steps (indices) that distinct people cannot complete, or None.
+
+    One person approves a payable once, so steps compete for people: a set of steps needing
+    ``sum(required)`` approvals must be able to draw on at least that many distinct eligible
+    people (Hall's condition, which is also sufficient). Meant for a handful of steps.
+    """
+    count = len(required_by_step)
+    for size in range(1, count + 1):
+        for group in itertools.combinations(range(count), size):
+            needed = sum(required_by_step[i] for i in group)
+            people = set().union(*(eligible_by_step[i] for i in group))
+            if needed > len(people):
+                return group
+    return None
+
+
+# --- custom fields ---------------------------------------------------------------------------------
+
+TEXT_MAX_LENGTH = 1000
+# Numbers: up to 15 digits before the decimal point and 6 after.
+NUMBER_MAX_INTEGER_DIGITS = 15
+NUMBER_MAX_DECIMAL_PLACES = 6
+_NUMERIC_STRING = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+PAYABLE_PATH = "customFields"
+
+
+def line_item_path(index: int) -> str:
+    return f"lineItems[{index}].customFields"
+
+
+class CleanedCustomFields(NamedTuple):
+    """A payable's custom field values after validation: its own, then one dict per line item."""
+
+    payable: dict[str, Any]
+    line_items: list[dict[str, Any]]
+
+
+def custom_field_definitions(*, business_id: str) -> list[CustomFieldDefinition]:
+    """Every definition of the business, retired ones included (their past values are kept)."""
+    return list(
+        CustomFieldDefinition.objects.filter(business_id=business_id).order_by(
+            "position", "created_at", "id"
+        )
+    )
+
+
+def _clean_text(definition: CustomFieldDefinition, value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("Must be a string.")
+    value = value.strip()
+    if "\x00" in value:
+        raise ValueError("Must not contain NUL characters.")
+    if len(value) > TEXT_MAX_LENGTH:
+        raise ValueError(f"Must be at most {TEXT_MAX_LENGTH} characters.")
+    return value
+
+
+def _clean_number(definition: CustomFieldDefinition, value: Any) -> Decimal:
+    message = "Must be a number."
+    # bool is an int to Python, and a float has already lost exactness: both are refused.
+    if isinstance(value, bool | float):
+        raise ValueError(message)
+    if isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, str) and _NUMERIC_STRING.match(value.strip()):
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation:
+            raise ValueError(message) from None
+    else:
+        raise ValueError(message)
+    if not number.is_finite():
+        raise ValueError(message)
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > 0:
+        # 1E+3 from the JSON parser: written out as 1000.
+        number = number.quantize(Decimal(1))
+        exponent = 0
+    if abs(number) >= Decimal(10) ** NUMBER_MAX_INTEGER_DIGITS:
+        raise ValueError(f"Must have at most {NUMBER_MAX_INTEGER_DIGITS} digits before the point.")
+    if -exponent > NUMBER_MAX_DECIMAL_PLACES:
+        raise ValueError(f"Must have at most {NUMBER_MAX_DECIMAL_PLACES} decimal places.")
+    return number
+
+
+def _clean_date(definition: CustomFieldDefinition, value: Any) -> str:
+    message = "Must be a date as YYYY-MM-DD."
+    if not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
+        raise ValueError(message)
+    try:
+        return datetime.date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise ValueError(message) from None
+
+
+def _clean_select(definition: CustomFieldDefinition, value: Any) -> str:
+    if not isinstance(value, str) or value not in definition.options:
+        allowed = ", ".join(f'"{option}"' for option in definition.options)
+        raise ValueError(f"Must be one of {allowed}.")
+    return value
+
+
+def _clean_boolean(definition: CustomFieldDefinition, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("Must be true or false.")
+    return value
+
+
+_CLEANERS = {
+    CustomFieldType.TEXT: _clean_text,
+    CustomFieldType.NUMBER: _clean_number,
+    CustomFieldType.DATE: _clean_date,
+    CustomFieldType.SELECT: _clean_select,
+    CustomFieldType.BOOLEAN: _clean_boolean,
+}
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, str | int | Decimal | bool)
+
+
+def _check_custom_fields(
+    *,
+    definitions: Sequence[CustomFieldDefinition],
+    values: Any,
+    scope: str,
+    require: bool,
+    path: str,
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Cleaned values and errors keyed by field path (the work behind the two public checks)."""
+    if values is None:
+        values = {}
+    if not isinstance(values, dict):
+        return {}, {path: ["Must be an object mapping field keys to values."]}
+
+    live: dict[str, CustomFieldDefinition] = {}
+    retired: set[str] = set()
+    other_scope: set[str] = set()
+    for definition in definitions:
+        if definition.scope != scope:
+            if definition.active and definition.deleted_at is None:
+                other_scope.add(definition.key)
+        elif definition.active and definition.deleted_at is None:
+            live[definition.key] = definition
+        else:
+            retired.add(definition.key)
+
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for key, value in values.items():
+        field = f"{path}.{key}"
+        definition = live.get(key)
+        if definition is None:
+            if key in retired:
+                # A retired field's value stays as it was, unvalidated, but a scalar all the same.
+                if value is None:
+                    continue
+                if _is_scalar(value):
+                    cleaned[key] = value
+                else:
+                    errors[field] = ["Must be a single value."]
+            elif key in other_scope:
+                where = "line items" if scope == CustomFieldScope.PAYABLE else "the payable"
+                errors[field] = [f"This field belongs on {where}."]
+            else:
+                errors[field] = ["Unknown custom field."]
+            continue
+        if _is_empty(value):
+            continue
+        try:
+            cleaned[key] = _CLEANERS[definition.type](definition, value)
+        except ValueError as exc:
+            errors[field] = [str(exc)]
+
+    if require:
+        for key, definition in live.items():
+            field = f"{path}.{key}"
+            if definition.required and key not in cleaned and field not in errors:
+                errors[field] = ["This field is required."]
+    return cleaned, errors
+
+
+def custom_fields_validate(
+    *,
+    definitions: Sequence[CustomFieldDefinition],
+    values: Mapping[str, Any] | None,
+    scope: str,
+    require: bool,
+    path: str = PAYABLE_PATH,
+) -> dict[str, Any]:
+    """The cleaned values of one object (the payable, or one line item) of ``scope``.
+
+    Types: text (a string, trimmed, at most 1000 characters), number (a JSON number or numeric
+    string, returned as ``Decimal``), date (``YYYY-MM-DD``, returned as that string), select (one
+    of the options), boolean (``true``/``false`` only). Empty values (null, blank) are dropped.
+    Unknown keys are refused; values of inactive or deleted definitions are kept unvalidated.
+    ``require=True`` (submit) also reports every missing required field; drafts pass ``False``.
+
+    Raises a ``ValidationError`` naming each bad field as ``<path>.<key>``.
+    """
+    cleaned, errors = _check_custom_fields(
+        definitions=definitions, values=values, scope=scope, require=require, path=path
+    )
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def payable_custom_fields_validate(
+    *,
+    payer_business_id: str,
+    custom_fields: Mapping[str, Any] | None,
+    line_items_custom_fields: Sequence[Mapping[str, Any] | None],
+    require: bool,
+) -> CleanedCustomFields:
+    """A whole payable's custom fields against the payer's definitions (one query).
+
+    Every error is collected before raising: ``customFields.<key>`` for the payable's own fields,
+    ``lineItems[<i>].customFields.<key>`` for line item ``i``.
+    """
+    definitions = custom_field_definitions(business_id=payer_business_id)
+    payable, errors = _check_custom_fields(
+        definitions=definitions,
+        values=custom_fields,
+        scope=CustomFieldScope.PAYABLE,
+        require=require,
+        path=PAYABLE_PATH,
+    )
+    line_items = []
+    for index, values in enumerate(line_items_custom_fields):
+        cleaned, line_errors = _check_custom_fields(
+            definitions=definitions,
+            values=values,
+            scope=CustomFieldScope.LINE_ITEM,
+            require=require,
+            path=line_item_path(index),
+        )
+        line_items.append(cleaned)
+        errors.update(line_errors)
+    if errors:
+        raise ValidationError(errors)
+    return CleanedCustomFields(payable=payable, line_items=line_items)

@@ -1,0 +1,200 @@
+"""JSON in and out of the approval workflow and custom field endpoints (camelCase)."""
+
+import re
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from accounts.serializers import UserRefSerializer
+from approvals.domain import APPROVING_ROLES, ApprovalOutcome
+from approvals.models import CustomFieldScope, CustomFieldType
+from cleopay.api.fields import PublicIdField, StrictCharField
+from cleopay.money import MoneySerializerField
+
+MAX_STEPS = 10
+MAX_APPROVERS_PER_STEP = 100
+MAX_CONNECTIONS = 500
+MAX_TAGS = 100
+MAX_OPTIONS = 200
+MAX_INT = 2_147_483_647
+# Listed in the order of the role table, not alphabetically.
+APPROVING_ROLE_CHOICES = [
+    role for role in ("owner", "admin", "approver") if role in APPROVING_ROLES
+]
+CUSTOM_FIELD_KEY = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """JSON ``true`` or ``false`` only (DRF would also take "yes", 1, "on")."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+# --- approval workflows ----------------------------------------------------------------------------
+
+
+class WorkflowConditionsInput(serializers.Serializer):
+    minAmount = MoneySerializerField(
+        source="min_amount", required=False, allow_null=True, min_value=Decimal("0")
+    )
+    maxAmount = MoneySerializerField(
+        source="max_amount", required=False, allow_null=True, min_value=Decimal("0")
+    )
+    connectionIds = serializers.ListField(
+        source="connection_ids",
+        child=PublicIdField(prefix="conn"),
+        required=False,
+        max_length=MAX_CONNECTIONS,
+        help_text="Connections on which this business pays; empty: any connection.",
+    )
+    tagIds = serializers.ListField(
+        source="tag_ids",
+        child=PublicIdField(prefix="tag"),
+        required=False,
+        max_length=MAX_TAGS,
+        help_text="This business's tags; the connection must carry any of them. Empty: any.",
+    )
+
+
+class WorkflowStepInput(serializers.Serializer):
+    approverIds = serializers.ListField(
+        source="approver_ids",
+        child=PublicIdField(prefix="usr"),
+        required=False,
+        max_length=MAX_APPROVERS_PER_STEP,
+        help_text="Members (owner, admin or approver) who may approve this step.",
+    )
+    approverRoles = serializers.ListField(
+        source="approver_roles",
+        child=serializers.ChoiceField(
+            choices=APPROVING_ROLE_CHOICES,
+            error_messages={
+                "invalid_choice": "Must be one of owner, admin, approver (only they approve)."
+            },
+        ),
+        required=False,
+        max_length=len(APPROVING_ROLE_CHOICES),
+        help_text="Every current member holding one of these roles may approve this step.",
+    )
+    requiredApprovals = serializers.IntegerField(
+        source="required_approvals", min_value=1, max_value=100, default=1
+    )
+
+
+class WorkflowInput(serializers.Serializer):
+    """The body of a create (every key but name and steps optional) or of a PATCH (any key)."""
+
+    name = StrictCharField(max_length=200)
+    priority = serializers.IntegerField(
+        required=False, min_value=0, max_value=MAX_INT, help_text="Lower runs first."
+    )
+    active = StrictBooleanField(required=False)
+    conditions = WorkflowConditionsInput(required=False)
+    steps = WorkflowStepInput(many=True, max_length=MAX_STEPS)
+
+    def validate_steps(self, value):
+        if not value:
+            raise serializers.ValidationError("A workflow needs at least one step.")
+        return value
+
+
+class WorkflowConditionsSerializer(serializers.Serializer):
+    minAmount = MoneySerializerField(source="min_amount", allow_null=True)
+    maxAmount = MoneySerializerField(source="max_amount", allow_null=True)
+    connectionIds = serializers.ListField(source="connection_ids", child=serializers.CharField())
+    tagIds = serializers.ListField(source="tag_ids", child=serializers.CharField())
+
+
+class WorkflowStepSerializer(serializers.Serializer):
+    approverIds = serializers.ListField(source="approver_ids", child=serializers.CharField())
+    approverRoles = serializers.ListField(
+        source="approver_roles", child=serializers.ChoiceField(choices=APPROVING_ROLE_CHOICES)
+    )
+    requiredApprovals = serializers.IntegerField(source="required_approvals")
+
+
+class WorkflowSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    priority = serializers.IntegerField()
+    active = serializers.BooleanField()
+    conditions = WorkflowConditionsSerializer(source="*")
+    steps = WorkflowStepSerializer(many=True)
+    createdAt = serializers.DateTimeField(source="created_at")
+    updatedAt = serializers.DateTimeField(source="updated_at")
+
+
+class ApprovalPreviewInput(serializers.Serializer):
+    amount = MoneySerializerField(min_value=Decimal("0.01"))
+    connectionId = PublicIdField(prefix="conn", source="connection_id")
+    tagIds = serializers.ListField(
+        source="tag_ids",
+        child=PublicIdField(prefix="tag"),
+        required=False,
+        max_length=MAX_TAGS,
+        help_text="Match against these tags instead of those the connection carries.",
+    )
+
+
+class WorkflowRefSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ApprovalPreviewStepSerializer(serializers.Serializer):
+    requiredApprovals = serializers.IntegerField(source="required_approvals")
+    approvers = UserRefSerializer(many=True)
+
+
+class ApprovalPreviewSerializer(serializers.Serializer):
+    workflow = WorkflowRefSerializer(allow_null=True)
+    outcome = serializers.ChoiceField(choices=[outcome.value for outcome in ApprovalOutcome])
+    steps = ApprovalPreviewStepSerializer(many=True)
+
+
+# --- custom fields ---------------------------------------------------------------------------------
+
+
+class CustomFieldInput(serializers.Serializer):
+    key = StrictCharField(
+        max_length=50,
+        help_text="1-50 lowercase letters, digits or underscores, starting with a letter.",
+    )
+    label = StrictCharField(max_length=200)
+    type = serializers.ChoiceField(choices=CustomFieldType.choices)
+    required = StrictBooleanField(required=False)
+    scope = serializers.ChoiceField(choices=CustomFieldScope.choices, required=False)
+    options = serializers.ListField(
+        child=StrictCharField(max_length=200),
+        required=False,
+        max_length=MAX_OPTIONS,
+        help_text="The choices of a select field (at least one, no repeats).",
+    )
+    order = serializers.IntegerField(
+        source="position", required=False, min_value=0, max_value=MAX_INT
+    )
+    active = StrictBooleanField(required=False)
+
+    def validate_key(self, value: str) -> str:
+        if not CUSTOM_FIELD_KEY.match(value):
+            raise serializers.ValidationError(
+                "Use 1 to 50 lowercase letters, digits or underscores, starting with a letter."
+            )
+        return value
+
+
+class CustomFieldSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    key = serializers.CharField()
+    label = serializers.CharField()
+    type = serializers.ChoiceField(choices=CustomFieldType.choices)
+    required = serializers.BooleanField()
+    scope = serializers.ChoiceField(choices=CustomFieldScope.choices)
+    options = serializers.ListField(child=serializers.CharField())
+    order = serializers.IntegerField(source="position")
+    active = serializers.BooleanField()
+    createdAt = serializers.DateTimeField(source="created_at")
+    updatedAt = serializers.DateTimeField(source="updated_at")

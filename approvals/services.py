@@ -1,0 +1,346 @@
+"""Writes of the approvals app: approval workflows and custom field definitions.
+
+Rules a serializer cannot see (membership, which connections and tags are the business's own,
+whether distinct people can complete the steps) are checked here, and every error names the
+field as the API spells it (``steps[1].requiredApprovals``, ``conditions.tagIds[0]``).
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework.exceptions import NotFound, ValidationError
+
+from accounts.models import Membership, User
+from approvals.domain import APPROVING_ROLES, steps_shortfall
+from approvals.models import (
+    ApprovalWorkflow,
+    CustomFieldDefinition,
+    CustomFieldType,
+    WorkflowConnection,
+    WorkflowStep,
+    WorkflowStepApprover,
+    WorkflowTag,
+)
+from cleopay.api.errors import Conflict, ConflictCode, field_error
+from connections.models import Connection, Tag
+
+# --- approval workflows ----------------------------------------------------------------------------
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    """Without repeats, in the order given."""
+    return list(dict.fromkeys(values))
+
+
+def _normalize_steps(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "approver_ids": _unique(step.get("approver_ids") or []),
+            "approver_roles": _unique(step.get("approver_roles") or []),
+            "required_approvals": step.get("required_approvals", 1),
+        }
+        for step in steps
+    ]
+
+
+def _check_conditions(*, business_id: str, conditions: dict[str, Any]) -> None:
+    errors: dict[str, list[str]] = {}
+    low, high = conditions.get("min_amount"), conditions.get("max_amount")
+    if low is not None and high is not None and low > high:
+        errors["conditions.minAmount"] = [f"Must not exceed maxAmount ({high})."]
+
+    connection_ids = conditions.get("connection_ids") or []
+    if connection_ids:
+        paid_here = set(
+            Connection.objects.filter(payer_id=business_id, pk__in=connection_ids).values_list(
+                "pk", flat=True
+            )
+        )
+        for index, connection_id in enumerate(connection_ids):
+            if connection_id not in paid_here:
+                errors[f"conditions.connectionIds[{index}]"] = [
+                    "No connection on which this business pays has this ID."
+                ]
+
+    tag_ids = conditions.get("tag_ids") or []
+    if tag_ids:
+        own = set(
+            Tag.objects.filter(business_id=business_id, pk__in=tag_ids).values_list("pk", flat=True)
+        )
+        for index, tag_id in enumerate(tag_ids):
+            if tag_id not in own:
+                errors[f"conditions.tagIds[{index}]"] = ["No tag of this business has this ID."]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_steps(*, business_id: str, steps: list[dict[str, Any]]) -> None:
+    """Approvers are members who may approve, and distinct people can complete every step."""
+    if not steps:
+        raise field_error("steps", "A workflow needs at least one step.")
+    roles = dict(Membership.objects.filter(business_id=business_id).values_list("user_id", "role"))
+    errors: dict[str, list[str]] = {}
+    eligible_by_step: list[set[str]] = []
+    for index, step in enumerate(steps):
+        if not step["approver_ids"] and not step["approver_roles"]:
+            errors[f"steps[{index}]"] = ["Name at least one approver or role."]
+        for position, user_id in enumerate(step["approver_ids"]):
+            role = roles.get(user_id)
+            if role is None:
+                errors[f"steps[{index}].approverIds[{position}]"] = [
+                    "Not a member of this business."
+                ]
+            elif role not in APPROVING_ROLES:
+                errors[f"steps[{index}].approverIds[{position}]"] = [
+                    f"A member whose role is {role} cannot approve payables."
+                ]
+        eligible_by_step.append(
+            {user_id for user_id in step["approver_ids"] if roles.get(user_id) in APPROVING_ROLES}
+            | {user_id for user_id, role in roles.items() if role in step["approver_roles"]}
+        )
+    if errors:
+        raise ValidationError(errors)
+
+    required = [step["required_approvals"] for step in steps]
+    group = steps_shortfall(eligible_by_step=eligible_by_step, required_by_step=required)
+    if group is None:
+        return
+    if len(group) == 1:
+        (index,) = group
+        available = len(eligible_by_step[index])
+        raise field_error(
+            f"steps[{index}].requiredApprovals",
+            f"Needs {required[index]} approvals but only {available} eligible "
+            f"approver{'s' if available != 1 else ''} can approve this step.",
+        )
+    people = len(set().union(*(eligible_by_step[i] for i in group)))
+    names = ", ".join(str(i + 1) for i in group[:-1]) + f" and {group[-1] + 1}"
+    raise field_error(
+        f"steps[{group[-1]}].requiredApprovals",
+        f"Steps {names} need {sum(required[i] for i in group)} approvals from distinct people "
+        f"but only {people} can approve them; one person approves a payable once.",
+    )
+
+
+def _write_conditions(*, workflow: ApprovalWorkflow, conditions: dict[str, Any]) -> None:
+    if "connection_ids" in conditions:
+        WorkflowConnection.objects.filter(workflow=workflow).delete()
+        WorkflowConnection.objects.bulk_create(
+            WorkflowConnection(workflow=workflow, connection_id=connection_id)
+            for connection_id in conditions["connection_ids"]
+        )
+    if "tag_ids" in conditions:
+        WorkflowTag.objects.filter(workflow=workflow).delete()
+        WorkflowTag.objects.bulk_create(
+            WorkflowTag(workflow=workflow, tag_id=tag_id) for tag_id in conditions["tag_ids"]
+        )
+
+
+def _write_steps(*, workflow: ApprovalWorkflow, steps: list[dict[str, Any]]) -> None:
+    """Replace the workflow's steps (payables under review keep their own snapshot)."""
+    WorkflowStep.objects.filter(workflow=workflow).delete()
+    rows = WorkflowStep.objects.bulk_create(
+        WorkflowStep(
+            workflow=workflow,
+            position=position,
+            required_approvals=step["required_approvals"],
+            approver_roles=step["approver_roles"],
+        )
+        for position, step in enumerate(steps)
+    )
+    if not all(row.pk for row in rows):
+        # Backends that do not return primary keys from a bulk insert (none we run on today).
+        rows = list(WorkflowStep.objects.filter(workflow=workflow).order_by("position"))
+    WorkflowStepApprover.objects.bulk_create(
+        WorkflowStepApprover(step=row, user_id=user_id)
+        for row, step in zip(rows, steps, strict=True)
+        for user_id in step["approver_ids"]
+    )
+
+
+@transaction.atomic
+def workflow_create(
+    *,
+    business_id: str,
+    actor: User | None,
+    name: str,
+    steps: list[dict[str, Any]],
+    priority: int = 0,
+    active: bool = True,
+    conditions: dict[str, Any] | None = None,
+) -> ApprovalWorkflow:
+    """A new workflow of ``business_id`` (conditions and steps checked against the business)."""
+    conditions = dict(conditions or {})
+    for key in ("connection_ids", "tag_ids"):
+        conditions[key] = _unique(conditions.get(key) or [])
+    steps = _normalize_steps(steps)
+    _check_conditions(business_id=business_id, conditions=conditions)
+    _check_steps(business_id=business_id, steps=steps)
+
+    workflow = ApprovalWorkflow.objects.create(
+        business_id=business_id,
+        name=name,
+        priority=priority,
+        active=active,
+        min_amount=conditions.get("min_amount"),
+        max_amount=conditions.get("max_amount"),
+        created_by=actor,
+    )
+    _write_conditions(workflow=workflow, conditions=conditions)
+    _write_steps(workflow=workflow, steps=steps)
+    return workflow
+
+
+@transaction.atomic
+def workflow_update(*, workflow_id: str, changes: dict[str, Any]) -> ApprovalWorkflow:
+    """Apply a PATCH: given keys replace the stored ones; ``conditions`` merges key by key and
+    ``steps`` is replaced as a whole (JSON merge-patch semantics)."""
+    workflow = ApprovalWorkflow.objects.select_for_update().filter(pk=workflow_id).first()
+    if workflow is None:
+        raise NotFound("Not found.")
+    business_id = workflow.business_id
+    fields: list[str] = []
+
+    for key in ("name", "priority", "active"):
+        if key in changes:
+            setattr(workflow, key, changes[key])
+            fields.append(key)
+
+    conditions = dict(changes.get("conditions") or {})
+    for key in ("connection_ids", "tag_ids"):
+        if key in conditions:
+            conditions[key] = _unique(conditions[key] or [])
+    if conditions:
+        merged = {"min_amount": workflow.min_amount, "max_amount": workflow.max_amount}
+        merged.update(conditions)
+        _check_conditions(business_id=business_id, conditions=merged)
+        for key in ("min_amount", "max_amount"):
+            if key in conditions:
+                setattr(workflow, key, conditions[key])
+                fields.append(key)
+
+    steps = None
+    if "steps" in changes:
+        steps = _normalize_steps(changes["steps"])
+        _check_steps(business_id=business_id, steps=steps)
+
+    workflow.save(update_fields=[*fields, "updated_at"])
+    _write_conditions(workflow=workflow, conditions=conditions)
+    if steps is not None:
+        _write_steps(workflow=workflow, steps=steps)
+    return workflow
+
+
+@transaction.atomic
+def workflow_delete(*, workflow_id: str) -> None:
+    """Delete a workflow for good: payables already in review keep the snapshot they took."""
+    deleted, _ = ApprovalWorkflow.objects.filter(pk=workflow_id).delete()
+    if not deleted:
+        raise NotFound("Not found.")
+
+
+# --- custom fields ---------------------------------------------------------------------------------
+
+
+def _clean_options(*, field_type: str, options: list[str] | None) -> list[str]:
+    """A select field's choices: at least one, no repeats; every other type has none."""
+    options = list(options or [])
+    if field_type != CustomFieldType.SELECT:
+        if options:
+            raise field_error("options", "Only a select field has options.")
+        return []
+    if not options:
+        raise field_error("options", "A select field needs at least one option.")
+    seen: set[str] = set()
+    errors: dict[str, list[str]] = {}
+    for index, option in enumerate(options):
+        if option in seen:
+            errors[f"options[{index}]"] = [f'"{option}" is listed twice.']
+        seen.add(option)
+    if errors:
+        raise ValidationError(errors)
+    return options
+
+
+def _duplicate_key(key: str) -> Conflict:
+    return Conflict(
+        f'A custom field with the key "{key}" already exists.', code=ConflictCode.DUPLICATE
+    )
+
+
+@transaction.atomic
+def custom_field_create(
+    *,
+    business_id: str,
+    key: str,
+    label: str,
+    field_type: str,
+    required: bool = False,
+    scope: str = "payable",
+    options: list[str] | None = None,
+    position: int = 0,
+    active: bool = True,
+) -> CustomFieldDefinition:
+    """A new definition; its key is unique among the business's live definitions (409)."""
+    options = _clean_options(field_type=field_type, options=options)
+    try:
+        with transaction.atomic():
+            return CustomFieldDefinition.objects.create(
+                business_id=business_id,
+                key=key,
+                label=label,
+                type=field_type,
+                required=required,
+                scope=scope,
+                options=options,
+                position=position,
+                active=active,
+            )
+    except IntegrityError:
+        raise _duplicate_key(key) from None
+
+
+IMMUTABLE_CUSTOM_FIELD_KEYS = ("key", "type", "scope")
+
+
+@transaction.atomic
+def custom_field_update(*, custom_field_id: str, changes: dict[str, Any]) -> CustomFieldDefinition:
+    """Apply a PATCH. ``key``, ``type`` and ``scope`` are fixed at creation: past values were
+    written against them (sending the current value is accepted)."""
+    definition = (
+        CustomFieldDefinition.objects.live().select_for_update().filter(pk=custom_field_id).first()
+    )
+    if definition is None:
+        raise NotFound("Not found.")
+    errors = {
+        name: [f"The {name} of a custom field cannot be changed; create a new field instead."]
+        for name in IMMUTABLE_CUSTOM_FIELD_KEYS
+        if name in changes and changes[name] != getattr(definition, name)
+    }
+    if errors:
+        raise ValidationError(errors)
+
+    fields = []
+    for name in ("label", "required", "position", "active"):
+        if name in changes:
+            setattr(definition, name, changes[name])
+            fields.append(name)
+    if "options" in changes:
+        definition.options = _clean_options(field_type=definition.type, options=changes["options"])
+        fields.append("options")
+    definition.save(update_fields=[*fields, "updated_at"])
+    return definition
+
+
+@transaction.atomic
+def custom_field_delete(*, custom_field_id: str) -> None:
+    """Retire a definition: past values stay readable under it and its key becomes free."""
+    updated = (
+        CustomFieldDefinition.objects.live()
+        .filter(pk=custom_field_id)
+        .update(deleted_at=timezone.now(), active=False, updated_at=timezone.now())
+    )
+    if not updated:
+        raise NotFound("Not found.")
