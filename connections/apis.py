@@ -57,11 +57,16 @@ def _query(serializer_class, request) -> dict:
 class ConnectionObjectApi(ApiView):
     """Base of ``/api/connections/{connection_id}/...``: the connection and the caller's side."""
 
-    def acting(self, connection_id: str, capability: Capability, *, prefer: str | None = None):
-        """The connection (404 unless the caller is on it) and the business the caller acts as."""
+    def acting(self, connection_id: str, capability: Capability, *, default_side=None):
+        """The connection (404 unless the caller is on it) and the business the caller acts as.
+
+        ``default_side(connection)`` names the side a member of both sides acts for when the
+        request has no ``?businessId=`` (otherwise the payer).
+        """
         connection = selectors.connection_get(user=self.request.user, connection_id=connection_id)
-        if prefer is None:
-            prefer = _query(BusinessIdQuery, self.request).get("businessId")
+        prefer = _query(BusinessIdQuery, self.request).get("businessId")
+        if prefer is None and default_side is not None:
+            prefer = default_side(connection)
         business_id = selectors.caller_business_id(
             connection=connection, user=self.request.user, prefer=prefer
         )
@@ -233,12 +238,12 @@ class ConnectionAcceptApi(ConnectionObjectApi):
         responses={200: ConnectionSerializer},
     )
     def post(self, request, connection_id: str):
-        connection = selectors.connection_get(user=request.user, connection_id=connection_id)
         # A member of both sides accepts for the invited one unless told otherwise.
-        prefer = _query(BusinessIdQuery, request).get("businessId") or (
-            connection.invited_business_id
+        _connection, business_id = self.acting(
+            connection_id,
+            Capability.ADMINISTER,
+            default_side=lambda connection: connection.invited_business_id,
         )
-        _connection, business_id = self.acting(connection_id, Capability.ADMINISTER, prefer=prefer)
         services.connection_accept(
             connection_id=connection_id, actor=request.user, business_id=business_id
         )
