@@ -15,6 +15,7 @@ from accounts.models import Business, MemberInvitation, Membership, Role, User
 from accounts.permissions import forget_roles
 from accounts.tasks import send_member_invitation_email
 from cleopay.api.errors import Conflict, ConflictCode, field_error
+from connections.services import connection_invitations_bind
 
 
 def _normalize_email(email: str) -> str:
@@ -82,9 +83,12 @@ def _bind_member_invitations(*, user: User) -> None:
 
 @transaction.atomic
 def business_create(*, name: str, owner: User) -> Business:
+    """A business owned by ``owner``; connection invitations sent to the owner's e-mail join it."""
     business = Business.objects.create(name=name.strip(), created_by=owner)
     Membership.objects.create(business=business, user=owner, role=Role.OWNER)
     forget_roles(owner)
+    # Sign-up creates its business through here too, so both paths bind.
+    connection_invitations_bind(business=business, user=owner)
     return business
 
 

@@ -210,6 +210,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api",
+    # Choice sets that share a field name ("role") get names of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "MemberRoleEnum": "accounts.models.Role.choices",
+        "ConnectionRoleEnum": "connections.models.ConnectionRole.choices",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "cleopay.api.schema.add_error_responses",

@@ -1,16 +1,62 @@
-"""Reads of connections, always through the caller's businesses."""
+"""Reads of connections and tags, always through the caller's businesses.
 
-from django.db.models import Q, QuerySet
+A user who belongs to both sides of a connection acts as the business named by the request's
+``?businessId=`` when it is one of those sides, otherwise as the payer (``acting_business_id``).
+Accepting an invitation is the exception: there the default is the invited side.
+"""
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from rest_framework.exceptions import NotFound
 
 from accounts.permissions import roles_of
-from connections.models import Connection
+from connections.models import (
+    SIDE_EVENT_TYPES,
+    Connection,
+    ConnectionEvent,
+    ConnectionTag,
+    Tag,
+)
 
 
 def connection_queryset_for(*, business_ids) -> QuerySet[Connection]:
     """Connections where any of ``business_ids`` is the payer or the payee."""
     business_ids = list(business_ids)
     return Connection.objects.filter(Q(payer_id__in=business_ids) | Q(payee_id__in=business_ids))
+
+
+def caller_business_ids(*, user, business_id: str | None = None) -> list[str]:
+    """The caller's businesses, or only ``business_id`` when given (404 unless it is theirs)."""
+    roles = roles_of(user)
+    if business_id:
+        if business_id not in roles:
+            raise NotFound("Not found.")
+        return [business_id]
+    return list(roles)
+
+
+def acting_business_id(
+    connection: Connection, business_ids, prefer: str | None = None
+) -> str | None:
+    """Which of ``business_ids`` speaks on ``connection``: ``prefer`` if it is a side, else the payer."""
+    sides = [
+        b for b in (connection.payer_id, connection.payee_id) if b is not None and b in business_ids
+    ]
+    if not sides:
+        return None
+    if prefer in sides:
+        return prefer
+    return sides[0]
+
+
+def _with_visible_tags(queryset: QuerySet[Connection], business_ids) -> QuerySet[Connection]:
+    """Each connection's tags of ``business_ids`` (one query per batch, never per row)."""
+    return queryset.select_related("payer", "payee").prefetch_related(
+        Prefetch(
+            "tags",
+            queryset=Tag.objects.filter(business_id__in=list(business_ids)).order_by("name", "id"),
+            to_attr="visible_tags",
+        )
+    )
 
 
 def connection_get(*, user, connection_id: str) -> Connection:
@@ -26,16 +72,83 @@ def connection_get(*, user, connection_id: str) -> Connection:
     return connection
 
 
+def connection_detail(*, user, connection_id: str) -> Connection:
+    """``connection_get`` with the caller's tags loaded, ready to serialize."""
+    business_ids = list(roles_of(user))
+    connection = _with_visible_tags(
+        connection_queryset_for(business_ids=business_ids).filter(pk=connection_id),
+        business_ids,
+    ).first()
+    if connection is None:
+        raise NotFound("Not found.")
+    return connection
+
+
 def caller_business_id(*, connection: Connection, user, prefer: str | None = None) -> str:
     """The business on whose side ``user`` acts on ``connection``.
 
     A user who belongs to both sides acts as ``prefer`` (a business ID, e.g. from ``?businessId=``)
     when given, otherwise as the payer.
     """
-    roles = roles_of(user)
-    sides = [b for b in (connection.payer_id, connection.payee_id) if b is not None and b in roles]
-    if not sides:
+    business_id = acting_business_id(connection, roles_of(user), prefer)
+    if business_id is None:
         raise NotFound("Not found.")
-    if prefer in sides:
-        return prefer
-    return sides[0]
+    return business_id
+
+
+def connection_list(
+    *,
+    business_ids: list[str],
+    status: str | None = None,
+    tag: str | None = None,
+    search: str | None = None,
+) -> QuerySet[Connection]:
+    """Connections of ``business_ids``, newest first, with their tags of those businesses.
+
+    ``tag`` is a tag ID of one of ``business_ids`` (another business's tag matches nothing);
+    ``search`` looks, case-insensitively, in both businesses' names, the invited e-mail and the
+    alias the caller's side gave.
+    """
+    queryset = connection_queryset_for(business_ids=business_ids)
+    if status:
+        queryset = queryset.filter(status=status)
+    if tag:
+        queryset = queryset.filter(
+            Exists(
+                ConnectionTag.objects.filter(
+                    connection=OuterRef("pk"), tag_id=tag, tag__business_id__in=business_ids
+                )
+            )
+        )
+    if search:
+        queryset = queryset.filter(
+            Q(payer__name__icontains=search)
+            | Q(payee__name__icontains=search)
+            | Q(invited_email__icontains=search)
+            | Q(payer_id__in=business_ids, payer_alias__icontains=search)
+            | Q(payee_id__in=business_ids, payee_alias__icontains=search)
+        )
+    return _with_visible_tags(queryset, business_ids).order_by("-created_at", "-id")
+
+
+def connection_event_list(*, connection: Connection, business_id: str) -> QuerySet[ConnectionEvent]:
+    """The connection's history as ``business_id`` may see it: shared changes and its own side's."""
+    return (
+        ConnectionEvent.objects.filter(connection=connection)
+        .filter(~Q(type__in=SIDE_EVENT_TYPES) | Q(business_id=business_id))
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+
+
+# --- tags -----------------------------------------------------------------------------------------
+def tag_list(*, business_id: str) -> QuerySet[Tag]:
+    return Tag.objects.filter(business_id=business_id).order_by("name", "id")
+
+
+def tag_get(*, user, tag_id: str) -> Tag:
+    """A tag of one of the caller's businesses; any other is a 404."""
+    tag = Tag.objects.filter(pk=tag_id, business_id__in=list(roles_of(user))).first()
+    if tag is None:
+        raise NotFound("Not found.")
+    return tag

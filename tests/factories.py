@@ -66,6 +66,22 @@ class ConnectionFactory(DjangoModelFactory):
     accepted_at = factory.Faker("date_time_this_year", tzinfo=factory.Faker("pytimezone"))
 
 
+# --- connections (issue 3) ---------------------------------------------------------------------
+def business_with_owner(name: str | None = None) -> tuple[Business, User]:
+    """A business and the user who owns it."""
+    business = BusinessFactory(**({"name": name} if name else {}))
+    return business, member(business, Role.OWNER)
+
+
+def tag_on(connection: Connection, business: Business, name: str | None = None) -> Tag:
+    """A tag of ``business`` placed on ``connection`` (``business`` must be one of its sides)."""
+    from connections.models import ConnectionTag
+
+    tag = TagFactory(business=business, **({"name": name} if name else {}))
+    ConnectionTag.objects.create(connection=connection, tag=tag)
+    return tag
+
+
 # ==================================================================================================
 # Approvals: approval workflows and custom field definitions
 # ==================================================================================================

@@ -1,0 +1,345 @@
+"""
+Writes of connections and tags. Each service is one transaction: it locks what it changes,
+checks, changes it (status only through the fsm transitions), and records the event in the same
+transaction; e-mail goes out after commit.
+
+Locks: a connection service locks that one connection row (``FOR NO KEY UPDATE``, so inserts
+that merely reference the row, like events and tag links, are not blocked) and then touches its
+tag links; a tag service locks that one tag row. No service holds two rows of the same table,
+so there is no ordering to get wrong.
+
+Role checks happen in the views (``accounts.permissions``); the rules of the connection itself
+(which side may accept, who may set ``autoApprove``) are enforced here.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django_fsm import can_proceed
+from rest_framework.exceptions import PermissionDenied
+
+from accounts.models import Business, Membership, Role
+from cleopay.api.errors import Conflict, ConflictCode, InvalidTransition, field_error
+from connections import events
+from connections.models import (
+    Connection,
+    ConnectionEventType,
+    ConnectionRole,
+    ConnectionTag,
+    Tag,
+)
+from connections.tasks import send_connection_invitation_email
+
+# Roles whose holders answer for a business's connections (and receive its invitations).
+CONNECTION_ADMIN_ROLES = (Role.OWNER, Role.ADMIN)
+
+
+def _lock(connection_id: str) -> Connection:
+    return (
+        Connection.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("payer", "payee")
+        .get(pk=connection_id)
+    )
+
+
+def _business_of_email(email: str) -> Business | None:
+    """The business whose owner or admin has this e-mail, when there is exactly one."""
+    business_ids = list(
+        Membership.objects.filter(user__email=email, role__in=CONNECTION_ADMIN_ROLES)
+        .values_list("business_id", flat=True)
+        .distinct()[:2]
+    )
+    if len(business_ids) != 1:
+        return None
+    return Business.objects.get(pk=business_ids[0])
+
+
+# --- invitations ---------------------------------------------------------------------------------
+@transaction.atomic
+def connection_invite(
+    *,
+    business_id: str,
+    actor,
+    my_role: str,
+    counterparty_business_id: str | None = None,
+    counterparty_email: str | None = None,
+    net_terms: int | None = None,
+    alias: str = "",
+) -> Connection:
+    """Invite a business (by ID, or by e-mail) to a pending connection; ``my_role`` is ours.
+
+    An e-mail of the owner or admin of exactly one business invites that business; any other
+    e-mail is kept and bound when a business is created by a user with that address.
+    """
+    email = ""
+    if counterparty_business_id:
+        field = "counterpartyBusinessId"
+        counterparty = Business.objects.filter(pk=counterparty_business_id).first()
+        if counterparty is None:
+            raise field_error(field, "No business has this ID.")
+    else:
+        field = "counterpartyEmail"
+        email = counterparty_email.strip().lower()
+        counterparty = _business_of_email(email)
+    if counterparty is not None and counterparty.pk == business_id:
+        raise field_error(field, "A business cannot connect to itself.")
+
+    counterparty_id = counterparty.pk if counterparty is not None else None
+    if my_role == ConnectionRole.PAYER:
+        payer_id, payee_id = business_id, counterparty_id
+    else:
+        payer_id, payee_id = counterparty_id, business_id
+    connection = Connection(
+        payer_id=payer_id,
+        payee_id=payee_id,
+        invited_by_business_id=business_id,
+        invited_email=email,
+        net_terms=net_terms,
+        created_by=actor,
+    )
+    if my_role == ConnectionRole.PAYER:
+        connection.payer_alias = alias
+    else:
+        connection.payee_alias = alias
+    try:
+        with transaction.atomic():
+            connection.save(force_insert=True)
+    except IntegrityError:
+        # The unique constraints are the check: one connection per pair and direction, one
+        # open e-mail invitation per inviter, address and direction.
+        existing = Connection.objects.filter(payer_id=payer_id, payee_id=payee_id)
+        if counterparty_id is None:
+            existing = existing.filter(invited_email=email)
+        existing_id = existing.values_list("pk", flat=True).first()
+        raise Conflict(
+            "A connection between these businesses in this direction already exists.",
+            code=ConflictCode.DUPLICATE,
+            connectionId=existing_id,
+        ) from None
+
+    events.connection_invited_event(connection=connection, actor=actor, business_id=business_id)
+    send_connection_invitation_email.delay_on_commit(connection.pk)
+    return connection
+
+
+@transaction.atomic
+def connection_invitations_bind(*, business: Business, user) -> list[Connection]:
+    """Point the open e-mail invitations to ``user``'s address at ``business`` (just created)."""
+    email = (user.email or "").strip().lower()
+    if not email:
+        return []
+    candidates = (
+        Connection.objects.select_for_update(of=("self",), no_key=True)
+        .filter(Q(payer__isnull=True) | Q(payee__isnull=True), invited_email=email)
+        .exclude(invited_by_business_id=business.pk)
+        .order_by("created_at", "id")
+    )
+    bound = []
+    for connection in candidates:
+        side = "payer" if connection.payer_id is None else "payee"
+        setattr(connection, side, business)
+        try:
+            with transaction.atomic():
+                connection.save(update_fields=[side, "updated_at"])
+        except IntegrityError:
+            # The pair is already connected in this direction: leave this invitation open
+            # rather than fail the sign-up.
+            continue
+        events.connection_bound_event(connection=connection, actor=user, business_id=business.pk)
+        bound.append(connection)
+    return bound
+
+
+# --- status --------------------------------------------------------------------------------------
+@transaction.atomic
+def connection_accept(*, connection_id: str, actor, business_id: str) -> Connection:
+    """The invited side accepts: ``pending`` → ``active``."""
+    connection = _lock(connection_id)
+    if business_id != connection.invited_business_id:
+        raise PermissionDenied("Only the invited business can accept this invitation.")
+    if not can_proceed(connection.accept):
+        raise InvalidTransition(
+            action="accept", current_status=connection.status, noun="connection"
+        )
+    from_status = connection.status
+    connection.accept()
+    connection.save(update_fields=["status", "accepted_at", "updated_at"])
+    events.connection_status_event(
+        connection=connection,
+        type=ConnectionEventType.ACCEPTED,
+        actor=actor,
+        business_id=business_id,
+        from_status=from_status,
+    )
+    return connection
+
+
+@transaction.atomic
+def connection_archive(*, connection_id: str, actor, business_id: str) -> Connection:
+    """Either side archives a pending or active connection; it then takes no new payables."""
+    connection = _lock(connection_id)
+    if not can_proceed(connection.archive):
+        raise InvalidTransition(
+            action="archive", current_status=connection.status, noun="connection"
+        )
+    from_status = connection.status
+    connection.archive()
+    connection.save(update_fields=["status", "archived_at", "updated_at"])
+    events.connection_status_event(
+        connection=connection,
+        type=ConnectionEventType.ARCHIVED,
+        actor=actor,
+        business_id=business_id,
+        from_status=from_status,
+    )
+    return connection
+
+
+# --- each side's view ----------------------------------------------------------------------------
+@transaction.atomic
+def connection_set_alias(*, connection_id: str, actor, business_id: str, alias: str) -> Connection:
+    """Set the alias ``business_id`` sees; the other side's alias is untouched."""
+    connection = _lock(connection_id)
+    old = connection.alias_of(business_id)
+    if old == alias:
+        return connection
+    field = (
+        "payer_alias" if connection.role_of(business_id) == ConnectionRole.PAYER else "payee_alias"
+    )
+    setattr(connection, field, alias)
+    connection.save(update_fields=[field, "updated_at"])
+    events.connection_alias_changed_event(
+        connection=connection, actor=actor, business_id=business_id, old=old, new=alias
+    )
+    return connection
+
+
+@transaction.atomic
+def connection_set_tags(
+    *, connection_id: str, actor, business_id: str, tag_ids: list[str]
+) -> Connection:
+    """Replace ``business_id``'s tags on the connection; each must be a tag of that business."""
+    wanted = list(dict.fromkeys(tag_ids))
+    connection = _lock(connection_id)
+    known = set(
+        Tag.objects.filter(business_id=business_id, pk__in=wanted).values_list("pk", flat=True)
+    )
+    unknown = [tag_id for tag_id in wanted if tag_id not in known]
+    if unknown:
+        raise field_error("tagIds", f"Not a tag of this business: {', '.join(unknown)}.")
+
+    links = ConnectionTag.objects.filter(connection=connection, tag__business_id=business_id)
+    current = set(links.values_list("tag_id", flat=True))
+    if current == set(wanted):
+        return connection
+    links.exclude(tag_id__in=wanted).delete()
+    try:
+        with transaction.atomic():
+            ConnectionTag.objects.bulk_create(
+                [
+                    ConnectionTag(connection=connection, tag_id=tag_id)
+                    for tag_id in wanted
+                    if tag_id not in current
+                ]
+            )
+    except IntegrityError:
+        # A tag deleted by someone else since it was checked above.
+        raise field_error("tagIds", "A tag was deleted meanwhile; reload and try again.") from None
+    connection.save(update_fields=["updated_at"])
+    events.connection_tags_changed_event(
+        connection=connection,
+        actor=actor,
+        business_id=business_id,
+        old=sorted(current),
+        new=sorted(wanted),
+    )
+    return connection
+
+
+# --- shared settings -----------------------------------------------------------------------------
+SETTINGS_FIELDS = {"net_terms": "netTerms", "auto_approve": "autoApprove"}
+
+
+@transaction.atomic
+def connection_update_settings(
+    *, connection_id: str, actor, business_id: str, changes: dict
+) -> Connection:
+    """Change the shared settings named in ``changes`` (``net_terms``, ``auto_approve``).
+
+    Only the payer decides whether its incoming payables approve themselves.
+    """
+    connection = _lock(connection_id)
+    if "auto_approve" in changes and connection.role_of(business_id) != ConnectionRole.PAYER:
+        raise PermissionDenied("Only the payer can set autoApprove.")
+    changed = {}
+    for field, value in changes.items():
+        old = getattr(connection, field)
+        if old != value:
+            setattr(connection, field, value)
+            changed[field] = [old, value]
+    if not changed:
+        return connection
+    connection.save(update_fields=[*changed, "updated_at"])
+    events.connection_settings_changed_event(
+        connection=connection,
+        actor=actor,
+        business_id=business_id,
+        changes={SETTINGS_FIELDS[field]: values for field, values in changed.items()},
+    )
+    return connection
+
+
+# --- tags ----------------------------------------------------------------------------------------
+def _duplicate_tag(business_id: str, name: str) -> Conflict:
+    existing = Tag.objects.filter(business_id=business_id, name__iexact=name).first()
+    return Conflict(
+        "This business already has a tag with this name.",
+        code=ConflictCode.DUPLICATE,
+        tagId=existing.pk if existing else None,
+    )
+
+
+@transaction.atomic
+def tag_create(*, business_id: str, name: str) -> Tag:
+    """A new tag; names are unique within the business, whatever their case."""
+    name = name.strip()
+    try:
+        with transaction.atomic():
+            return Tag.objects.create(business_id=business_id, name=name)
+    except IntegrityError:
+        raise _duplicate_tag(business_id, name) from None
+
+
+@transaction.atomic
+def tag_rename(*, tag_id: str, name: str) -> Tag:
+    tag = Tag.objects.select_for_update().get(pk=tag_id)
+    tag.name = name.strip()
+    try:
+        with transaction.atomic():
+            tag.save(update_fields=["name"])
+    except IntegrityError:
+        raise _duplicate_tag(tag.business_id, tag.name) from None
+    return tag
+
+
+@transaction.atomic
+def tag_delete(*, tag_id: str, actor) -> None:
+    """Delete a tag; it leaves every connection it was on, and each of those records the change."""
+    tag = Tag.objects.select_for_update().get(pk=tag_id)
+    links = ConnectionTag.objects.filter(
+        tag__business_id=tag.business_id,
+        connection_id__in=ConnectionTag.objects.filter(tag=tag).values("connection_id"),
+    ).select_related("connection")
+    before: dict[str, list[str]] = {}
+    connections = {}
+    for link in links:
+        before.setdefault(link.connection_id, []).append(link.tag_id)
+        connections[link.connection_id] = link.connection
+    tag.delete()
+    for connection_id, old in before.items():
+        events.connection_tags_changed_event(
+            connection=connections[connection_id],
+            actor=actor,
+            business_id=tag.business_id,
+            old=sorted(old),
+            new=sorted(t for t in old if t != tag_id),
+        )
