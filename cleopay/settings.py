@@ -214,6 +214,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MemberRoleEnum": "accounts.models.Role.choices",
         "ConnectionRoleEnum": "connections.models.ConnectionRole.choices",
+        "ConnectionEventTypeEnum": "connections.models.ConnectionEventType.choices",
+        "CustomFieldTypeEnum": "approvals.models.CustomFieldType.choices",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -33,7 +33,9 @@ def project_models():
 
 def test_every_project_model_is_registered_or_inline():
     inline_models = {
-        inline.model for model_admin in admin.site._registry.values() for inline in model_admin.inlines
+        inline.model
+        for model_admin in admin.site._registry.values()
+        for inline in model_admin.inlines
     }
     missing = [
         model.__name__

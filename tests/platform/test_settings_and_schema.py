@@ -66,3 +66,15 @@ def test_interactive_docs_are_served(client):
     response = client.get("/api/docs/")
     assert response.status_code == 200
     assert b"swagger" in response.content.lower()
+
+
+def test_schema_generates_without_warnings_and_validates(tmp_path):
+    result = run_manage(
+        "spectacular",
+        "--fail-on-warn",
+        "--validate",
+        "--file",
+        str(tmp_path / "schema.yaml"),
+        DEBUG="1",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
