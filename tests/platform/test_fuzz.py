@@ -17,9 +17,19 @@ from schemathesis.checks import positive_data_acceptance
 from accounts.services import token_create
 from tests import factories
 
-# The test's transaction must survive the requests the WSGI app serves in process.
-signals.request_started.disconnect(close_old_connections)
-signals.request_finished.disconnect(close_old_connections)
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The WSGI app serves requests in process: it must not close the test's transaction.
+
+    Django's test client reconnects these handlers after each of its requests, so they are
+    taken off for each fuzzing test rather than once.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
