@@ -26,6 +26,9 @@ PEOPLE = [
 ]
 
 
+OWNERS = {"acme": "alice", "globex": "gina", "initech": "ian"}
+
+
 @transaction.atomic
 def seed_accounts() -> tuple[dict[str, Business], dict[str, User]]:
     businesses = {}
@@ -45,4 +48,14 @@ def seed_accounts() -> tuple[dict[str, Business], dict[str, User]]:
             businesses[business_key].save(update_fields=["created_by"])
     if not User.objects.filter(email=STAFF_EMAIL).exists():
         User.objects.create_superuser(STAFF_EMAIL, PASSWORD, full_name="Platform Staff")
+    return businesses, users
+
+
+def seed_all() -> tuple[dict[str, Business], dict[str, User]]:
+    """Everything `make run` shows: people, businesses, connections, payables."""
+    from connections.demo import seed_connections
+
+    businesses, users = seed_accounts()
+    owners = {business: users[person] for business, person in OWNERS.items()}
+    seed_connections(businesses=businesses, users=owners)
     return businesses, users

@@ -7,7 +7,7 @@ class Command(BaseCommand):
     help = "Load demo businesses, people, connections and payables (safe to run again)."
 
     def handle(self, *args, **options):
-        businesses, _users = demo.seed_accounts()
+        businesses, _users = demo.seed_all()
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in at /login with:"))
         for _key, email, _name, business_key, role in demo.PEOPLE:
             business = businesses[business_key].name
