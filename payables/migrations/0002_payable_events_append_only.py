@@ -28,7 +28,7 @@ DROP FUNCTION IF EXISTS payables_event_append_only();
 def _run(sql):
     def run(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, params=None)
 
     return run
 
