@@ -216,6 +216,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api",
+    "ENUM_NAME_OVERRIDES": {
+        "PayableStatusEnum": "payables.models.PayableStatus",
+        "PaymentStatusEnum": "payables.models.PaymentStatus",
+        "ApprovalStatusEnum": "payables.models.ApprovalStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "cleopay.api.schema.add_error_responses",

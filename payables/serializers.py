@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cleopay.api.fields import PublicIdField, StrictCharField
@@ -59,6 +60,16 @@ class QuantityField(serializers.DecimalField):
         return value.normalize()
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {
+            "nullable": True,
+            "oneOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}],
+        },
+        "example": {"poNumber": "PO-1042", "costCenter": 310},
+    }
+)
 class CustomFieldsField(serializers.Field):
     """A JSON object of key → string, number, boolean or null (checked against the payer's
     definitions once custom fields exist; for now stored as given)."""

@@ -360,3 +360,20 @@ def test_the_sweep_on_a_real_worker_pays_once(parties):
     _paid_once(other)
     assert LedgerTransfer.objects.get(payment=payment).amount == Decimal("999.99")
     connection.close()
+
+
+@pytest.mark.django_db
+def test_a_retried_pay_with_the_same_idempotency_key_replays_without_paying_again(parties):
+    payable = make_payable(parties, S.APPROVED)
+    client = parties.client(parties.payer_owner)
+    first = client.post(f"/api/payables/{payable.id}/pay", HTTP_IDEMPOTENCY_KEY="pay-1")
+    again = client.post(f"/api/payables/{payable.id}/pay", HTTP_IDEMPOTENCY_KEY="pay-1")
+    assert first.status_code == again.status_code == 200
+    assert again["Idempotent-Replayed"] == "true"
+    assert first.json() == again.json()
+    assert payable.payments.count() == 1 and LedgerTransfer.objects.count() == 1
+    # a new key is a new request: the payable is already paid
+    assert (
+        client.post(f"/api/payables/{payable.id}/pay", HTTP_IDEMPOTENCY_KEY="pay-2").status_code
+        == 409
+    )
