@@ -4,6 +4,7 @@ from django.db.models import Q
 from rest_framework.exceptions import NotFound
 
 from accounts.permissions import roles_of
+from cleopay import ids
 from files.models import File
 
 
@@ -12,6 +13,8 @@ def file_get(*, user, file_id: str) -> File:
     of their businesses may see (the payer not before submission). Any other is a 404."""
     from payables.models import PayableAttachment
 
+    if not ids.is_public_id(file_id, "file"):
+        raise NotFound("Not found.")
     business_ids = list(roles_of(user).keys())
     on_visible_payable = PayableAttachment.objects.filter(
         Q(payable__payee_id__in=business_ids)

@@ -105,6 +105,7 @@ class ConnectionInvoiceListApi(ApiView):
         "the payee).",
     )
     def get(self, request, connection_id: str):
+        selectors.require_id_shape(connection_id, "conn")
         connection = connection_get(user=request.user, connection_id=connection_id)
         business_id = caller_business_id(
             connection=connection, user=request.user, prefer=_prefer(request)

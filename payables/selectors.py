@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from rest_framework.exceptions import NotFound, ValidationError
 
 from accounts.permissions import roles_of
+from cleopay import ids
 from payables.filters import PayableFilter
 from payables.models import (
     EventType,
@@ -21,6 +22,12 @@ from payables.models import (
     PayableTag,
     Payment,
 )
+
+
+def require_id_shape(value: str, prefix: str) -> None:
+    """404 for an ID that cannot exist (wrong prefix, NUL bytes...), before any query sees it."""
+    if not ids.is_public_id(value, prefix):
+        raise NotFound("Not found.")
 
 
 def _viewer_tags(business_id: str) -> Prefetch:
@@ -55,6 +62,7 @@ def payable_list(
 
 def viewing_business(*, user, payable_id: str, prefer: str | None = None) -> str:
     """The side from which ``user`` sees the payable (404 if from none, or not from ``prefer``)."""
+    require_id_shape(payable_id, "pay")
     row = (
         Payable.objects.visible_to(roles_of(user).keys())
         .filter(pk=payable_id)

@@ -24,6 +24,9 @@ MAX_CUSTOM_KEY_LENGTH = 100
 MAX_CUSTOM_TEXT_LENGTH = 2000
 MAX_MEMO_LENGTH = 5000
 MAX_REASON_LENGTH = 2000
+# Custom field numbers: 64-bit integers, decimals within 30 orders of magnitude.
+MAX_CUSTOM_INT = 2**63 - 1
+MAX_CUSTOM_EXPONENT = 30
 
 
 # --- fields ----------------------------------------------------------------------------------------
@@ -81,6 +84,7 @@ class CustomFieldsField(serializers.Field):
         "bad_value": "{name}: a value must be a string, number, boolean or null.",
         "too_long": f"{{name}}: text may not exceed {MAX_CUSTOM_TEXT_LENGTH} characters.",
         "nul": "{name}: text may not contain NUL characters.",
+        "number_range": "{name}: the number is out of range.",
     }
 
     def to_internal_value(self, data):
@@ -96,7 +100,15 @@ class CustomFieldsField(serializers.Field):
                     self.fail("too_long", name=key)
                 if "\x00" in value:
                     self.fail("nul", name=key)
-            elif value is not None and not isinstance(value, bool | int | Decimal):
+            elif isinstance(value, bool) or value is None:
+                continue
+            elif isinstance(value, int):
+                if abs(value) > MAX_CUSTOM_INT:
+                    self.fail("number_range", name=key)
+            elif isinstance(value, Decimal):
+                if not value.is_finite() or (value and abs(value.adjusted()) > MAX_CUSTOM_EXPONENT):
+                    self.fail("number_range", name=key)
+            else:
                 self.fail("bad_value", name=key)
         return data
 

@@ -49,6 +49,7 @@ from payables.models import (
     PaymentStatus,
 )
 from payables.rails import TransferFailed, get_rail
+from payables.selectors import require_id_shape
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ def _today() -> date:
 # --- lookups, sides and checks --------------------------------------------------------------------
 def _lock_payable(*, payable_id: str, actor) -> Payable:
     """The payable, row-locked, if one of the actor's businesses may see it; a 404 otherwise."""
+    require_id_shape(payable_id, "pay")
     payable = (
         Payable.objects.select_for_update(of=("self",))
         .visible_to(roles_of(actor).keys())
@@ -342,18 +344,7 @@ def payable_create(
     return payable
 
 
-# Fields a PATCH may carry, by their service names.
-EDITABLE_FIELDS = (
-    "amount",
-    "issue_date",
-    "due_date",
-    "invoice_number",
-    "memo",
-    "line_items",
-    "attachments",
-    "tag_ids",
-    "custom_fields",
-)
+# The API's names of the fields an edit may change (for the event's note).
 _API_NAMES = {
     "amount": "amount",
     "issue_date": "issueDate",
@@ -406,12 +397,9 @@ def payable_update(*, payable_id: str, actor, changes: dict) -> Payable:
                 )
         assign("amount", changes["amount"])
 
-    for name in ("issue_date", "due_date", "memo", "custom_fields"):
+    for name in ("issue_date", "due_date", "invoice_number", "memo", "custom_fields"):
         if name in changes:
             assign(name, changes[name])
-
-    if "invoice_number" in changes and changes["invoice_number"] != payable.invoice_number:
-        assign("invoice_number", changes["invoice_number"])
 
     if fields:
         try:

@@ -364,7 +364,7 @@ class TestOtherFields:
         )
         assert ok.status_code == 201
         assert ok.json()["customFields"] == {"po": "PO-1", "n": 3, "flag": True, "none": None}
-        for bad in [{"nested": {"a": 1}}, {"list": [1]}, ["po"], "po", {"": "x"}]:
+        for bad in [{"nested": {"a": 1}}, {"list": [1]}, ["po"], "po", {"": "x"}, {"n": 10**30}]:
             response = post(parties, body(parties, customFields=bad))
             assert response.status_code == 400, bad
             assert "customFields" in errors(response)

@@ -118,3 +118,20 @@ def test_postgres_refuses_to_edit_or_delete_an_event(parties):
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM payables_payableevent")
     assert PayableEvent.objects.get(pk=event.pk).note == ""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/payables/pay_%00",
+        "/api/payables/pay_%00/events",
+        "/api/payables/conn_abc",
+        "/api/files/file_%00",
+        "/api/connections/conn_%00/invoices",
+    ],
+)
+def test_ids_that_cannot_exist_are_404_before_any_query(parties, url):
+    assert parties.client(parties.payee_owner).get(url).status_code == 404
+    response = parties.client(parties.payee_owner).post("/api/payables/pay_%00/submit")
+    assert response.status_code == 404
