@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "accounts",
     "connections",
     "payables",
+    "files",
     "approvals",
 ]
 
@@ -168,6 +169,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.purge_expired_tokens",
         "schedule": timedelta(hours=1),
     },
+    # Pays scheduled payments that are due (and re-drives any left processing by a crash).
+    "sweep-due-payments": {
+        "task": "payables.tasks.sweep_due_payments",
+        "schedule": timedelta(seconds=60),
+    },
 }
 
 # --- API ------------------------------------------------------------------------------------------
@@ -216,6 +222,9 @@ SPECTACULAR_SETTINGS = {
         "ConnectionRoleEnum": "connections.models.ConnectionRole.choices",
         "ConnectionEventTypeEnum": "connections.models.ConnectionEventType.choices",
         "CustomFieldTypeEnum": "approvals.models.CustomFieldType.choices",
+        "PayableStatusEnum": "payables.models.PayableStatus",
+        "PaymentStatusEnum": "payables.models.PaymentStatus",
+        "ApprovalStatusEnum": "payables.models.ApprovalStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -245,6 +254,15 @@ STORAGES = {
 # Uploads: 10 MB per file (the files endpoint answers 413 above it); JSON bodies stay small.
 FILE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# --- Payments -------------------------------------------------------------------------------------
+# The rail that moves money (dotted path to a class with ``transfer(...)``, see payables.rails).
+PAYMENT_RAIL = os.environ.get("PAYMENT_RAIL", "payables.rails.LedgerRail")
+# A payment still "processing" this long after it started is driven again by the sweep (the rail
+# is idempotent per payment, so a second call cannot move the money twice).
+PAYMENT_PROCESSING_TIMEOUT = timedelta(
+    seconds=int(os.environ.get("PAYMENT_PROCESSING_TIMEOUT_SECONDS", "300"))
+)
 
 # --- E-mail ---------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(

@@ -11,6 +11,7 @@ api_patterns = [
     path("", include("accounts.urls")),
     path("", include("connections.urls")),
     path("", include("payables.urls")),
+    path("", include("files.urls")),
     path("", include("approvals.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

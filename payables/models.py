@@ -1,1 +1,444 @@
-"""Payables: see the module docstring written with the payables app."""
+"""
+Payables: invoices one business sends another over a connection, and the payments that settle them.
+
+A ``Payable`` belongs to one active ``Connection``. Its payee (the sender) and payer are copied
+from the connection when it is created, so every list is an index seek on the caller's own
+column and tenancy never needs a join. The payee writes it (``DRAFT``) and submits it; the
+payer's team reviews it (approve or decline), schedules and pays it. ``status`` is a protected
+fsm field: it changes only through the transitions below, whose bodies set fields and stamp
+times and do nothing else. ``payables.services`` does the rest in one transaction: lock, check
+who acts and whether the status allows it, transition, save, record the event, and register
+side effects (e-mail) for after the commit.
+
+Lock order, everywhere: the connection (only when creating), then the payable, then its
+payments. The sweep of due payments locks payables with SKIP LOCKED, so it never waits on a
+user's click and never deadlocks with one.
+
+Visibility: the payee sees all its payables. The payer sees a payable once it has been
+submitted (``submitted_at`` is set then and never cleared), so drafts, and drafts cancelled
+before they were sent, stay the payee's own.
+
+Money: ``amount`` is ``numeric(12,2)`` and positive (a CheckConstraint as well as validation).
+With line items it equals the sum of their totals; a line's total is quantity x unit price
+rounded half-up to the cent, and a quantity has at most four decimals (``12.5``, ``0.3333``).
+
+Payments: one ``Payment`` row per attempt to pay (scheduled or immediate). The database holds
+at most one open (``pending``/``processing``) payment and at most one ``completed`` payment per
+payable, whatever the clients and workers do at the same time. Money moves through a payment
+rail (``payables.rails``); the built-in ledger rail records a ``LedgerTransfer``.
+
+Timeline: ``PayableEvent`` rows are append-only, written in the transaction of the change they
+record; on PostgreSQL a trigger refuses UPDATE and DELETE on them.
+
+Tags are per side, like connection tags: a ``Tag`` belongs to one business, so each side
+labels a payable with its own tags and sees only those.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
+
+from accounts.models import Business
+from cleopay.ids import PublicIdField
+from cleopay.money import CURRENCY, MoneyField
+from connections.models import Connection, Tag
+from payables.jsonfields import ExactJSONDecoder, ExactJSONEncoder
+from payables.querysets import PayableManager
+
+QUANTITY_MAX_DIGITS = 12
+QUANTITY_DECIMAL_PLACES = 4
+
+
+class PayableStatus(models.TextChoices):
+    DRAFT = "DRAFT", "Draft"
+    SUBMITTED = "SUBMITTED", "Submitted"
+    APPROVED = "APPROVED", "Approved"
+    DECLINED = "DECLINED", "Declined"
+    SCHEDULED = "SCHEDULED", "Scheduled"
+    PAID = "PAID", "Paid"
+    CANCELLED = "CANCELLED", "Cancelled"
+
+
+S = PayableStatus
+# The payee may change a payable only while it is with them.
+EDITABLE_STATUSES = (S.DRAFT, S.DECLINED)
+FINAL_STATUSES = (S.PAID, S.CANCELLED)
+
+
+class ApprovalStatus(models.TextChoices):
+    """Where the payer's review stands (shown to the payer only, in ``approval``)."""
+
+    PENDING = "pending", "Pending"
+    MANUAL_REVIEW = "manual_review", "Manual review"
+    NOT_REQUIRED = "not_required", "Not required"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+
+
+class Payable(ConcurrentTransitionMixin, models.Model):
+    id = PublicIdField(prefix="pay")
+    connection = models.ForeignKey(Connection, on_delete=models.PROTECT, related_name="payables")
+    # Copied from the connection at creation (a connection's sides never change).
+    payee = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="payables_as_payee")
+    payer = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="payables_as_payer")
+    status = FSMField(max_length=20, choices=PayableStatus.choices, default=S.DRAFT, protected=True)
+    amount = MoneyField()
+    currency = models.CharField(max_length=3, default=CURRENCY, editable=False)
+    issue_date = models.DateField()
+    due_date = models.DateField()
+    invoice_number = models.CharField(max_length=64)
+    memo = models.TextField(blank=True, default="")
+    custom_fields = models.JSONField(
+        default=dict, blank=True, encoder=ExactJSONEncoder, decoder=ExactJSONDecoder
+    )
+    # The payer's review; blank until the first submission.
+    approval_status = models.CharField(
+        max_length=20, choices=ApprovalStatus.choices, blank=True, default=""
+    )
+    decline_reason = models.TextField(blank=True, default="")
+    cancel_reason = models.TextField(blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Set at each submission, never cleared: the payer sees the payable from then on.
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    tags = models.ManyToManyField(Tag, through="PayableTag", related_name="payables", blank=True)
+    attachments = models.ManyToManyField(
+        "files.File", through="PayableAttachment", related_name="payables", blank=True
+    )
+
+    objects = PayableManager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="payable_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=PayableStatus.values), name="payable_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(currency=CURRENCY), name="payable_currency_usd"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(payee=models.F("payer")), name="payable_sides_differ"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(invoice_number=""), name="payable_invoice_number_present"
+            ),
+            # Case-insensitive: INV-1 and inv-1 are the same invoice to a person.
+            models.UniqueConstraint(
+                "connection",
+                Lower("invoice_number"),
+                name="payable_invoice_number_unique_per_connection",
+            ),
+        ]
+        indexes = [
+            # Lists: newest first per side, and the status / due-date filters per side.
+            models.Index(fields=["payee", "-created_at", "-id"], name="payable_payee_created_idx"),
+            models.Index(fields=["payer", "-created_at", "-id"], name="payable_payer_created_idx"),
+            models.Index(fields=["payee", "status", "due_date"], name="payable_payee_status_idx"),
+            models.Index(fields=["payer", "status", "due_date"], name="payable_payer_status_idx"),
+            models.Index(
+                fields=["connection", "-created_at", "-id"], name="payable_connection_created_idx"
+            ),
+        ]
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_number} ({self.id})"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    # --- transitions (memory only; services save, record the event and send e-mail) -----------
+    @transition(field=status, source=[S.DRAFT, S.DECLINED], target=S.SUBMITTED)
+    def submit(self, *, by):
+        self.submitted_at = timezone.now()
+        self.submitted_by = by
+        self.decline_reason = ""
+
+    @transition(field=status, source=S.SUBMITTED, target=S.APPROVED)
+    def approve(self):
+        self.approved_at = timezone.now()
+
+    @transition(field=status, source=S.SUBMITTED, target=S.DECLINED)
+    def decline(self, *, reason: str):
+        self.decline_reason = reason
+        self.declined_at = timezone.now()
+
+    @transition(field=status, source=S.APPROVED, target=S.SCHEDULED)
+    def schedule(self):
+        pass
+
+    @transition(field=status, source=S.SCHEDULED, target=S.APPROVED)
+    def unschedule(self):
+        pass
+
+    @transition(field=status, source=[S.APPROVED, S.SCHEDULED], target=S.PAID)
+    def pay(self):
+        self.paid_at = timezone.now()
+
+    @transition(field=status, source=S.SCHEDULED, target=S.APPROVED)
+    def fail_payment(self):
+        pass
+
+    # Cancelling is one action whose allowed statuses depend on the side that asks (CONTRACT §4),
+    # so each side has its own transition and django-fsm answers "may it?" exactly.
+    @transition(field=status, source=[S.DRAFT, S.SUBMITTED, S.DECLINED], target=S.CANCELLED)
+    def cancel_by_payee(self, *, reason: str = ""):
+        self.cancel_reason = reason
+        self.cancelled_at = timezone.now()
+
+    @transition(field=status, source=[S.SUBMITTED, S.APPROVED, S.SCHEDULED], target=S.CANCELLED)
+    def cancel_by_payer(self, *, reason: str = ""):
+        self.cancel_reason = reason
+        self.cancelled_at = timezone.now()
+
+
+class LineItem(models.Model):
+    id = PublicIdField(prefix="li")
+    payable = models.ForeignKey(Payable, on_delete=models.CASCADE, related_name="line_items")
+    position = models.PositiveIntegerField()
+    description = models.CharField(max_length=500)
+    quantity = models.DecimalField(
+        max_digits=QUANTITY_MAX_DIGITS, decimal_places=QUANTITY_DECIMAL_PLACES
+    )
+    unit_price = MoneyField()
+    # quantity x unit_price, rounded half-up to the cent (cleopay.money.quantize).
+    total = MoneyField()
+    accounting_category = models.CharField(max_length=100, blank=True, default="")
+    custom_fields = models.JSONField(
+        default=dict, blank=True, encoder=ExactJSONEncoder, decoder=ExactJSONDecoder
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="line_item_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit_price__gte=0), name="line_item_unit_price_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(total__gte=0), name="line_item_total_not_negative"
+            ),
+            models.UniqueConstraint(fields=["payable", "position"], name="line_item_position_once"),
+        ]
+        ordering = ["payable", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.description} x {self.quantity}"
+
+
+class PayableTag(models.Model):
+    """A tag one side put on a payable; the tag's business says whose it is."""
+
+    payable = models.ForeignKey(Payable, on_delete=models.CASCADE, related_name="tag_links")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["payable", "tag"], name="payable_tag_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tag} on {self.payable_id}"
+
+
+class PayableAttachment(models.Model):
+    payable = models.ForeignKey(Payable, on_delete=models.CASCADE, related_name="attachment_links")
+    # A file that is attached somewhere cannot be deleted.
+    file = models.ForeignKey("files.File", on_delete=models.PROTECT, related_name="payable_links")
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["payable", "file"], name="payable_attachment_once"),
+        ]
+        ordering = ["payable", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.file_id} on {self.payable_id}"
+
+
+class EventType(models.TextChoices):
+    CREATED = "payable.created", "Created"
+    UPDATED = "payable.updated", "Edited"
+    SUBMITTED = "payable.submitted", "Submitted"
+    APPROVAL_RECORDED = "payable.approval_recorded", "Approval recorded"
+    APPROVED = "payable.approved", "Approved"
+    DECLINED = "payable.declined", "Declined"
+    SCHEDULED = "payable.scheduled", "Payment scheduled"
+    UNSCHEDULED = "payable.unscheduled", "Payment unscheduled"
+    PAYMENT_COMPLETED = "payment.completed", "Payment completed"
+    PAYMENT_FAILED = "payment.failed", "Payment failed"
+    PAID = "payable.paid", "Paid"
+    CANCELLED = "payable.cancelled", "Cancelled"
+    TAGS_CHANGED = "payable.tags_changed", "Tags changed"
+
+
+class PayableEvent(models.Model):
+    """One fact in a payable's timeline. Append-only: never edited or deleted."""
+
+    id = PublicIdField(prefix="evt")
+    payable = models.ForeignKey(Payable, on_delete=models.PROTECT, related_name="events")
+    # 1, 2, 3... per payable, assigned under the payable's row lock: the timeline's order.
+    position = models.PositiveIntegerField()
+    type = models.CharField(max_length=40, choices=EventType.choices)
+    # Null when the system acted (automatic approval, the payment job).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The side on whose behalf the change was made.
+    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="+")
+    from_status = models.CharField(max_length=20, null=True, blank=True)
+    to_status = models.CharField(max_length=20)
+    note = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["payable", "position"], name="payable_event_position_once"
+            ),
+        ]
+        ordering = ["payable", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.type} on {self.payable_id}"
+
+
+class PaymentStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    PROCESSING = "processing", "Processing"
+    COMPLETED = "completed", "Completed"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+P = PaymentStatus
+OPEN_PAYMENT_STATUSES = (P.PENDING, P.PROCESSING)
+
+
+class Payment(FSMModelMixin, models.Model):
+    """One attempt to pay a payable, on a date: pending → processing → completed | failed."""
+
+    id = PublicIdField(prefix="pmt")
+    payable = models.ForeignKey(Payable, on_delete=models.PROTECT, related_name="payments")
+    amount = MoneyField()
+    scheduled_for = models.DateField()
+    status = FSMField(
+        max_length=20, choices=PaymentStatus.choices, default=P.PENDING, protected=True
+    )
+    # The rail that moves the money, and its reference for the transfer.
+    rail = models.CharField(max_length=50)
+    rail_reference = models.CharField(max_length=200, blank=True, default="")
+    failure_reason = models.TextField(blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    processing_started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="payment_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=PaymentStatus.values), name="payment_status_valid"
+            ),
+            # A payable is paid at most once...
+            models.UniqueConstraint(
+                fields=["payable"],
+                condition=models.Q(status=P.COMPLETED),
+                name="payment_one_completed_per_payable",
+            ),
+            # ...and has at most one payment on its way at any time.
+            models.UniqueConstraint(
+                fields=["payable"],
+                condition=models.Q(status__in=OPEN_PAYMENT_STATUSES),
+                name="payment_one_open_per_payable",
+            ),
+        ]
+        indexes = [
+            # The sweep: due pending payments, and processing ones left behind by a crash.
+            models.Index(
+                fields=["scheduled_for"],
+                condition=models.Q(status=P.PENDING),
+                name="payment_pending_due_idx",
+            ),
+            models.Index(
+                fields=["processing_started_at"],
+                condition=models.Q(status=P.PROCESSING),
+                name="payment_processing_idx",
+            ),
+        ]
+        ordering = ["payable", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.id}: {self.amount} on {self.scheduled_for} ({self.status})"
+
+    @transition(field=status, source=P.PENDING, target=P.PROCESSING)
+    def start(self):
+        self.processing_started_at = timezone.now()
+
+    @transition(field=status, source=P.PROCESSING, target=P.COMPLETED)
+    def complete(self, *, reference: str):
+        self.rail_reference = reference
+        self.completed_at = timezone.now()
+
+    @transition(field=status, source=P.PROCESSING, target=P.FAILED)
+    def fail(self, *, reason: str):
+        self.failure_reason = reason
+        self.failed_at = timezone.now()
+
+    @transition(field=status, source=P.PENDING, target=P.CANCELLED)
+    def cancel(self):
+        self.cancelled_at = timezone.now()
+
+
+class LedgerTransfer(models.Model):
+    """The built-in rail's record of money moved from payer to payee: one per payment."""
+
+    payment = models.OneToOneField(
+        Payment, on_delete=models.PROTECT, related_name="ledger_transfer"
+    )
+    payer = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="+")
+    payee = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="+")
+    amount = MoneyField()
+    reference = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="ledger_transfer_amount_positive"
+            ),
+        ]
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.amount} {self.payer_id} → {self.payee_id}"

@@ -141,3 +141,75 @@ def approval_workflow(
     for tag in tags:
         WorkflowTag.objects.create(workflow=workflow, tag=tag)
     return workflow
+
+
+# --- payables and files -----------------------------------------------------------------------------
+import datetime  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+from django.core.files.base import ContentFile  # noqa: E402
+
+from files.models import File, FileType  # noqa: E402
+from payables.models import LineItem, Payable, PayableStatus, Payment, PaymentStatus  # noqa: E402
+
+PDF_BYTES = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+class PayableFactory(DjangoModelFactory):
+    """A payable on an active connection; pass ``status=`` to start it anywhere (tests only:
+    the API changes a status only through its transitions). Non-draft statuses get a
+    ``submitted_at`` so the payer sees them, as after a real submission."""
+
+    class Meta:
+        model = Payable
+
+    connection = factory.SubFactory(ConnectionFactory)
+    payee = factory.SelfAttribute("connection.payee")
+    payer = factory.SelfAttribute("connection.payer")
+    amount = Decimal("100.00")
+    issue_date = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC).date())
+    due_date = factory.LazyAttribute(lambda o: o.issue_date + datetime.timedelta(days=30))
+    invoice_number = factory.Sequence(lambda n: f"F-{n:05d}")
+    memo = ""
+    status = PayableStatus.DRAFT
+    submitted_at = factory.LazyAttribute(
+        lambda o: None if o.status == PayableStatus.DRAFT else datetime.datetime.now(datetime.UTC)
+    )
+    approval_status = factory.LazyAttribute(
+        lambda o: "" if o.status == PayableStatus.DRAFT else "manual_review"
+    )
+
+
+class LineItemFactory(DjangoModelFactory):
+    class Meta:
+        model = LineItem
+
+    payable = factory.SubFactory(PayableFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    description = factory.Sequence(lambda n: f"Line {n}")
+    quantity = Decimal("1")
+    unit_price = Decimal("100.00")
+    total = factory.LazyAttribute(lambda o: (o.quantity * o.unit_price).quantize(Decimal("0.01")))
+
+
+class PaymentFactory(DjangoModelFactory):
+    class Meta:
+        model = Payment
+
+    payable = factory.SubFactory(PayableFactory, status=PayableStatus.SCHEDULED)
+    amount = factory.SelfAttribute("payable.amount")
+    scheduled_for = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC).date())
+    status = PaymentStatus.PENDING
+    rail = "ledger"
+
+
+class FileFactory(DjangoModelFactory):
+    class Meta:
+        model = File
+
+    business = factory.SubFactory(BusinessFactory)
+    original_filename = factory.Sequence(lambda n: f"invoice-{n}.pdf")
+    content_type = FileType.PDF
+    size = len(PDF_BYTES)
+    sha256 = "0" * 64
+    stored = factory.LazyFunction(lambda: ContentFile(PDF_BYTES, name="upload"))

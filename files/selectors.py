@@ -1,0 +1,30 @@
+"""Reads of files: who may download one."""
+
+from django.db.models import Q
+from rest_framework.exceptions import NotFound
+
+from accounts.permissions import roles_of
+from cleopay import ids
+from files.models import File
+
+
+def file_get(*, user, file_id: str) -> File:
+    """A file the caller may read: their business uploaded it, or it is attached to a payable one
+    of their businesses may see (the payer not before submission). Any other is a 404."""
+    from payables.models import PayableAttachment
+
+    if not ids.is_public_id(file_id, "file"):
+        raise NotFound("Not found.")
+    business_ids = list(roles_of(user).keys())
+    on_visible_payable = PayableAttachment.objects.filter(
+        Q(payable__payee_id__in=business_ids)
+        | Q(payable__payer_id__in=business_ids, payable__submitted_at__isnull=False)
+    ).values("file_id")
+    record = (
+        File.objects.filter(pk=file_id)
+        .filter(Q(business_id__in=business_ids) | Q(pk__in=on_visible_payable))
+        .first()
+    )
+    if record is None:
+        raise NotFound("Not found.")
+    return record

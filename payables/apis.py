@@ -1,0 +1,274 @@
+"""Payables endpoints (CONTRACT §4): thin views over ``selectors`` and ``services``."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+
+from accounts.permissions import Capability
+from cleopay.api.views import ApiView, BusinessApiView
+from connections.selectors import caller_business_id, connection_get
+from payables import selectors, services
+from payables.serializers import (
+    CancelInput,
+    DeclineInput,
+    PayableCreateInput,
+    PayableEventSerializer,
+    PayableListItemSerializer,
+    PayableSerializer,
+    PayableTagsInput,
+    PayableUpdateInput,
+    ScheduleInput,
+)
+
+BUSINESS_PARAM = OpenApiParameter(
+    "businessId",
+    OpenApiTypes.STR,
+    description="For a member of both sides: the business to see the payable from.",
+)
+LIST_PARAMS = [
+    OpenApiParameter(
+        "direction",
+        OpenApiTypes.STR,
+        enum=["incoming", "outgoing"],
+        description="incoming: this business pays; outgoing: it is paid. Both when absent.",
+    ),
+    OpenApiParameter(
+        "status", OpenApiTypes.STR, description="One status or several, comma-separated."
+    ),
+    OpenApiParameter("connectionId", OpenApiTypes.STR),
+    OpenApiParameter("dueBefore", OpenApiTypes.DATE, description="Due on or before."),
+    OpenApiParameter("dueAfter", OpenApiTypes.DATE, description="Due on or after."),
+    OpenApiParameter("amountMin", OpenApiTypes.DECIMAL, description="Amount at least."),
+    OpenApiParameter("amountMax", OpenApiTypes.DECIMAL, description="Amount at most."),
+    OpenApiParameter("tag", OpenApiTypes.STR, description="A tag of this business: ID or name."),
+    OpenApiParameter(
+        "search", OpenApiTypes.STR, description="In invoice number and memo (case-insensitive)."
+    ),
+    OpenApiParameter(
+        "awaitingMyApproval",
+        OpenApiTypes.STR,
+        enum=["true", "false"],
+        description="true: submitted incoming payables the caller may approve.",
+    ),
+]
+
+
+def _prefer(request) -> str | None:
+    """``?businessId=``: the side to see from (a business the caller is not on there is a 404)."""
+    return request.query_params.get("businessId") or None
+
+
+def _detail(payable_id: str, business_id: str) -> dict:
+    payable = selectors.payable_detail(payable_id=payable_id, business_id=business_id)
+    return PayableSerializer(payable, context={"business_id": business_id}).data
+
+
+class PayableListApi(BusinessApiView):
+    capabilities = {"POST": Capability.INVOICE}
+
+    @extend_schema(
+        operation_id="payables_list",
+        parameters=LIST_PARAMS,
+        responses={200: PayableListItemSerializer(many=True)},
+    )
+    def get(self, request, business_id: str):
+        queryset = selectors.payable_list(
+            business_id=business_id, user=request.user, params=request.query_params
+        )
+        context = {"business_id": business_id}
+        return self.paginate(
+            queryset, lambda rows: PayableListItemSerializer(rows, many=True, context=context).data
+        )
+
+    @extend_schema(
+        operation_id="payables_create",
+        request=PayableCreateInput,
+        responses={201: PayableSerializer},
+        description="Create a payable as the payee `businessId`; `submit: true` submits it at once.",
+    )
+    def post(self, request, business_id: str):
+        data = PayableCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        payable = services.payable_create(
+            business_id=business_id, actor=request.user, **data.validated_data
+        )
+        return Response(_detail(payable.pk, business_id), status=status.HTTP_201_CREATED)
+
+
+class ConnectionInvoiceListApi(ApiView):
+    @extend_schema(
+        operation_id="connections_invoices_list",
+        parameters=[BUSINESS_PARAM, *LIST_PARAMS],
+        responses={200: PayableListItemSerializer(many=True)},
+        description="The payables of one connection, from the caller's side (drafts only for "
+        "the payee).",
+    )
+    def get(self, request, connection_id: str):
+        selectors.require_id_shape(connection_id, "conn")
+        connection = connection_get(user=request.user, connection_id=connection_id)
+        business_id = caller_business_id(
+            connection=connection, user=request.user, prefer=_prefer(request)
+        )
+        queryset = selectors.payable_list(
+            business_id=business_id,
+            user=request.user,
+            params=request.query_params,
+            connection_id=connection.pk,
+        )
+        context = {"business_id": business_id}
+        return self.paginate(
+            queryset, lambda rows: PayableListItemSerializer(rows, many=True, context=context).data
+        )
+
+
+class PayableDetailApi(ApiView):
+    capabilities = {"PATCH": Capability.INVOICE}
+
+    @extend_schema(
+        operation_id="payables_retrieve",
+        parameters=[BUSINESS_PARAM],
+        responses={200: PayableSerializer},
+    )
+    def get(self, request, payable_id: str):
+        payable, business_id = selectors.payable_get(
+            user=request.user, payable_id=payable_id, prefer=_prefer(request)
+        )
+        return Response(PayableSerializer(payable, context={"business_id": business_id}).data)
+
+    @extend_schema(
+        operation_id="payables_update",
+        request=PayableUpdateInput,
+        responses={200: PayableSerializer},
+        description="Edit a payable in DRAFT or DECLINED (payee). `lineItems` replaces the set.",
+    )
+    def patch(self, request, payable_id: str):
+        data = PayableUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        payable = services.payable_update(
+            payable_id=payable_id, actor=request.user, changes=data.validated_data
+        )
+        return Response(_detail(payable.pk, payable.payee_id))
+
+
+class PayableEventListApi(ApiView):
+    @extend_schema(
+        operation_id="payables_events_list",
+        parameters=[BUSINESS_PARAM],
+        responses={200: PayableEventSerializer(many=True)},
+    )
+    def get(self, request, payable_id: str):
+        queryset = selectors.payable_event_list(
+            user=request.user, payable_id=payable_id, prefer=_prefer(request)
+        )
+        return self.paginate(queryset, lambda rows: PayableEventSerializer(rows, many=True).data)
+
+
+class PayableTagsApi(ApiView):
+    capabilities = {"PATCH": Capability.INVOICE}
+
+    @extend_schema(
+        operation_id="payables_tags_update",
+        request=PayableTagsInput,
+        responses={200: PayableSerializer},
+        description="Replace the caller's side's tags on a payable (any status).",
+    )
+    def patch(self, request, payable_id: str):
+        data = PayableTagsInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        payable, business_id = services.payable_set_tags(
+            payable_id=payable_id, actor=request.user, **data.validated_data
+        )
+        return Response(_detail(payable.pk, business_id))
+
+
+# --- actions ------------------------------------------------------------------------------------
+class PayableSubmitApi(ApiView):
+    capabilities = {"POST": Capability.INVOICE}
+
+    @extend_schema(operation_id="payables_submit", request=None, responses={200: PayableSerializer})
+    def post(self, request, payable_id: str):
+        payable = services.payable_submit(payable_id=payable_id, actor=request.user)
+        return Response(_detail(payable.pk, payable.payee_id))
+
+
+class PayableApproveApi(ApiView):
+    capabilities = {"POST": Capability.APPROVE}
+
+    @extend_schema(
+        operation_id="payables_approve", request=None, responses={200: PayableSerializer}
+    )
+    def post(self, request, payable_id: str):
+        payable = services.payable_approve(payable_id=payable_id, actor=request.user)
+        return Response(_detail(payable.pk, payable.payer_id))
+
+
+class PayableDeclineApi(ApiView):
+    capabilities = {"POST": Capability.APPROVE}
+
+    @extend_schema(
+        operation_id="payables_decline", request=DeclineInput, responses={200: PayableSerializer}
+    )
+    def post(self, request, payable_id: str):
+        data = DeclineInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        payable = services.payable_decline(
+            payable_id=payable_id, actor=request.user, reason=data.validated_data["reason"]
+        )
+        return Response(_detail(payable.pk, payable.payer_id))
+
+
+class PayableScheduleApi(ApiView):
+    capabilities = {"POST": Capability.PAY}
+
+    @extend_schema(
+        operation_id="payables_schedule", request=ScheduleInput, responses={200: PayableSerializer}
+    )
+    def post(self, request, payable_id: str):
+        data = ScheduleInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        payable = services.payable_schedule(
+            payable_id=payable_id, actor=request.user, on=data.validated_data["date"]
+        )
+        return Response(_detail(payable.pk, payable.payer_id))
+
+
+class PayableUnscheduleApi(ApiView):
+    capabilities = {"POST": Capability.PAY}
+
+    @extend_schema(
+        operation_id="payables_unschedule", request=None, responses={200: PayableSerializer}
+    )
+    def post(self, request, payable_id: str):
+        payable = services.payable_unschedule(payable_id=payable_id, actor=request.user)
+        return Response(_detail(payable.pk, payable.payer_id))
+
+
+class PayablePayApi(ApiView):
+    capabilities = {"POST": Capability.PAY}
+
+    @extend_schema(
+        operation_id="payables_pay",
+        request=None,
+        responses={200: PayableSerializer},
+        description="Pay now. 200 with the payable: `PAID`, or still `APPROVED` with a failed "
+        "payment (see `payments[].failureReason`) when the transfer was refused.",
+    )
+    def post(self, request, payable_id: str):
+        payable = services.payable_pay(payable_id=payable_id, actor=request.user)
+        return Response(_detail(payable.pk, payable.payer_id))
+
+
+class PayableCancelApi(ApiView):
+    capabilities = {"POST": Capability.INVOICE}
+
+    @extend_schema(
+        operation_id="payables_cancel", request=CancelInput, responses={200: PayableSerializer}
+    )
+    def post(self, request, payable_id: str):
+        data = CancelInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        payable, business_id = services.payable_cancel(
+            payable_id=payable_id, actor=request.user, **data.validated_data
+        )
+        return Response(_detail(payable.pk, business_id))

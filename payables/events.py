@@ -1,0 +1,182 @@
+"""
+The payable timeline: one writer per fact.
+
+Each writer appends one ``PayableEvent``, called by a service inside the transaction of the
+change it records and while that service holds the payable's row lock (which makes the
+per-payable ``position`` safe to compute). Nothing ever edits or deletes an event.
+"""
+
+from django.db.models import Max
+
+from payables.models import EventType, Payable, PayableEvent, PayableStatus, Payment
+
+
+def _write(
+    *,
+    payable: Payable,
+    type: EventType,
+    actor,
+    business_id: str,
+    from_status: str | None,
+    note: str = "",
+) -> PayableEvent:
+    last = PayableEvent.objects.filter(payable=payable).aggregate(last=Max("position"))["last"]
+    return PayableEvent.objects.create(
+        payable=payable,
+        position=(last or 0) + 1,
+        type=type,
+        actor=actor,
+        business_id=business_id,
+        from_status=from_status,
+        to_status=payable.status,
+        note=note,
+    )
+
+
+def payable_created_event(*, payable: Payable, actor) -> PayableEvent:
+    return _write(
+        payable=payable,
+        type=EventType.CREATED,
+        actor=actor,
+        business_id=payable.payee_id,
+        from_status=None,
+    )
+
+
+def payable_updated_event(*, payable: Payable, actor, changed: list[str]) -> PayableEvent:
+    return _write(
+        payable=payable,
+        type=EventType.UPDATED,
+        actor=actor,
+        business_id=payable.payee_id,
+        from_status=payable.status,
+        note="Changed: " + ", ".join(changed) if changed else "",
+    )
+
+
+def payable_tags_changed_event(*, payable: Payable, actor, business_id: str) -> PayableEvent:
+    return _write(
+        payable=payable,
+        type=EventType.TAGS_CHANGED,
+        actor=actor,
+        business_id=business_id,
+        from_status=payable.status,
+    )
+
+
+def payable_submitted_event(*, payable: Payable, actor, from_status: str) -> PayableEvent:
+    return _write(
+        payable=payable,
+        type=EventType.SUBMITTED,
+        actor=actor,
+        business_id=payable.payee_id,
+        from_status=from_status,
+    )
+
+
+def payable_approval_recorded_event(*, payable: Payable, actor, note: str = "") -> PayableEvent:
+    """One approval of several a workflow needs; the status does not change."""
+    return _write(
+        payable=payable,
+        type=EventType.APPROVAL_RECORDED,
+        actor=actor,
+        business_id=payable.payer_id,
+        from_status=payable.status,
+        note=note,
+    )
+
+
+def payable_approved_event(*, payable: Payable, actor, note: str = "") -> PayableEvent:
+    """``actor`` is None when the system approved (auto-approve)."""
+    return _write(
+        payable=payable,
+        type=EventType.APPROVED,
+        actor=actor,
+        business_id=payable.payer_id,
+        from_status=PayableStatus.SUBMITTED,
+        note=note,
+    )
+
+
+def payable_declined_event(*, payable: Payable, actor) -> PayableEvent:
+    return _write(
+        payable=payable,
+        type=EventType.DECLINED,
+        actor=actor,
+        business_id=payable.payer_id,
+        from_status=PayableStatus.SUBMITTED,
+        note=payable.decline_reason,
+    )
+
+
+def payable_scheduled_event(*, payable: Payable, actor, payment: Payment) -> PayableEvent:
+    return _write(
+        payable=payable,
+        type=EventType.SCHEDULED,
+        actor=actor,
+        business_id=payable.payer_id,
+        from_status=PayableStatus.APPROVED,
+        note=f"Payment {payment.id} of {payment.amount} scheduled for {payment.scheduled_for}.",
+    )
+
+
+def payable_unscheduled_event(*, payable: Payable, actor, payment: Payment) -> PayableEvent:
+    return _write(
+        payable=payable,
+        type=EventType.UNSCHEDULED,
+        actor=actor,
+        business_id=payable.payer_id,
+        from_status=PayableStatus.SCHEDULED,
+        note=f"Payment {payment.id} for {payment.scheduled_for} cancelled.",
+    )
+
+
+def payment_completed_event(
+    *, payable: Payable, actor, payment: Payment, from_status: str
+) -> PayableEvent:
+    """Written before the payable's own transition to PAID: from and to are the same status."""
+    return _write(
+        payable=payable,
+        type=EventType.PAYMENT_COMPLETED,
+        actor=actor,
+        business_id=payable.payer_id,
+        from_status=from_status,
+        note=f"Payment {payment.id} of {payment.amount} completed ({payment.rail} "
+        f"reference {payment.rail_reference}).",
+    )
+
+
+def payable_paid_event(*, payable: Payable, actor, from_status: str) -> PayableEvent:
+    return _write(
+        payable=payable,
+        type=EventType.PAID,
+        actor=actor,
+        business_id=payable.payer_id,
+        from_status=from_status,
+    )
+
+
+def payment_failed_event(
+    *, payable: Payable, actor, payment: Payment, from_status: str
+) -> PayableEvent:
+    return _write(
+        payable=payable,
+        type=EventType.PAYMENT_FAILED,
+        actor=actor,
+        business_id=payable.payer_id,
+        from_status=from_status,
+        note=f"Payment {payment.id} of {payment.amount} failed: {payment.failure_reason}",
+    )
+
+
+def payable_cancelled_event(
+    *, payable: Payable, actor, business_id: str, from_status: str
+) -> PayableEvent:
+    return _write(
+        payable=payable,
+        type=EventType.CANCELLED,
+        actor=actor,
+        business_id=business_id,
+        from_status=from_status,
+        note=payable.cancel_reason,
+    )

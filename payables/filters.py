@@ -1,0 +1,94 @@
+"""Query filters of the payable lists (CONTRACT §4), as django-filter filter sets.
+
+Parameter names are the API's (camelCase), so a form error names the parameter the client sent.
+Ranges are inclusive: ``dueAfter=2026-05-01&dueBefore=2026-05-31`` is the whole of May.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+
+from cleopay import ids
+from payables.models import PayableStatus, PayableTag
+
+BOOLEAN_CHOICES = [("true", "true"), ("false", "false")]
+
+
+class StatusListField(forms.CharField):
+    """``SUBMITTED`` or ``SUBMITTED,APPROVED`` (case-insensitive) → a list of statuses."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return []
+        statuses = []
+        for raw in value.split(","):
+            status = raw.strip().upper()
+            if status not in PayableStatus.values:
+                raise forms.ValidationError(
+                    f"Unknown status {raw.strip()!r}; use {', '.join(PayableStatus.values)}."
+                )
+            statuses.append(status)
+        return statuses
+
+
+class StatusListFilter(django_filters.Filter):
+    field_class = StatusListField
+
+    def filter(self, qs, value):
+        return qs.filter(status__in=value) if value else qs
+
+
+class PayableFilter(django_filters.FilterSet):
+    """Filters one business's payables; ``business_id`` and ``user`` say who is looking."""
+
+    direction = django_filters.ChoiceFilter(
+        choices=[("incoming", "incoming"), ("outgoing", "outgoing")], method="filter_direction"
+    )
+    status = StatusListFilter(max_length=200)
+    connectionId = django_filters.CharFilter(field_name="connection_id", max_length=ids.MAX_LENGTH)
+    dueBefore = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
+    dueAfter = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
+    amountMin = django_filters.NumberFilter(
+        field_name="amount", lookup_expr="gte", max_digits=12, decimal_places=2
+    )
+    amountMax = django_filters.NumberFilter(
+        field_name="amount", lookup_expr="lte", max_digits=12, decimal_places=2
+    )
+    tag = django_filters.CharFilter(method="filter_tag", max_length=100)
+    search = django_filters.CharFilter(method="filter_search", max_length=200)
+    awaitingMyApproval = django_filters.ChoiceFilter(
+        choices=BOOLEAN_CHOICES, method="filter_awaiting"
+    )
+
+    def __init__(self, *args, business_id: str, user, **kwargs):
+        self.business_id = business_id
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def filter_direction(self, qs, name, value):
+        if value == "incoming":
+            return qs.incoming(self.business_id)
+        if value == "outgoing":
+            return qs.outgoing(self.business_id)
+        return qs
+
+    def filter_tag(self, qs, name, value):
+        """A tag of the listing business, by ID (``tag_...``) or by name (case-insensitive)."""
+        links = PayableTag.objects.filter(payable=OuterRef("pk"), tag__business_id=self.business_id)
+        if ids.is_public_id(value, "tag"):
+            links = links.filter(tag_id=value)
+        else:
+            links = links.filter(tag__name__iexact=value)
+        return qs.filter(Exists(links))
+
+    def filter_search(self, qs, name, value):
+        value = value.strip()
+        if not value:
+            return qs
+        return qs.filter(Q(invoice_number__icontains=value) | Q(memo__icontains=value))
+
+    def filter_awaiting(self, qs, name, value):
+        if value == "true":
+            return qs.awaiting_approval_by(self.user, self.business_id)
+        return qs

@@ -1,0 +1,121 @@
+"""Reads of payables, always through the caller's businesses.
+
+A payable is seen from one side at a time (the "viewing business"): that side's tags, and the
+approval for the payer only. Lists are seen from the business in the URL; a single payable
+from ``?businessId=`` when given, else from the payee side if the caller is on it, else the
+payer's.
+"""
+
+from django.db.models import Prefetch, Q, QuerySet
+from rest_framework.exceptions import NotFound, ValidationError
+
+from accounts.permissions import roles_of
+from cleopay import ids
+from payables.filters import PayableFilter
+from payables.models import (
+    EventType,
+    LineItem,
+    Payable,
+    PayableAttachment,
+    PayableEvent,
+    PayableStatus,
+    PayableTag,
+    Payment,
+)
+
+
+def require_id_shape(value: str, prefix: str) -> None:
+    """404 for an ID that cannot exist (wrong prefix, NUL bytes...), before any query sees it."""
+    if not ids.is_public_id(value, prefix):
+        raise NotFound("Not found.")
+
+
+def _viewer_tags(business_id: str) -> Prefetch:
+    return Prefetch(
+        "tag_links",
+        queryset=PayableTag.objects.filter(tag__business_id=business_id)
+        .select_related("tag")
+        .order_by("tag__name", "tag_id"),
+        to_attr="viewer_tag_links",
+    )
+
+
+def payable_list(
+    *, business_id: str, user, params, connection_id: str | None = None
+) -> QuerySet[Payable]:
+    """The business's payables (drafts only as the payee), filtered by ``params``, newest first.
+
+    Invalid filter values are a 400 naming the parameter.
+    """
+    queryset = Payable.objects.for_business(business_id)
+    if connection_id is not None:
+        queryset = queryset.filter(connection_id=connection_id)
+    filterset = PayableFilter(data=params, queryset=queryset, business_id=business_id, user=user)
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    return (
+        filterset.qs.select_related("payee", "payer")
+        .prefetch_related(_viewer_tags(business_id))
+        .order_by("-created_at", "-id")
+    )
+
+
+def viewing_business(*, user, payable_id: str, prefer: str | None = None) -> str:
+    """The side from which ``user`` sees the payable (404 if from none, or not from ``prefer``)."""
+    require_id_shape(payable_id, "pay")
+    row = (
+        Payable.objects.visible_to(roles_of(user).keys())
+        .filter(pk=payable_id)
+        .values("payee_id", "payer_id", "submitted_at")
+        .first()
+    )
+    if row is None:
+        raise NotFound("Not found.")
+    roles = roles_of(user)
+    sides = []
+    if row["payee_id"] in roles:
+        sides.append(row["payee_id"])
+    if row["payer_id"] in roles and row["submitted_at"] is not None:
+        sides.append(row["payer_id"])
+    if prefer is not None:
+        sides = [side for side in sides if side == prefer]
+    if not sides:
+        raise NotFound("Not found.")
+    return sides[0]
+
+
+def payable_detail(*, payable_id: str, business_id: str) -> Payable:
+    """Everything the detail shows, in a fixed number of queries (the side was checked before)."""
+    return (
+        Payable.objects.select_related("payee", "payer")
+        .prefetch_related(
+            Prefetch("line_items", queryset=LineItem.objects.order_by("position")),
+            Prefetch(
+                "attachment_links",
+                queryset=PayableAttachment.objects.select_related("file").order_by("position"),
+            ),
+            _viewer_tags(business_id),
+            Prefetch("payments", queryset=Payment.objects.order_by("created_at", "id")),
+        )
+        .get(pk=payable_id)
+    )
+
+
+def payable_get(*, user, payable_id: str, prefer: str | None = None) -> tuple[Payable, str]:
+    """A payable the caller may see, and the business it is seen from."""
+    business_id = viewing_business(user=user, payable_id=payable_id, prefer=prefer)
+    return payable_detail(payable_id=payable_id, business_id=business_id), business_id
+
+
+def payable_event_list(*, user, payable_id: str, prefer: str | None = None) -> QuerySet:
+    """The timeline, oldest first. The payer does not see the payee's drafting (events that end
+    in DRAFT), and neither side sees the other's tagging."""
+    business_id = viewing_business(user=user, payable_id=payable_id, prefer=prefer)
+    events = PayableEvent.objects.filter(payable_id=payable_id).select_related("actor")
+    if Payable.objects.filter(pk=payable_id, payee_id=business_id).exists():
+        hidden = Q(type=EventType.TAGS_CHANGED) & ~Q(business_id=business_id)
+    else:
+        hidden = Q(to_status=PayableStatus.DRAFT) | (
+            Q(type=EventType.TAGS_CHANGED) & ~Q(business_id=business_id)
+        )
+    return events.exclude(hidden).order_by("position", "id")

@@ -1,0 +1,330 @@
+"""JSON in and out of the payables endpoints (camelCase names with ``source=`` snake_case)."""
+
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cleopay.api.fields import PublicIdField, StrictCharField
+from cleopay.money import MoneySerializerField
+from payables.models import (
+    QUANTITY_DECIMAL_PLACES,
+    QUANTITY_MAX_DIGITS,
+    ApprovalStatus,
+    EventType,
+    PayableStatus,
+    PaymentStatus,
+)
+
+MAX_LINE_ITEMS = 500
+MAX_ATTACHMENTS = 20
+MAX_TAGS = 50
+MAX_CUSTOM_FIELDS = 50
+MAX_CUSTOM_KEY_LENGTH = 100
+MAX_CUSTOM_TEXT_LENGTH = 2000
+MAX_MEMO_LENGTH = 5000
+MAX_REASON_LENGTH = 2000
+# Custom field numbers: 64-bit integers, decimals within 30 orders of magnitude.
+MAX_CUSTOM_INT = 2**63 - 1
+MAX_CUSTOM_EXPONENT = 30
+
+
+# --- fields ----------------------------------------------------------------------------------------
+class StrictBooleanField(serializers.BooleanField):
+    """``true`` or ``false`` as JSON booleans only ("true", 1 and the like are refused)."""
+
+    default_error_messages = {"invalid": "Must be a JSON boolean (true or false)."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
+class QuantityField(serializers.DecimalField):
+    """A positive quantity with at most 4 decimals; rendered without trailing zeros (12.5, 10)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", QUANTITY_MAX_DIGITS)
+        kwargs.setdefault("decimal_places", QUANTITY_DECIMAL_PLACES)
+        kwargs.setdefault("coerce_to_string", False)
+        kwargs.setdefault("min_value", Decimal("0.0001"))
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+    def to_representation(self, value):
+        value = Decimal(value)
+        if value == value.to_integral_value():
+            return value.quantize(Decimal(1))
+        return value.normalize()
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {
+            "nullable": True,
+            "oneOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}],
+        },
+        "example": {"poNumber": "PO-1042", "costCenter": 310},
+    }
+)
+class CustomFieldsField(serializers.Field):
+    """A JSON object of key → string, number, boolean or null (checked against the payer's
+    definitions once custom fields exist; for now stored as given)."""
+
+    default_error_messages = {
+        "not_object": "Must be a JSON object of key → value.",
+        "too_many": f"At most {MAX_CUSTOM_FIELDS} custom fields.",
+        "bad_key": f"Keys must be 1 to {MAX_CUSTOM_KEY_LENGTH} characters.",
+        "bad_value": "{name}: a value must be a string, number, boolean or null.",
+        "too_long": f"{{name}}: text may not exceed {MAX_CUSTOM_TEXT_LENGTH} characters.",
+        "nul": "{name}: text may not contain NUL characters.",
+        "number_range": "{name}: the number is out of range.",
+    }
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            self.fail("not_object")
+        if len(data) > MAX_CUSTOM_FIELDS:
+            self.fail("too_many")
+        for key, value in data.items():
+            if not key or len(key) > MAX_CUSTOM_KEY_LENGTH or "\x00" in key:
+                self.fail("bad_key")
+            if isinstance(value, str):
+                if len(value) > MAX_CUSTOM_TEXT_LENGTH:
+                    self.fail("too_long", name=key)
+                if "\x00" in value:
+                    self.fail("nul", name=key)
+            elif isinstance(value, bool) or value is None:
+                continue
+            elif isinstance(value, int):
+                if abs(value) > MAX_CUSTOM_INT:
+                    self.fail("number_range", name=key)
+            elif isinstance(value, Decimal):
+                if not value.is_finite() or (value and abs(value.adjusted()) > MAX_CUSTOM_EXPONENT):
+                    self.fail("number_range", name=key)
+            else:
+                self.fail("bad_value", name=key)
+        return data
+
+    def to_representation(self, value):
+        return value or {}
+
+
+def _id_list(prefix: str, max_length: int, **kwargs) -> serializers.ListField:
+    return serializers.ListField(
+        child=PublicIdField(prefix=prefix), required=False, max_length=max_length, **kwargs
+    )
+
+
+# --- input -----------------------------------------------------------------------------------------
+class LineItemInput(serializers.Serializer):
+    description = StrictCharField(max_length=500)
+    quantity = QuantityField()
+    unitPrice = MoneySerializerField(source="unit_price", min_value=Decimal("0.00"))
+    accountingCategory = StrictCharField(
+        source="accounting_category", max_length=100, required=False, allow_blank=True
+    )
+    customFields = CustomFieldsField(source="custom_fields", required=False)
+
+
+class PayableWriteInput(serializers.Serializer):
+    """What the payee may set on a payable (all optional; create adds its own requirements)."""
+
+    amount = MoneySerializerField(min_value=Decimal("0.01"), required=False)
+    issueDate = serializers.DateField(source="issue_date", required=False)
+    dueDate = serializers.DateField(source="due_date", required=False)
+    invoiceNumber = StrictCharField(source="invoice_number", max_length=64, required=False)
+    memo = StrictCharField(max_length=MAX_MEMO_LENGTH, required=False, allow_blank=True)
+    lineItems = LineItemInput(
+        many=True, required=False, source="line_items", max_length=MAX_LINE_ITEMS
+    )
+    attachments = _id_list("file", MAX_ATTACHMENTS)
+    tagIds = _id_list("tag", MAX_TAGS, source="tag_ids")
+    customFields = CustomFieldsField(source="custom_fields", required=False)
+
+
+class PayableCreateInput(PayableWriteInput):
+    connectionId = PublicIdField(prefix="conn", source="connection_id")
+    submit = StrictBooleanField(required=False, default=False)
+
+
+class PayableUpdateInput(PayableWriteInput):
+    # Accepted so a client may send back what it read; changing it is refused.
+    connectionId = PublicIdField(prefix="conn", source="connection_id", required=False)
+
+
+class DeclineInput(serializers.Serializer):
+    reason = StrictCharField(max_length=MAX_REASON_LENGTH)
+
+
+class CancelInput(serializers.Serializer):
+    reason = StrictCharField(max_length=MAX_REASON_LENGTH, required=False, allow_blank=True)
+    businessId = PublicIdField(
+        prefix="biz",
+        source="business_id",
+        required=False,
+        help_text="For a member of both sides: the business to cancel for.",
+    )
+
+
+class ScheduleInput(serializers.Serializer):
+    date = serializers.DateField(help_text="The payment date (today or later, UTC).")
+
+
+class PayableTagsInput(serializers.Serializer):
+    tagIds = serializers.ListField(
+        child=PublicIdField(prefix="tag"), max_length=MAX_TAGS, source="tag_ids"
+    )
+    businessId = PublicIdField(
+        prefix="biz",
+        source="business_id",
+        required=False,
+        help_text="For a member of both sides: whose tags these are.",
+    )
+
+
+# --- output ----------------------------------------------------------------------------------------
+class TagRefSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+
+
+class LineItemSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    description = serializers.CharField()
+    quantity = QuantityField()
+    unitPrice = MoneySerializerField(source="unit_price")
+    accountingCategory = serializers.CharField(source="accounting_category")
+    customFields = CustomFieldsField(source="custom_fields")
+    total = MoneySerializerField()
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.CharField(source="file.id")
+    filename = serializers.CharField(source="file.original_filename")
+    size = serializers.IntegerField(source="file.size")
+    contentType = serializers.CharField(source="file.content_type")
+
+
+class PaymentSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    amount = MoneySerializerField()
+    date = serializers.DateField(source="scheduled_for", help_text="The payment's date.")
+    scheduledFor = serializers.DateField(source="scheduled_for")
+    status = serializers.ChoiceField(choices=PaymentStatus.choices)
+    completedAt = serializers.DateTimeField(source="completed_at", allow_null=True)
+    failureReason = serializers.CharField(source="failure_reason", allow_null=True)
+    createdAt = serializers.DateTimeField(source="created_at")
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["failureReason"] = data["failureReason"] or None
+        return data
+
+
+class ApprovalSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ApprovalStatus.choices)
+    workflow = serializers.JSONField(allow_null=True)
+    steps = serializers.ListField(child=serializers.JSONField())
+
+
+def _viewer(serializer) -> str:
+    return serializer.context["business_id"]
+
+
+class PayableSerializer(serializers.Serializer):
+    """A payable as one side sees it (``context["business_id"]``): its tags, and the approval
+    for the payer only."""
+
+    id = serializers.CharField()
+    status = serializers.ChoiceField(choices=PayableStatus.choices)
+    createdAt = serializers.DateTimeField(source="created_at")
+    connectionId = serializers.CharField(source="connection_id")
+    payeeBusinessId = serializers.CharField(source="payee_id")
+    payerBusinessId = serializers.CharField(source="payer_id")
+    amount = MoneySerializerField()
+    currency = serializers.CharField()
+    issueDate = serializers.DateField(source="issue_date")
+    dueDate = serializers.DateField(source="due_date")
+    invoiceNumber = serializers.CharField(source="invoice_number")
+    memo = serializers.CharField()
+    lineItems = LineItemSerializer(source="line_items.all", many=True)
+    attachments = AttachmentSerializer(source="attachment_links.all", many=True)
+    tags = serializers.SerializerMethodField()
+    customFields = CustomFieldsField(source="custom_fields")
+    approval = serializers.SerializerMethodField()
+    payments = PaymentSerializer(source="payments.all", many=True)
+    declineReason = serializers.CharField(source="decline_reason", allow_null=True)
+    cancelReason = serializers.CharField(source="cancel_reason", allow_null=True)
+    submittedAt = serializers.DateTimeField(source="submitted_at", allow_null=True)
+    updatedAt = serializers.DateTimeField(source="updated_at")
+
+    def get_tags(self, obj) -> list[dict]:
+        links = getattr(obj, "viewer_tag_links", None)
+        if links is None:
+            links = [link for link in obj.tag_links.all() if link.tag.business_id == _viewer(self)]
+        return TagRefSerializer([link.tag for link in links], many=True).data
+
+    def get_approval(self, obj) -> dict | None:
+        """The payer's review (null for the payee, who does not see it)."""
+        if _viewer(self) != obj.payer_id or not obj.approval_status:
+            return None
+        return {"status": obj.approval_status, "workflow": None, "steps": []}
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["declineReason"] = data["declineReason"] or None
+        data["cancelReason"] = data["cancelReason"] or None
+        return data
+
+
+class PayableListItemSerializer(serializers.Serializer):
+    """A lighter row for lists: no line items, attachments or payments."""
+
+    id = serializers.CharField()
+    status = serializers.ChoiceField(choices=PayableStatus.choices)
+    direction = serializers.SerializerMethodField()
+    amount = MoneySerializerField()
+    currency = serializers.CharField()
+    issueDate = serializers.DateField(source="issue_date")
+    dueDate = serializers.DateField(source="due_date")
+    invoiceNumber = serializers.CharField(source="invoice_number")
+    memo = serializers.CharField()
+    connectionId = serializers.CharField(source="connection_id")
+    payeeBusinessId = serializers.CharField(source="payee_id")
+    payeeBusinessName = serializers.CharField(source="payee.name")
+    payerBusinessId = serializers.CharField(source="payer_id")
+    payerBusinessName = serializers.CharField(source="payer.name")
+    tags = serializers.SerializerMethodField()
+    createdAt = serializers.DateTimeField(source="created_at")
+    submittedAt = serializers.DateTimeField(source="submitted_at", allow_null=True)
+    updatedAt = serializers.DateTimeField(source="updated_at")
+
+    def get_direction(self, obj) -> str:
+        """``outgoing`` when the listing business is the payee, ``incoming`` when it pays."""
+        return "outgoing" if obj.payee_id == _viewer(self) else "incoming"
+
+    def get_tags(self, obj) -> list[dict]:
+        return TagRefSerializer([link.tag for link in obj.viewer_tag_links], many=True).data
+
+
+class ActorSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    email = serializers.EmailField()
+
+
+class PayableEventSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    type = serializers.ChoiceField(choices=EventType.choices)
+    actor = ActorSerializer(allow_null=True)
+    businessId = serializers.CharField(source="business_id")
+    fromStatus = serializers.CharField(source="from_status", allow_null=True)
+    toStatus = serializers.CharField(source="to_status")
+    note = serializers.CharField()
+    createdAt = serializers.DateTimeField(source="created_at")

@@ -1,0 +1,799 @@
+"""
+Writes of payables. Each service is one transaction that, in this order:
+
+1. locks the payable (``select_for_update(of=("self",))``) through a query scoped to the
+   caller's businesses, so another business's payable, or a payer's view of a draft, is a 404;
+2. checks the side and the capability (``accounts.permissions``): 403 when the caller may see
+   the payable but not act on it this way;
+3. checks that the status allows the action with ``can_proceed``: 409 naming the status;
+4. runs the fsm transition, ``save(update_fields=...)``, writes the event (``payables.events``);
+5. registers side effects (e-mail) with ``on_commit``.
+
+Lock order, always: connection (creation only) → payable → its payments. Nothing here locks a
+payment without holding its payable's lock first, so no two services can deadlock.
+
+Paying is three steps, so that no row lock is held while money moves: claim the payment
+(``pending`` → ``processing``, committed), ask the rail for the transfer (idempotent per
+payment ID), settle (``completed`` + payable ``PAID``, or ``failed`` + payable back to
+``APPROVED``). Each step re-reads under lock, so a repeat, a second worker or a user's click
+beside the sweep finds the work done and does nothing: a payable is paid once.
+"""
+
+import logging
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django_fsm import can_proceed
+from rest_framework.exceptions import NotFound, PermissionDenied
+
+from accounts.models import DefaultApprovalAction
+from accounts.permissions import Capability, require, role_allows, roles_of
+from cleopay.api.errors import Conflict, ConflictCode, InvalidTransition, field_error
+from cleopay.money import MAX_AMOUNT, quantize
+from connections.models import Connection, ConnectionStatus, Tag
+from files.models import File
+from payables import events
+from payables.models import (
+    OPEN_PAYMENT_STATUSES,
+    ApprovalStatus,
+    LineItem,
+    Payable,
+    PayableAttachment,
+    PayableStatus,
+    PayableTag,
+    Payment,
+    PaymentStatus,
+)
+from payables.rails import TransferFailed, get_rail
+from payables.selectors import require_id_shape
+
+logger = logging.getLogger(__name__)
+
+PAYEE = "payee"
+PAYER = "payer"
+INVOICE_NUMBER_CONSTRAINT = "payable_invoice_number_unique_per_connection"
+GENERATED_NUMBER_ATTEMPTS = 20
+
+
+def _today() -> date:
+    return timezone.now().date()  # UTC: TIME_ZONE is UTC and USE_TZ is on
+
+
+# --- lookups, sides and checks --------------------------------------------------------------------
+def _lock_payable(*, payable_id: str, actor) -> Payable:
+    """The payable, row-locked, if one of the actor's businesses may see it; a 404 otherwise."""
+    require_id_shape(payable_id, "pay")
+    payable = (
+        Payable.objects.select_for_update(of=("self",))
+        .visible_to(roles_of(actor).keys())
+        .select_related("connection", "payer")
+        .filter(pk=payable_id)
+        .first()
+    )
+    if payable is None:
+        raise NotFound("Not found.")
+    return payable
+
+
+def _side_business(payable: Payable, side: str) -> str:
+    return payable.payee_id if side == PAYEE else payable.payer_id
+
+
+def _require_side(
+    payable: Payable, actor, *, side: str, capability: Capability, action: str
+) -> str:
+    """The business ``actor`` acts for on ``side``; 403 if not a member there or the role falls short."""
+    business_id = _side_business(payable, side)
+    role = roles_of(actor).get(business_id)
+    if role is None:
+        raise PermissionDenied(f"Only the {side}'s team can {action} this payable.")
+    if not role_allows(role, capability):
+        raise PermissionDenied(f"Your role ({role}) does not allow this.")
+    return business_id
+
+
+def _ensure_can(transition_method, action: str) -> None:
+    """409 naming the current status when the fsm does not allow ``transition_method`` now."""
+    if not can_proceed(transition_method):
+        raise InvalidTransition(action=action, current_status=transition_method.__self__.status)
+
+
+def _save(obj, *fields: str) -> None:
+    obj.save(update_fields=[*fields, "updated_at"])
+
+
+def _open_payment(payable: Payable) -> Payment | None:
+    """The payable's pending or processing payment, locked (the payable's lock is already held)."""
+    return (
+        Payment.objects.select_for_update()
+        .filter(payable=payable, status__in=OPEN_PAYMENT_STATUSES)
+        .first()
+    )
+
+
+def _refuse_while_processing(payment: Payment | None, payable: Payable, action: str) -> None:
+    if payment is not None and payment.status == PaymentStatus.PROCESSING:
+        raise Conflict(
+            f"Cannot {action} this payable: its payment {payment.id} is being processed.",
+            code=ConflictCode.STATE,
+            currentStatus=payable.status,
+        )
+
+
+# --- line items, amounts, references ---------------------------------------------------------------
+def _priced_lines(line_items: list[dict]) -> list[LineItem]:
+    """Unsaved line items with their totals (quantity x unit price, half-up to the cent)."""
+    priced = []
+    for index, line in enumerate(line_items):
+        total = quantize(line["quantity"] * line["unit_price"])
+        if total > MAX_AMOUNT:
+            raise field_error(f"lineItems[{index}]", f"The line total may not exceed {MAX_AMOUNT}.")
+        priced.append(
+            LineItem(
+                position=index + 1,
+                description=line["description"],
+                quantity=line["quantity"],
+                unit_price=line["unit_price"],
+                total=total,
+                accounting_category=line.get("accounting_category", ""),
+                custom_fields=line.get("custom_fields") or {},
+            )
+        )
+    return priced
+
+
+def _reconcile_amount(*, amount: Decimal | None, lines: list[LineItem] | None) -> Decimal:
+    """The payable's amount: given, or the lines' sum; both given, they must agree to the cent."""
+    if lines:
+        total = sum((line.total for line in lines), Decimal("0.00"))
+        if total <= 0:
+            raise field_error("lineItems", "The line items must add up to more than zero.")
+        if total > MAX_AMOUNT:
+            raise field_error("amount", f"The line items add up to more than {MAX_AMOUNT}.")
+        if amount is not None and amount != total:
+            raise field_error(
+                "amount", f"Must equal the sum of the line items' totals ({total}), not {amount}."
+            )
+        return total
+    if amount is None:
+        raise field_error("amount", "This field is required when there are no line items.")
+    return amount
+
+
+def _tags_of(*, business_id: str, tag_ids: list[str]) -> list[Tag]:
+    """The business's own tags with these IDs, in the order given; 400 naming any other."""
+    wanted = list(dict.fromkeys(tag_ids))
+    found = {tag.pk: tag for tag in Tag.objects.filter(business_id=business_id, pk__in=wanted)}
+    missing = [tag_id for tag_id in wanted if tag_id not in found]
+    if missing:
+        raise field_error("tagIds", f"No tag of this business with ID {', '.join(missing)}.")
+    return [found[tag_id] for tag_id in wanted]
+
+
+def _files_of(*, business_id: str, file_ids: list[str]) -> list[File]:
+    """Files this business uploaded, in the order given; 400 naming any other."""
+    wanted = list(dict.fromkeys(file_ids))
+    found = {f.pk: f for f in File.objects.filter(business_id=business_id, pk__in=wanted)}
+    missing = [file_id for file_id in wanted if file_id not in found]
+    if missing:
+        raise field_error(
+            "attachments", f"No file uploaded by this business with ID {', '.join(missing)}."
+        )
+    return [found[file_id] for file_id in wanted]
+
+
+def _default_due_date(*, issue_date: date, net_terms: int | None) -> date:
+    try:
+        return issue_date + timedelta(days=net_terms or 0)
+    except OverflowError:
+        raise field_error("dueDate", "The connection's net terms give no valid due date.") from None
+
+
+def _is_invoice_number_clash(exc: IntegrityError) -> bool:
+    return INVOICE_NUMBER_CONSTRAINT in str(exc)
+
+
+def _duplicate_invoice_number(number: str) -> Conflict:
+    return Conflict(
+        f"Invoice number {number} is already used on this connection.",
+        code=ConflictCode.DUPLICATE,
+        field="invoiceNumber",
+    )
+
+
+def _format_invoice_number(n: int) -> str:
+    return f"INV-{n:06d}"
+
+
+def _next_invoice_number(connection: Connection, *, after: int | None = None) -> tuple[str, int]:
+    """The next free ``INV-000123`` of the connection (called under the connection's lock)."""
+    n = (
+        after + 1
+        if after is not None
+        else Payable.objects.filter(connection=connection).count() + 1
+    )
+    while Payable.objects.filter(
+        connection=connection, invoice_number__iexact=_format_invoice_number(n)
+    ).exists():
+        n += 1
+    return _format_invoice_number(n), n
+
+
+def _replace_lines(payable: Payable, lines: list[LineItem]) -> None:
+    payable.line_items.all().delete()
+    for line in lines:
+        line.payable = payable
+    LineItem.objects.bulk_create(lines)
+
+
+def _replace_attachments(payable: Payable, files: list[File]) -> None:
+    payable.attachment_links.all().delete()
+    PayableAttachment.objects.bulk_create(
+        PayableAttachment(payable=payable, file=f, position=index + 1)
+        for index, f in enumerate(files)
+    )
+
+
+def _replace_tags(payable: Payable, *, business_id: str, tags: list[Tag]) -> None:
+    """Replace one side's tags; the other side's stay untouched."""
+    PayableTag.objects.filter(payable=payable, tag__business_id=business_id).delete()
+    PayableTag.objects.bulk_create(PayableTag(payable=payable, tag=tag) for tag in tags)
+
+
+# --- create and edit -------------------------------------------------------------------------------
+def _connection_for_new_payable(*, business_id: str, connection_id: str) -> Connection:
+    """The connection, locked: it must be active and have ``business_id`` as its payee.
+
+    The lock (FOR NO KEY UPDATE, compatible with the payables' foreign-key checks) queues
+    creations on one connection, which keeps generated invoice numbers sequential, and makes an
+    archive that runs at the same moment wait for the new payable, or the payable wait for it.
+    """
+    connection = (
+        Connection.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("payer")
+        .filter(pk=connection_id, payee_id=business_id)
+        .first()
+    )
+    if connection is None:
+        raise field_error(
+            "connectionId", "No active connection with this ID where this business is the payee."
+        )
+    if connection.status != ConnectionStatus.ACTIVE or connection.payer_id is None:
+        raise field_error(
+            "connectionId",
+            f"This connection is {connection.status}: only an active connection takes payables.",
+        )
+    return connection
+
+
+def _insert_payable(payable: Payable, *, connection: Connection, generated: bool) -> None:
+    """Insert, turning the invoice-number constraint into a 409 (or the next number if generated)."""
+    counter = None
+    for _attempt in range(GENERATED_NUMBER_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                payable.save(force_insert=True)
+            return
+        except IntegrityError as exc:
+            if not _is_invoice_number_clash(exc):
+                raise
+            if not generated:
+                raise _duplicate_invoice_number(payable.invoice_number) from None
+            # Someone took the number between our look and our insert (an edit): take the next.
+            if counter is None:
+                counter = int(payable.invoice_number.removeprefix("INV-"))
+            payable.invoice_number, counter = _next_invoice_number(connection, after=counter)
+    raise Conflict("Could not allocate an invoice number; try again.", code=ConflictCode.STATE)
+
+
+@transaction.atomic
+def payable_create(
+    *,
+    business_id: str,
+    actor,
+    connection_id: str,
+    amount: Decimal | None = None,
+    issue_date: date | None = None,
+    due_date: date | None = None,
+    invoice_number: str | None = None,
+    memo: str = "",
+    line_items: list[dict] | None = None,
+    attachments: list[str] | None = None,
+    tag_ids: list[str] | None = None,
+    custom_fields: dict | None = None,
+    submit: bool = False,
+) -> Payable:
+    """Create a payable as the payee ``business_id`` (and submit it at once with ``submit``)."""
+    require(actor, business_id, Capability.INVOICE)
+    connection = _connection_for_new_payable(business_id=business_id, connection_id=connection_id)
+    lines = _priced_lines(line_items or [])
+    amount = _reconcile_amount(amount=amount, lines=lines)
+    issue_date = issue_date or _today()
+    if due_date is None:
+        due_date = _default_due_date(issue_date=issue_date, net_terms=connection.net_terms)
+    files = _files_of(business_id=business_id, file_ids=attachments or [])
+    tags = _tags_of(business_id=business_id, tag_ids=tag_ids or [])
+
+    generated = not invoice_number
+    if generated:
+        invoice_number, _n = _next_invoice_number(connection)
+
+    payable = Payable(
+        connection=connection,
+        payee_id=connection.payee_id,
+        payer=connection.payer,
+        amount=amount,
+        issue_date=issue_date,
+        due_date=due_date,
+        invoice_number=invoice_number,
+        memo=memo,
+        custom_fields=custom_fields or {},
+        created_by=actor,
+    )
+    _insert_payable(payable, connection=connection, generated=generated)
+    _replace_lines(payable, lines)
+    _replace_attachments(payable, files)
+    _replace_tags(payable, business_id=business_id, tags=tags)
+    events.payable_created_event(payable=payable, actor=actor)
+    if submit:
+        _submit(payable, actor=actor)
+    return payable
+
+
+# The API's names of the fields an edit may change (for the event's note).
+_API_NAMES = {
+    "amount": "amount",
+    "issue_date": "issueDate",
+    "due_date": "dueDate",
+    "invoice_number": "invoiceNumber",
+    "memo": "memo",
+    "line_items": "lineItems",
+    "attachments": "attachments",
+    "tag_ids": "tagIds",
+    "custom_fields": "customFields",
+}
+
+
+@transaction.atomic
+def payable_update(*, payable_id: str, actor, changes: dict) -> Payable:
+    """Edit a payable in DRAFT or DECLINED. Line items are replaced as a set; the amount follows."""
+    payable = _lock_payable(payable_id=payable_id, actor=actor)
+    _require_side(payable, actor, side=PAYEE, capability=Capability.INVOICE, action="edit")
+    if not payable.is_editable:
+        raise InvalidTransition(action="edit", current_status=payable.status)
+    connection_id = changes.get("connection_id")
+    if connection_id is not None and connection_id != payable.connection_id:
+        raise field_error("connectionId", "A payable cannot move to another connection.")
+
+    fields: list[str] = []
+    changed: list[str] = []
+
+    def assign(name: str, value) -> None:
+        if getattr(payable, name) != value:
+            setattr(payable, name, value)
+            fields.append(name)
+            changed.append(_API_NAMES[name])
+
+    lines = None
+    if "line_items" in changes:
+        lines = _priced_lines(changes["line_items"])
+        if lines:
+            assign("amount", _reconcile_amount(amount=changes.get("amount"), lines=lines))
+        elif "amount" in changes:
+            assign("amount", changes["amount"])
+    elif "amount" in changes:
+        totals = list(payable.line_items.values_list("total", flat=True))
+        if totals:
+            total = sum(totals, Decimal("0.00"))
+            if changes["amount"] != total:
+                raise field_error(
+                    "amount",
+                    f"Must equal the sum of the line items' totals ({total}); "
+                    "send lineItems to change them.",
+                )
+        assign("amount", changes["amount"])
+
+    for name in ("issue_date", "due_date", "invoice_number", "memo", "custom_fields"):
+        if name in changes:
+            assign(name, changes[name])
+
+    if fields:
+        try:
+            with transaction.atomic():
+                _save(payable, *fields)
+        except IntegrityError as exc:
+            if _is_invoice_number_clash(exc):
+                raise _duplicate_invoice_number(payable.invoice_number) from None
+            raise
+    if lines is not None:
+        _replace_lines(payable, lines)
+        changed.append("lineItems")
+    if "attachments" in changes:
+        files = _files_of(business_id=payable.payee_id, file_ids=changes["attachments"])
+        _replace_attachments(payable, files)
+        changed.append("attachments")
+    if "tag_ids" in changes:
+        tags = _tags_of(business_id=payable.payee_id, tag_ids=changes["tag_ids"])
+        _replace_tags(payable, business_id=payable.payee_id, tags=tags)
+        changed.append("tagIds")
+    if changed:
+        if not fields:
+            _save(payable)  # bump updated_at
+        events.payable_updated_event(payable=payable, actor=actor, changed=sorted(set(changed)))
+    return payable
+
+
+def _acting_business(payable: Payable, actor, *, prefer: str | None) -> tuple[str, str]:
+    """(side, business_id) the actor acts for: ``prefer`` if given, else the payee side first."""
+    roles = roles_of(actor)
+    sides = []
+    if payable.payee_id in roles:
+        sides.append((PAYEE, payable.payee_id))
+    if payable.payer_id in roles and payable.submitted_at is not None:
+        sides.append((PAYER, payable.payer_id))
+    if prefer is not None:
+        sides = [side for side in sides if side[1] == prefer]
+    if not sides:
+        raise NotFound("Not found.")
+    return sides[0]
+
+
+@transaction.atomic
+def payable_set_tags(
+    *, payable_id: str, actor, tag_ids: list[str], business_id: str | None = None
+) -> tuple[Payable, str]:
+    """Replace the caller's side's tags on a payable (any status); returns it and that business."""
+    payable = _lock_payable(payable_id=payable_id, actor=actor)
+    side, acting = _acting_business(payable, actor, prefer=business_id)
+    _require_side(payable, actor, side=side, capability=Capability.INVOICE, action="tag")
+    tags = _tags_of(business_id=acting, tag_ids=tag_ids)
+    _replace_tags(payable, business_id=acting, tags=tags)
+    _save(payable)
+    events.payable_tags_changed_event(payable=payable, actor=actor, business_id=acting)
+    return payable, acting
+
+
+# --- review: the seam where approval workflows plug in ----------------------------------------------
+def _start_review(payable: Payable, actor) -> None:
+    """Decide what happens to a payable just submitted (the approval workflows' entry point).
+
+    For now the contract's manual review: the payer's connection setting ``auto_approve`` or its
+    ``default_approval_action == "auto_approve"`` approves at once, as the system (actor null);
+    otherwise the payable waits for any payer member with the APPROVE capability. Multi-step
+    workflows replace this function: match a workflow, create its steps, notify approvers.
+    """
+    connection, payer = payable.connection, payable.payer
+    if (
+        connection.auto_approve
+        or payer.default_approval_action == DefaultApprovalAction.AUTO_APPROVE
+    ):
+        payable.approval_status = ApprovalStatus.NOT_REQUIRED
+        payable.approve()
+        _save(payable, "status", "approval_status", "approved_at")
+        why = "connection auto-approve" if connection.auto_approve else "payer's default action"
+        events.payable_approved_event(
+            payable=payable, actor=None, note=f"Approved automatically ({why})."
+        )
+        return
+    payable.approval_status = ApprovalStatus.MANUAL_REVIEW
+    _save(payable, "approval_status")
+
+
+def _approval_completes(payable: Payable, actor) -> bool:
+    """Record ``actor``'s approval and say whether the payable is now approved.
+
+    Manual review: one approval by a payer member with the APPROVE capability completes it. A
+    workflow replaces this with its steps (distinct approvers, required counts, step order).
+    """
+    return True
+
+
+def _submit(payable: Payable, *, actor) -> None:
+    from_status = payable.status
+    payable.submit(by=actor)
+    _save(payable, "status", "submitted_at", "submitted_by", "decline_reason")
+    events.payable_submitted_event(payable=payable, actor=actor, from_status=from_status)
+    _start_review(payable, actor)
+
+
+@transaction.atomic
+def payable_submit(*, payable_id: str, actor) -> Payable:
+    """DRAFT or DECLINED → SUBMITTED, by the payee; the payer's review starts (or auto-approves)."""
+    payable = _lock_payable(payable_id=payable_id, actor=actor)
+    _require_side(payable, actor, side=PAYEE, capability=Capability.INVOICE, action="submit")
+    _ensure_can(payable.submit, "submit")
+    _submit(payable, actor=actor)
+    return payable
+
+
+@transaction.atomic
+def payable_approve(*, payable_id: str, actor) -> Payable:
+    """SUBMITTED → APPROVED by a payer member with APPROVE, never by its own author."""
+    payable = _lock_payable(payable_id=payable_id, actor=actor)
+    _require_side(payable, actor, side=PAYER, capability=Capability.APPROVE, action="approve")
+    if actor.pk in (payable.created_by_id, payable.submitted_by_id):
+        raise PermissionDenied("You created or submitted this payable, so you cannot approve it.")
+    _ensure_can(payable.approve, "approve")
+    if not _approval_completes(payable, actor):
+        events.payable_approval_recorded_event(payable=payable, actor=actor)
+        _save(payable)
+        return payable
+    payable.approval_status = ApprovalStatus.APPROVED
+    payable.approve()
+    _save(payable, "status", "approval_status", "approved_at")
+    events.payable_approved_event(payable=payable, actor=actor)
+    return payable
+
+
+@transaction.atomic
+def payable_decline(*, payable_id: str, actor, reason: str) -> Payable:
+    """SUBMITTED → DECLINED by a payer member with APPROVE; the reason goes back to the payee."""
+    payable = _lock_payable(payable_id=payable_id, actor=actor)
+    _require_side(payable, actor, side=PAYER, capability=Capability.APPROVE, action="decline")
+    _ensure_can(payable.decline, "decline")
+    reason = (reason or "").strip()
+    if not reason:
+        raise field_error("reason", "A reason is required to decline a payable.")
+    payable.approval_status = ApprovalStatus.DECLINED
+    payable.decline(reason=reason)
+    _save(payable, "status", "approval_status", "decline_reason", "declined_at")
+    event = events.payable_declined_event(payable=payable, actor=actor)
+    _notify(event)
+    return payable
+
+
+@transaction.atomic
+def payable_schedule(*, payable_id: str, actor, on: date) -> Payable:
+    """APPROVED → SCHEDULED with a pending payment for ``on`` (today or later)."""
+    payable = _lock_payable(payable_id=payable_id, actor=actor)
+    _require_side(payable, actor, side=PAYER, capability=Capability.PAY, action="schedule")
+    _ensure_can(payable.schedule, "schedule")
+    _refuse_while_processing(_open_payment(payable), payable, "schedule")
+    if on < _today():
+        raise field_error("date", f"Must be today ({_today()}) or later.")
+    payment = Payment.objects.create(
+        payable=payable,
+        amount=payable.amount,
+        scheduled_for=on,
+        rail=get_rail().name,
+        created_by=actor,
+    )
+    payable.schedule()
+    _save(payable, "status")
+    events.payable_scheduled_event(payable=payable, actor=actor, payment=payment)
+    return payable
+
+
+@transaction.atomic
+def payable_unschedule(*, payable_id: str, actor) -> Payable:
+    """SCHEDULED → APPROVED; the pending payment is cancelled (refused once it is processing)."""
+    payable = _lock_payable(payable_id=payable_id, actor=actor)
+    _require_side(payable, actor, side=PAYER, capability=Capability.PAY, action="unschedule")
+    _ensure_can(payable.unschedule, "unschedule")
+    payment = _open_payment(payable)
+    _refuse_while_processing(payment, payable, "unschedule")
+    payable.unschedule()
+    _save(payable, "status")
+    if payment is not None:
+        payment.cancel()
+        _save(payment, "status", "cancelled_at")
+    events.payable_unscheduled_event(payable=payable, actor=actor, payment=payment)
+    return payable
+
+
+@transaction.atomic
+def payable_cancel(
+    *, payable_id: str, actor, reason: str = "", business_id: str | None = None
+) -> tuple[Payable, str]:
+    """→ CANCELLED: the payee from DRAFT, SUBMITTED, DECLINED; the payer from SUBMITTED, APPROVED, SCHEDULED.
+
+    A caller on both sides acts for ``business_id`` when given, else for the side that may
+    cancel now (the payee first). Returns the payable and the business that cancelled it.
+    """
+    payable = _lock_payable(payable_id=payable_id, actor=actor)
+    if business_id is None:
+        business_id = _preferred_canceller(payable, actor)
+    side, acting = _acting_business(payable, actor, prefer=business_id)
+    capability = Capability.INVOICE if side == PAYEE else Capability.PAY
+    _require_side(payable, actor, side=side, capability=capability, action="cancel")
+    cancel = payable.cancel_by_payee if side == PAYEE else payable.cancel_by_payer
+    _ensure_can(cancel, "cancel")
+    payment = _open_payment(payable)
+    _refuse_while_processing(payment, payable, "cancel")
+    from_status = payable.status
+    cancel(reason=(reason or "").strip())
+    _save(payable, "status", "cancel_reason", "cancelled_at")
+    if payment is not None:
+        payment.cancel()
+        _save(payment, "status", "cancelled_at")
+    events.payable_cancelled_event(
+        payable=payable, actor=actor, business_id=acting, from_status=from_status
+    )
+    return payable, acting
+
+
+def _preferred_canceller(payable: Payable, actor) -> str | None:
+    """For a member of both sides: the side whose role and the status allow cancelling now."""
+    roles = roles_of(actor)
+    if payable.payee_id in roles and payable.payer_id in roles:
+        if role_allows(roles[payable.payee_id], Capability.INVOICE) and can_proceed(
+            payable.cancel_by_payee
+        ):
+            return payable.payee_id
+        if payable.submitted_at is not None and role_allows(
+            roles[payable.payer_id], Capability.PAY
+        ):
+            return payable.payer_id
+    return None
+
+
+# --- payments -------------------------------------------------------------------------------------
+def payable_pay(*, payable_id: str, actor) -> Payable:
+    """APPROVED or SCHEDULED → PAID now, by a payer member with PAY.
+
+    Claims the payment (a scheduled one is moved to today) in one transaction, then executes
+    it. If the rail refuses, the payable is back to (or stays) APPROVED with a failed payment.
+    """
+    with transaction.atomic():
+        payable = _lock_payable(payable_id=payable_id, actor=actor)
+        _require_side(payable, actor, side=PAYER, capability=Capability.PAY, action="pay")
+        _ensure_can(payable.pay, "pay")
+        payment = _open_payment(payable)
+        if payment is None:
+            payment = Payment.objects.create(
+                payable=payable,
+                amount=payable.amount,
+                scheduled_for=_today(),
+                rail=get_rail().name,
+                created_by=actor,
+            )
+        if payment.status == PaymentStatus.PENDING:
+            payment.scheduled_for = min(payment.scheduled_for, _today())
+            payment.start()
+            _save(payment, "status", "scheduled_for", "processing_started_at")
+        # A payment already processing (the sweep got there first) is driven to its end below;
+        # the rail is idempotent per payment, so it cannot be paid twice.
+    payment_execute(payment_id=payment.id, actor=actor)
+    return payable
+
+
+def payment_execute(*, payment_id: str, actor=None) -> Payment | None:
+    """Pay one payment if it is due: claim, transfer, settle. A repeat is a no-op.
+
+    Used by the pay click and by the sweep's ``execute_payment`` task. ``actor`` is the person
+    who clicked, or None for the system.
+    """
+    payment = _claim(payment_id=payment_id)
+    if payment is None or payment.status != PaymentStatus.PROCESSING:
+        return payment
+    rail = get_rail()
+    try:
+        reference = rail.transfer(
+            payment_id=payment.id,
+            amount=payment.amount,
+            payer_business_id=payment.payable.payer_id,
+            payee_business_id=payment.payable.payee_id,
+        )
+    except TransferFailed as exc:
+        return _settle(payment_id=payment.id, actor=actor, reference=None, failure=exc.reason)
+    except Exception:
+        # Outcome unknown: leave it processing; the sweep asks the (idempotent) rail again later.
+        logger.exception("payment rail error for %s; will retry", payment.id)
+        return payment
+    return _settle(payment_id=payment.id, actor=actor, reference=reference, failure=None)
+
+
+def _lock_payment(payment_id: str) -> tuple[Payable | None, Payment | None]:
+    """Lock the payment's payable, then the payment (the one lock order)."""
+    payable_id = Payment.objects.filter(pk=payment_id).values_list("payable_id", flat=True).first()
+    if payable_id is None:
+        return None, None
+    payable = Payable.objects.select_for_update(of=("self",)).get(pk=payable_id)
+    payment = Payment.objects.select_for_update().select_related("payable").get(pk=payment_id)
+    return payable, payment
+
+
+@transaction.atomic
+def _claim(*, payment_id: str) -> Payment | None:
+    """pending and due → processing; processing stays (to be driven again); anything else as is."""
+    payable, payment = _lock_payment(payment_id)
+    if payment is None:
+        return None
+    if payment.status == PaymentStatus.PENDING:
+        if payment.scheduled_for > _today() or not can_proceed(payable.pay):
+            return payment
+        payment.start()
+        _save(payment, "status", "processing_started_at")
+    return payment
+
+
+@transaction.atomic
+def _settle(
+    *, payment_id: str, actor, reference: str | None, failure: str | None
+) -> Payment | None:
+    payable, payment = _lock_payment(payment_id)
+    if payment is None or payment.status != PaymentStatus.PROCESSING:
+        return payment  # someone else settled it first
+    from_status = payable.status
+    if failure is None:
+        payment.complete(reference=reference)
+        _save(payment, "status", "rail_reference", "completed_at")
+        events.payment_completed_event(
+            payable=payable, actor=actor, payment=payment, from_status=from_status
+        )
+        if can_proceed(payable.pay):
+            payable.pay()
+            _save(payable, "status", "paid_at")
+            _notify(
+                events.payable_paid_event(payable=payable, actor=actor, from_status=from_status)
+            )
+        else:  # cannot happen while cancel/unschedule refuse a processing payment
+            logger.error(
+                "payment %s completed but payable %s is %s", payment.id, payable.id, payable.status
+            )
+        return payment
+    payment.fail(reason=failure)
+    _save(payment, "status", "failure_reason", "failed_at")
+    if can_proceed(payable.fail_payment):
+        payable.fail_payment()
+        _save(payable, "status")
+    _notify(
+        events.payment_failed_event(
+            payable=payable, actor=actor, payment=payment, from_status=from_status
+        )
+    )
+    return payment
+
+
+def payments_claim_due(*, batch_size: int = 50) -> list[str]:
+    """Claim up to ``batch_size`` due scheduled payments (→ processing); returns their IDs.
+
+    Payables are locked with SKIP LOCKED: one a user is acting on right now is left for the next
+    sweep, and two sweeps never claim the same payment.
+    """
+    today = _today()
+    due = Payment.objects.filter(
+        payable=OuterRef("pk"), status=PaymentStatus.PENDING, scheduled_for__lte=today
+    )
+    claimed = []
+    with transaction.atomic():
+        payables = list(
+            Payable.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(status=PayableStatus.SCHEDULED)
+            .filter(Exists(due))
+            .order_by("id")[:batch_size]
+        )
+        for payable in payables:
+            payment = (
+                Payment.objects.select_for_update()
+                .filter(payable=payable, status=PaymentStatus.PENDING, scheduled_for__lte=today)
+                .first()
+            )
+            if payment is None:
+                continue
+            payment.start()
+            _save(payment, "status", "processing_started_at")
+            claimed.append(payment.id)
+    return claimed
+
+
+def payments_stalled(*, limit: int = 100) -> list[str]:
+    """Payments left processing longer than PAYMENT_PROCESSING_TIMEOUT (a crash mid-payment)."""
+    cutoff = timezone.now() - settings.PAYMENT_PROCESSING_TIMEOUT
+    return list(
+        Payment.objects.filter(
+            status=PaymentStatus.PROCESSING, processing_started_at__lt=cutoff
+        ).values_list("id", flat=True)[:limit]
+    )
+
+
+# --- side effects -----------------------------------------------------------------------------------
+def _notify(event) -> None:
+    """E-mail the people this event concerns, after the commit (see payables.tasks)."""
+    from payables.tasks import notify_payable_event
+
+    notify_payable_event.delay_on_commit(event.id)

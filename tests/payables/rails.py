@@ -1,0 +1,29 @@
+"""Payment rails for tests: one that always refuses, one that breaks (outcome unknown)."""
+
+from payables.rails import LedgerRail, TransferFailed
+
+
+class DecliningRail:
+    name = "declining"
+    calls: list[str] = []
+
+    def transfer(self, *, payment_id, amount, payer_business_id, payee_business_id):
+        DecliningRail.calls.append(payment_id)
+        raise TransferFailed("Insufficient funds in the payer's account.")
+
+
+class BrokenRail:
+    name = "broken"
+
+    def transfer(self, *, payment_id, amount, payer_business_id, payee_business_id):
+        raise ConnectionError("the bank did not answer")
+
+
+class CountingLedgerRail(LedgerRail):
+    """The ledger rail, counting calls (to prove that a repeat asks again but moves money once)."""
+
+    calls: list[str] = []
+
+    def transfer(self, **kwargs):
+        CountingLedgerRail.calls.append(kwargs["payment_id"])
+        return super().transfer(**kwargs)
