@@ -9,6 +9,7 @@ side is chosen by ``selectors.acting_business_id`` from the serializer context
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.serializers import UserRefSerializer
 from cleopay.api.fields import PublicIdField, StrictCharField
 from connections.models import MAX_NET_TERMS, ConnectionEventType, ConnectionRole, ConnectionStatus
 from connections.selectors import acting_business_id
@@ -123,15 +124,10 @@ class ConnectionSerializer(serializers.Serializer):
         return obj.invited_email or None
 
 
-class ActorSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    email = serializers.EmailField()
-
-
 class ConnectionEventSerializer(serializers.Serializer):
     id = serializers.CharField()
     type = serializers.ChoiceField(choices=ConnectionEventType.choices)
-    actor = ActorSerializer(allow_null=True)
+    actor = UserRefSerializer(allow_null=True, help_text="Who did it; null for the system.")
     businessId = serializers.CharField(source="business_id", allow_null=True)
     fromStatus = serializers.CharField(source="from_status", allow_null=True)
     toStatus = serializers.CharField(source="to_status", allow_null=True)

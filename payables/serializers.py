@@ -5,6 +5,7 @@ from decimal import Decimal
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.serializers import UserRefSerializer
 from cleopay.api.fields import PublicIdField, StrictCharField
 from cleopay.money import MoneySerializerField
 from payables.models import (
@@ -314,15 +315,10 @@ class PayableListItemSerializer(serializers.Serializer):
         return TagRefSerializer([link.tag for link in obj.viewer_tag_links], many=True).data
 
 
-class ActorSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    email = serializers.EmailField()
-
-
 class PayableEventSerializer(serializers.Serializer):
     id = serializers.CharField()
     type = serializers.ChoiceField(choices=EventType.choices)
-    actor = ActorSerializer(allow_null=True)
+    actor = UserRefSerializer(allow_null=True, help_text="Who did it; null for the system.")
     businessId = serializers.CharField(source="business_id")
     fromStatus = serializers.CharField(source="from_status", allow_null=True)
     toStatus = serializers.CharField(source="to_status")
