@@ -67,14 +67,23 @@ def celery_worker():
     """
     from celery.contrib.testing import tasks  # noqa: F401  (registers the worker's ping task)
     from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
+    from django.db import connections
 
     from cleopay.celery import app
 
+    def close_worker_connections(**kwargs):
+        # The worker thread's own connections, so the test database can be flushed after.
+        connections.close_all()
+
     app.conf.task_always_eager = False
+    app.control.purge()
+    task_postrun.connect(close_worker_connections, weak=False)
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
             yield app
     finally:
+        task_postrun.disconnect(close_worker_connections)
         app.conf.task_always_eager = True
 
 

@@ -3,7 +3,6 @@
 import pytest
 
 from accounts.models import Role
-from cleopay.celery import app as celery_app
 from connections.models import Connection, ConnectionEvent
 from tests import factories
 
@@ -14,20 +13,13 @@ def invite(client, business, **body):
 
 @pytest.fixture
 def run_on_commit(django_capture_on_commit_callbacks):
-    """Run after-commit callbacks, and the e-mail tasks they enqueue, in this process.
-
-    Under REDIS_URL the tasks would go to the broker; ``test_worker.py`` covers that path.
-    """
-    conf = celery_app.conf
-    eager = conf.task_always_eager
-    conf.task_always_eager = True
+    """Run after-commit callbacks, and the e-mail tasks they enqueue, in this process."""
 
     def run(fn, *args, **kwargs):
         with django_capture_on_commit_callbacks(execute=True):
             return fn(*args, **kwargs)
 
-    yield run
-    conf.task_always_eager = eager
+    return run
 
 
 # --- by business ID ----------------------------------------------------------------------------

@@ -4,20 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from cleopay.celery import app as celery_app
 from tests import factories
-
-
-@pytest.fixture(autouse=True)
-def _eager_celery(request):
-    """Run tasks in process (as without REDIS_URL), except in tests that drive a real worker."""
-    if request.node.get_closest_marker("redis"):
-        yield
-        return
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
 
 
 @pytest.fixture

@@ -321,41 +321,36 @@ def test_a_click_beside_two_sweeps_pays_once(parties):
 # --- a real Celery worker on Redis ---------------------------------------------------------------------
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
-def test_the_sweep_on_a_real_worker_pays_once(parties):
-    import celery.contrib.testing.tasks  # noqa: F401  (registers celery.ping for the test worker)
-    from celery.contrib.testing.worker import start_worker
+def test_the_sweep_on_a_real_worker_pays_once(parties, celery_worker):
     from celery.signals import task_postrun
 
-    from cleopay.celery import app
-
-    assert not app.conf.task_always_eager
-    app.control.purge()
     payable, payment = scheduled_today(parties, amount="999.99")
     other, _ = scheduled_today(parties, amount="5.00")
+    runs = []
 
-    def close_db(**kwargs):
-        connections.close_all()  # the worker thread's connections, so the test DB can be flushed
+    def record(sender=None, task=None, **kwargs):
+        runs.append((task.name, task.request.is_eager))
 
-    task_postrun.connect(close_db, weak=False)
+    task_postrun.connect(record, weak=False)
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-            # two sweeps and a duplicate execution, as two workers or a retry would send them
-            tasks.sweep_due_payments.delay()
-            tasks.sweep_due_payments.delay()
-            tasks.execute_payment.delay(payment.id)
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                statuses = set(
-                    Payable.objects.filter(pk__in=[payable.pk, other.pk]).values_list(
-                        "status", flat=True
-                    )
+        # two sweeps and a duplicate execution, as two workers or a retry would send them
+        tasks.sweep_due_payments.delay()
+        tasks.sweep_due_payments.delay()
+        tasks.execute_payment.delay(payment.id)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            statuses = set(
+                Payable.objects.filter(pk__in=[payable.pk, other.pk]).values_list(
+                    "status", flat=True
                 )
-                if statuses == {S.PAID}:
-                    break
-                time.sleep(0.2)
-            time.sleep(1)  # let the duplicates run too
+            )
+            if statuses == {S.PAID}:
+                break
+            time.sleep(0.2)
+        time.sleep(1)  # let the duplicates run too
     finally:
-        task_postrun.disconnect(close_db)
+        task_postrun.disconnect(record)
+    assert ("payables.tasks.sweep_due_payments", False) in runs
     _paid_once(payable)
     _paid_once(other)
     assert LedgerTransfer.objects.get(payment=payment).amount == Decimal("999.99")
