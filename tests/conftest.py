@@ -121,3 +121,10 @@ def owner(db):
     user = membership.user
     user.business = membership.business
     return user
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The figures the reliability tests printed (tests/reliability/report.py)."""
+    from tests.reliability.report import write_summary
+
+    write_summary(terminalreporter)

@@ -1,0 +1,23 @@
+"""Fixtures of the reliability tests: the world of tests/reliability/world.py and its clients."""
+
+import pytest
+
+from tests.reliability.world import build_world
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def client_of(api, world):
+    """``client_of("payer.approver")``: an API client of that principal (one token each)."""
+    clients = {}
+
+    def get(principal: str):
+        if principal not in clients:
+            clients[principal] = api(world.user(principal))
+        return clients[principal]
+
+    return get
