@@ -21,3 +21,7 @@ def client_of(api, world):
         return clients[principal]
 
     return get
+
+
+# Globex, Acme and their people (tests/payables/conftest.py), for the tests that need no more.
+from tests.payables.conftest import parties  # noqa: E402, F401
