@@ -1,0 +1,350 @@
+"""Concurrency on PostgreSQL: clicks, sweeps, duplicated tasks and racing people, all at once.
+
+Each test runs real threads against real row locks (``transaction=True``), then checks the
+invariants of tests/reliability/invariants.py and prints its figures.
+"""
+
+import datetime
+import random
+from decimal import Decimal
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.services import token_create
+from cleopay.api.errors import Conflict
+from payables import services, tasks
+from payables.models import LedgerTransfer, Payable, PayableEvent, Payment, PaymentStatus
+from tests.payables.rails import CountingLedgerRail
+from tests.reliability.invariants import assert_invariants
+from tests.reliability.report import figure
+from tests.reliability.threads import Pool, race
+from tests.reliability.world import today
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+THREADS = 8
+PAY_RACE_PAYABLES = 20
+PAY_RACE_ATTEMPTS = 1000
+
+
+def _due_today(world, amount: str) -> Payable:
+    """A new payable, approved and scheduled for today (so the sweep takes it)."""
+    actor, approver = world.user("payee.owner"), world.user("payer.approver")
+    payable = services.payable_create(
+        business_id=world.payee.id,
+        actor=actor,
+        connection_id=world.connection.id,
+        amount=Decimal(amount),
+        submit=True,
+    )
+    services.payable_approve(payable_id=payable.id, actor=approver)
+    services.payable_schedule(payable_id=payable.id, actor=world.user("payer.owner"), on=today())
+    return payable
+
+
+def test_a_thousand_pay_attempts_from_eight_threads_pay_each_payable_once(world, settings):
+    """Clicks on pay, the sweep and a duplicated execution task, mixed, on one payable at a time."""
+    settings.PAYMENT_RAIL = "tests.payables.rails.CountingLedgerRail"
+    CountingLedgerRail.calls = []
+    rng = random.Random(7)
+    payer_owner, payer_admin = world.user("payer.owner"), world.user("payer.admin")
+    per_payable = PAY_RACE_ATTEMPTS // PAY_RACE_PAYABLES
+    kinds = {"click": 0, "sweep": 0, "task": 0}
+    refusals = unexpected = 0
+    payables = []
+    pool = Pool(THREADS)
+    try:
+        for n in range(PAY_RACE_PAYABLES):
+            payable = _due_today(world, f"{100 + n}.{n:02d}")
+            payment_id = payable.payments.get().id
+            payables.append(payable)
+            jobs = []
+            for _ in range(per_payable):
+                kind = rng.choice(("click", "click", "sweep", "task"))
+                kinds[kind] += 1
+                if kind == "click":
+                    actor = rng.choice((payer_owner, payer_admin))
+                    jobs.append(
+                        lambda p=payable, a=actor: services.payable_pay(payable_id=p.id, actor=a)
+                    )
+                elif kind == "sweep":
+                    jobs.append(tasks.sweep_due_payments)
+                else:
+                    jobs.append(lambda pid=payment_id: tasks.execute_payment(pid))
+            for outcome in pool.run(jobs):
+                if isinstance(outcome, Conflict):
+                    refusals += 1  # a click after the payment: 409, nothing done
+                elif isinstance(outcome, Exception):
+                    unexpected += 1
+    finally:
+        pool.close()
+
+    ids = [p.id for p in payables]
+    completed = Payment.objects.filter(payable_id__in=ids, status=PaymentStatus.COMPLETED)
+    transfers = LedgerTransfer.objects.filter(payment__payable_id__in=ids).count()
+    double_pays = sum(
+        1 for p in ids if Payment.objects.filter(payable_id=p, status="completed").count() > 1
+    )
+    figure(
+        "pay-race",
+        payables=len(ids),
+        attempts=sum(kinds.values()),
+        threads=THREADS,
+        clicks=kinds["click"],
+        sweeps=kinds["sweep"],
+        duplicated_tasks=kinds["task"],
+        completed_payments=completed.count(),
+        ledger_transfers=transfers,
+        rail_calls=len(CountingLedgerRail.calls),
+        double_pays=double_pays,
+        unexpected_errors=unexpected,
+    )
+    assert unexpected == 0
+    assert sum(kinds.values()) == PAY_RACE_ATTEMPTS
+    assert set(Payable.objects.filter(pk__in=ids).values_list("status", flat=True)) == {"PAID"}
+    assert completed.count() == transfers == len(ids)
+    assert double_pays == 0
+    assert refusals > 0  # the race was real: clicks found the payable paid
+    assert_invariants(ids)
+
+
+def _actor(world, name):
+    return world.user(name)
+
+
+# --- racing pairs: the result of one serial order -------------------------------------------------
+def _act(world, action: str, payable_id: str):
+    def call():
+        if action == "approve":
+            return services.payable_approve(
+                payable_id=payable_id, actor=_actor(world, "payer.approver")
+            )
+        if action == "approve2":
+            return services.payable_approve(
+                payable_id=payable_id, actor=_actor(world, "payer.admin")
+            )
+        if action == "decline":
+            return services.payable_decline(
+                payable_id=payable_id, actor=_actor(world, "payer.admin"), reason="No PO"
+            )
+        if action == "cancel-payer":
+            return services.payable_cancel(
+                payable_id=payable_id, actor=_actor(world, "payer.owner"), reason="Dup"
+            )
+        if action == "cancel-payee":
+            return services.payable_cancel(
+                payable_id=payable_id, actor=_actor(world, "payee.owner"), reason="Oops"
+            )
+        if action == "pay":
+            return services.payable_pay(payable_id=payable_id, actor=_actor(world, "payer.owner"))
+        if action == "schedule":
+            return services.payable_schedule(
+                payable_id=payable_id,
+                actor=_actor(world, "payer.admin"),
+                on=today() + datetime.timedelta(days=3),
+            )
+        if action == "unschedule":
+            return services.payable_unschedule(
+                payable_id=payable_id, actor=_actor(world, "payer.admin")
+            )
+        if action == "submit":
+            return services.payable_submit(
+                payable_id=payable_id, actor=_actor(world, "payee.owner")
+            )
+        if action == "edit":
+            return services.payable_update(
+                payable_id=payable_id,
+                actor=_actor(world, "payee.accountant"),
+                changes={"amount": Decimal("99.00")},
+            )
+        raise AssertionError(action)
+
+    return call
+
+
+def _fresh(world, status: str) -> Payable:
+    from tests.reliability.world import _payable
+
+    return _payable(world, status)
+
+
+def _outcome(payable_id: str, results, skip_events: int) -> tuple:
+    payable = Payable.objects.get(pk=payable_id)
+    events = PayableEvent.objects.filter(payable_id=payable_id).order_by("position")
+    return (
+        payable.status,
+        str(payable.amount),
+        tuple(e.type for e in events[skip_events:]),
+        tuple(payable.payments.order_by("created_at").values_list("status", flat=True)),
+        # A refusal by its HTTP status: paying is three steps, so a cancel may meet the payment
+        # "being processed" (409) where a serial order would meet PAID (409 too).
+        tuple(
+            getattr(r, "status_code", type(r).__name__) if isinstance(r, Exception) else "ok"
+            for r in results
+        ),
+    )
+
+
+PAIRS = [
+    ("SUBMITTED", "approve", "cancel-payer"),
+    ("SUBMITTED", "approve", "cancel-payee"),
+    ("SUBMITTED", "approve", "decline"),
+    ("SUBMITTED", "approve", "approve2"),
+    ("APPROVED", "pay", "cancel-payer"),
+    ("SCHEDULED", "pay", "cancel-payer"),
+    ("SCHEDULED", "pay", "unschedule"),
+    ("APPROVED", "schedule", "cancel-payer"),
+    ("SUBMITTED", "schedule", "decline"),
+    ("APPROVED", "schedule", "pay"),
+    ("DRAFT", "submit", "cancel-payee"),
+    ("DRAFT", "submit", "edit"),
+    ("DECLINED", "submit", "edit"),
+]
+ROUNDS = 6
+
+
+def test_racing_pairs_end_as_one_serial_order_would(world):
+    races = 0
+    for start, first, second in PAIRS:
+        serial = set()
+        for order in ((first, second), (second, first)):
+            payable = _fresh(world, start)
+            skip = payable.events.count()
+            results = []
+            for action in order:
+                try:
+                    results.append(_act(world, action, payable.id)())
+                except Exception as exc:
+                    results.append(exc)
+            if order != (first, second):
+                results.reverse()
+            serial.add(_outcome(payable.id, results, skip))
+        for _ in range(ROUNDS):
+            payable = _fresh(world, start)
+            skip = payable.events.count()
+            results = race(_act(world, first, payable.id), _act(world, second, payable.id))
+            assert not [r for r in results if isinstance(r, Exception) and not _is_refusal(r)], (
+                results
+            )
+            outcome = _outcome(payable.id, results, skip)
+            assert outcome in serial, (start, first, second, outcome, serial)
+            assert_invariants([payable.id])
+            races += 1
+    figure(
+        "racing-pairs",
+        pairs=len(PAIRS),
+        races=races,
+        threads=2,
+        not_a_serial_order=0,
+    )
+
+
+def _is_refusal(exc) -> bool:
+    from rest_framework.exceptions import APIException
+
+    return isinstance(exc, APIException) and exc.status_code in (400, 403, 404, 409)
+
+
+def test_approvers_at_once_approve_exactly_once(world):
+    """Manual review: two and three people with the APPROVE capability click at the same moment."""
+    approvers = [world.user(name) for name in ("payer.approver", "payer.admin", "payer.owner")]
+    rounds = 0
+    for count in (2, 3):
+        for _ in range(5):
+            payable = _fresh(world, "SUBMITTED")
+            results = race(
+                *[
+                    lambda a=a, p=payable: services.payable_approve(payable_id=p.id, actor=a)
+                    for a in approvers[:count]
+                ]
+            )
+            ok = [r for r in results if not isinstance(r, Exception)]
+            assert len(ok) == 1, results
+            assert all(_is_refusal(r) for r in results if isinstance(r, Exception)), results
+            assert payable.events.filter(type="payable.approved").count() == 1
+            assert Payable.objects.get(pk=payable.pk).status == "APPROVED"
+            assert_invariants([payable.id])
+            rounds += 1
+    figure("approvers-race", rounds=rounds, approvers="2,3", approved_twice=0)
+
+
+# --- over HTTP: invoice numbers and idempotency keys --------------------------------------------------
+def _client(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_create(user=user)}")
+    return client
+
+
+def test_a_hundred_creates_with_one_invoice_number_make_one_payable(world):
+    users = [world.user(n) for n in ("payee.owner", "payee.admin", "payee.accountant")]
+    clients = [_client(users[i % len(users)]) for i in range(THREADS)]
+    url = f"/api/businesses/{world.payee.id}/payables"
+    jobs = []
+    for n in range(100):
+        number = ("INV-RACE-1", "inv-race-1", "Inv-Race-1")[n % 3]  # the same, whatever the case
+        body = {"connectionId": world.connection.id, "amount": "10.00", "invoiceNumber": number}
+        jobs.append(lambda body=body, n=n: clients[n % THREADS].post(url, body, format="json"))
+    pool = Pool(THREADS)
+    try:
+        responses = pool.run(jobs)
+    finally:
+        pool.close()
+    statuses = [getattr(r, "status_code", r) for r in responses]
+    created = statuses.count(201)
+    conflicts = [r for r in responses if getattr(r, "status_code", None) == 409]
+    figure(
+        "invoice-number-race",
+        requests=len(jobs),
+        threads=THREADS,
+        created=created,
+        conflicts=len(conflicts),
+        other=len(jobs) - created - len(conflicts),
+    )
+    assert created == 1, statuses
+    assert len(conflicts) == 99
+    assert all(r.json()["code"] == "duplicate" for r in conflicts)
+    made = Payable.objects.filter(invoice_number__iexact="INV-RACE-1")
+    assert made.count() == 1
+    assert_invariants([made.get().id])
+
+
+def test_the_same_idempotency_key_at_once_makes_one_object(world):
+    user = world.user("payee.owner")
+    clients = [_client(user) for _ in range(THREADS)]
+    url = f"/api/businesses/{world.payee.id}/payables"
+    body = {"connectionId": world.connection.id, "amount": "42.00", "memo": "once"}
+    responses = race(
+        *[
+            lambda c=c: c.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="create-once")
+            for c in clients
+        ]
+    )
+    statuses = [r.status_code for r in responses]
+    assert statuses == [201] * THREADS, statuses
+    assert len({r.content for r in responses}) == 1
+    assert Payable.objects.filter(memo="once").count() == 1
+
+    # and a payment: the same key on /pay from every thread moves the money once
+    payable = _fresh(world, "APPROVED")
+    payer = world.user("payer.owner")
+    pay_clients = [_client(payer) for _ in range(THREADS)]
+    paid = race(
+        *[
+            lambda c=c: c.post(f"/api/payables/{payable.id}/pay", HTTP_IDEMPOTENCY_KEY="pay-once")
+            for c in pay_clients
+        ]
+    )
+    assert [r.status_code for r in paid] == [200] * THREADS
+    assert len({r.content for r in paid}) == 1
+    assert payable.payments.count() == 1
+    assert LedgerTransfer.objects.filter(payment__payable=payable).count() == 1
+    assert_invariants()
+    figure(
+        "idempotency-race",
+        threads=THREADS,
+        keys=2,
+        objects_created=Payable.objects.filter(memo="once").count(),
+        payments=payable.payments.count(),
+        duplicates=0,
+    )
