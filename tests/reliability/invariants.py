@@ -15,8 +15,10 @@ What holds, for every payable, whatever the clients and workers did:
 - its status moved only along the contract's table (``EVENT_MOVES``), and every move has
   exactly one event: the timeline is a chain (each event starts where the last one ended),
   numbered 1..n, starting with ``payable.created`` and ending in the current status;
-- ``APPROVED`` (and what follows it) means the payer's review is complete: approved by someone
-  who neither created nor submitted it, or approved by the system (auto-approve);
+- ``APPROVED`` (and what follows it) means the payer's review is complete: one review round per
+  submission, the last one approved; every step of the workflow frozen in it has exactly its
+  required number of distinct approvers (one under manual review, none when approved
+  automatically), none of them an author of the payable, each approval one event;
 
 and for every response: it carries no ID the caller must not know (``response_leaks``).
 """
@@ -26,6 +28,9 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
+from approvals.models import Approval, ApprovalDecision, ApprovalRequest
+from approvals.models import ApprovalRequestOutcome as RO
+from approvals.models import ApprovalRequestStatus as RS
 from payables.models import (
     ApprovalStatus,
     EventType,
@@ -83,6 +88,16 @@ APPROVAL_BY_STATUS = {
     S.APPROVED: set(APPROVAL_DONE),
     S.SCHEDULED: set(APPROVAL_DONE),
     S.PAID: set(APPROVAL_DONE),
+}
+AD = ApprovalDecision
+# The status of the last review round, by the payable's status (CANCELLED: any, DRAFT: none).
+LAST_ROUND_BY_STATUS = {
+    S.DRAFT: {None},
+    S.SUBMITTED: {RS.PENDING},
+    S.DECLINED: {RS.DECLINED},
+    S.APPROVED: {RS.APPROVED},
+    S.SCHEDULED: {RS.APPROVED},
+    S.PAID: {RS.APPROVED},
 }
 
 
@@ -179,8 +194,9 @@ def event_violations(payable, events) -> list[str]:
     return out
 
 
-def approval_violations(payable, events) -> list[str]:
-    """APPROVED (and after) means the review completed, never by the payable's own authors."""
+def approval_violations(payable, events, requests, approvals) -> list[str]:
+    """APPROVED (and after) means the review completed: every step of the workflow frozen at
+    submit has its distinct approvals, none by the payable's own authors, each recorded once."""
     out = []
     where = f"{payable.id} ({payable.status})"
     expected = APPROVAL_BY_STATUS.get(payable.status)
@@ -193,6 +209,71 @@ def approval_violations(payable, events) -> list[str]:
                 out.append(f"{where}: {event.type} by the payable's own author {event.actor_id}")
             if event.business_id != payable.payer_id:
                 out.append(f"{where}: {event.type} recorded for {event.business_id}, not the payer")
+
+    counts = Counter(e.type for e in events)
+    # One review round per submission, numbered 1..n; the last one says where the review is.
+    if [r.round for r in requests] != list(range(1, len(requests) + 1)):
+        out.append(f"{where}: review rounds {[r.round for r in requests]} are not 1..n")
+    if len(requests) != counts[E.SUBMITTED]:
+        out.append(f"{where}: {len(requests)} review rounds for {counts[E.SUBMITTED]} submissions")
+    by_status = Counter(r.status for r in requests)
+    if by_status[RS.APPROVED] != counts[E.APPROVED]:
+        out.append(
+            f"{where}: {by_status[RS.APPROVED]} approved rounds, {counts[E.APPROVED]} approvals"
+        )
+    if by_status[RS.DECLINED] != counts[E.DECLINED]:
+        out.append(
+            f"{where}: {by_status[RS.DECLINED]} declined rounds, {counts[E.DECLINED]} declines"
+        )
+    last = requests[-1].status if requests else None
+    wanted = LAST_ROUND_BY_STATUS.get(payable.status)
+    if wanted is not None and last not in wanted:
+        out.append(f"{where}: its last review round is {last}")
+    if by_status[RS.PENDING] > 1:
+        out.append(f"{where}: {by_status[RS.PENDING]} review rounds pending")
+
+    approved_rows = 0
+    for request in requests:
+        rows = approvals.get(request.id, [])
+        yes = [a for a in rows if a.decision == AD.APPROVED]
+        no = [a for a in rows if a.decision == AD.DECLINED]
+        approved_rows += len(yes)
+        label = f"{where} round {request.round} ({request.outcome}, {request.status})"
+        people = Counter(a.user_id for a in yes)
+        twice = [user for user, n in people.items() if n > 1]
+        if twice:
+            out.append(f"{label}: {twice} approved more than once")
+        if authors & set(people):
+            out.append(f"{label}: approved by the payable's own author")
+        if len(no) != (1 if request.status == RS.DECLINED else 0):
+            out.append(f"{label}: {len(no)} declines")
+        per_step = Counter(a.step for a in yes)
+        steps = request.steps or (
+            [{"position": 0, "required_approvals": 1}]
+            if request.outcome == RO.MANUAL_REVIEW
+            else []
+        )
+        current = request.current_step or 0
+        for step in steps:
+            position, required = step["position"], step["required_approvals"]
+            got = per_step.get(position, 0)
+            if request.status == RS.APPROVED or (
+                request.status == RS.PENDING and position < current
+            ):
+                if got != required:
+                    out.append(f"{label}: step {position + 1} has {got} of {required} approvals")
+            elif request.status == RS.PENDING and position == current and got >= required:
+                out.append(f"{label}: step {position + 1} complete ({got}) but still current")
+            elif request.status == RS.PENDING and position > current and got:
+                out.append(f"{label}: step {position + 1} approved out of turn")
+        if request.outcome == RO.AUTO_APPROVE and yes:
+            out.append(f"{label}: approvals on an automatic approval")
+    # Each approval is one event: approval.recorded on the way, payable.approved for the last.
+    by_people = counts[E.APPROVAL_RECORDED] + sum(
+        1 for e in events if e.type == E.APPROVED and e.actor_id is not None
+    )
+    if by_people != approved_rows:
+        out.append(f"{where}: {approved_rows} approvals but {by_people} approval events")
     return out
 
 
@@ -208,11 +289,16 @@ def _violations(payables) -> list[str]:
     transfers = _by_payable(
         LedgerTransfer.objects.filter(payment__payable_id__in=ids), key="payment_id"
     )
+    requests = _by_payable(ApprovalRequest.objects.filter(payable_id__in=ids).order_by("round"))
+    approvals = _by_payable(
+        Approval.objects.filter(request__payable_id__in=ids).order_by("decided_at", "id"),
+        key="request_id",
+    )
     out = []
     for payable in payables:
         out += payment_violations(payable, payments[payable.id], transfers)
         out += event_violations(payable, events[payable.id])
-        out += approval_violations(payable, events[payable.id])
+        out += approval_violations(payable, events[payable.id], requests[payable.id], approvals)
     return out
 
 

@@ -175,3 +175,31 @@ def test_a_response_that_names_a_foreign_id_is_a_leak(world):
     assert response_leaks(body, {foreign}, sent=[foreign]) == set()
     csv = HttpResponse(f"id,name\r\n{world.third_connection.id},Initech\r\n")
     assert response_leaks(csv, world.forbidden_for("payee.viewer")) == {world.third_connection.id}
+
+
+def test_approved_with_an_approval_missing_or_one_too_many(world):
+    from approvals.models import Approval
+
+    approved = world.payables["approved"]
+    Approval.objects.filter(request__payable=approved).delete()
+    report = found(world, "approved")
+    assert "step 1 has 0 of 1 approvals" in report
+    assert "0 approvals but 1 approval events" in report
+
+    paid = world.payables["paid"]
+    request = paid.approval_requests.get()
+    Approval.objects.create(
+        request=request, step=0, user=world.user("payer.admin"), decision="approved"
+    )
+    report = found(world, "paid")
+    assert "step 1 has 2 of 1 approvals" in report
+
+
+def test_a_round_left_pending_beside_an_approval(world):
+    from approvals.models import ApprovalRequest
+
+    approved = world.payables["approved"]
+    ApprovalRequest.objects.create(payable=approved, round=2, outcome="manual_review")
+    report = found(world, "approved")
+    assert "2 review rounds for 1 submissions" in report
+    assert "its last review round is pending" in report
