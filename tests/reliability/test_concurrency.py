@@ -15,6 +15,7 @@ from accounts.services import token_create
 from cleopay.api.errors import Conflict
 from payables import services, tasks
 from payables.models import LedgerTransfer, Payable, PayableEvent, Payment, PaymentStatus
+from tests import factories
 from tests.payables.rails import CountingLedgerRail
 from tests.reliability.invariants import assert_invariants
 from tests.reliability.report import figure
@@ -246,27 +247,73 @@ def _is_refusal(exc) -> bool:
     return isinstance(exc, APIException) and exc.status_code in (400, 403, 404, 409)
 
 
-def test_approvers_at_once_approve_exactly_once(world):
-    """Manual review: two and three people with the APPROVE capability click at the same moment."""
-    approvers = [world.user(name) for name in ("payer.approver", "payer.admin", "payer.owner")]
-    rounds = 0
-    for count in (2, 3):
-        for _ in range(5):
-            payable = _fresh(world, "SUBMITTED")
-            results = race(
-                *[
-                    lambda a=a, p=payable: services.payable_approve(payable_id=p.id, actor=a)
-                    for a in approvers[:count]
-                ]
+def _approvers_race(world, payable, people) -> list:
+    return race(
+        *[lambda a=a, p=payable: services.payable_approve(payable_id=p.id, actor=a) for a in people]
+    )
+
+
+# (name, the workflow's steps as (approvers by index, required), how many approve at once).
+# People 0..4 are five approvers of Acme; manual review has no workflow.
+WORKFLOWS = [
+    ("manual review, 2 at once", None, 2),
+    ("manual review, 3 at once", None, 3),
+    ("2 of 3, 2 at once", [((0, 1, 2), 2)], 2),
+    ("2 of 3, 3 at once", [((0, 1, 2), 2)], 3),
+    ("2 of 2, 2 at once", [((0, 1), 2)], 2),
+    ("1 of 3 then 1 of 3, 3 at once", [((0, 1, 2), 1), ((0, 1, 2), 1)], 3),
+    ("2 of 4 then 1 of 4, 3 at once", [((0, 1, 2, 3), 2), ((0, 1, 2, 3), 1)], 3),
+    ("2 of 5 then 2 of 5, 3 at once", [((0, 1, 2, 3, 4), 2), ((0, 1, 2, 3, 4), 2)], 3),
+]
+APPROVAL_ROUNDS = 4
+
+
+def test_approvers_at_once_on_n_of_m_steps_approve_exactly_once(world):
+    """Two and three people approve at the same moment, under manual review and on workflows of
+    N-of-M steps: each step gets exactly its approvals, from distinct people, each one event; the
+    payable is approved once, when the last step completes, never twice."""
+    from approvals.models import Approval, ApprovalWorkflow
+
+    people = [world.user("payer.approver")] + [
+        factories.member(world.payer, "approver", email=f"approver{n}@acme.test")
+        for n in range(1, 5)
+    ]
+    races = approvals = 0
+    for name, steps, at_once in WORKFLOWS:
+        ApprovalWorkflow.objects.filter(business=world.payer, name="race").delete()
+        if steps is not None:
+            factories.approval_workflow(
+                world.payer,
+                name="race",
+                steps=[
+                    {"approvers": [people[i] for i in who], "required": required}
+                    for who, required in steps
+                ],
             )
-            ok = [r for r in results if not isinstance(r, Exception)]
-            assert len(ok) == 1, results
-            assert all(_is_refusal(r) for r in results if isinstance(r, Exception)), results
-            assert payable.events.filter(type="payable.approved").count() == 1
-            assert Payable.objects.get(pk=payable.pk).status == "APPROVED"
+        for _ in range(APPROVAL_ROUNDS):
+            payable = _fresh(world, "SUBMITTED")
+            results = _approvers_race(world, payable, people[:at_once])
+            assert all(_is_refusal(r) for r in results if isinstance(r, Exception)), (name, results)
+            ok = sum(1 for r in results if not isinstance(r, Exception))
+            needed = sum(required for _who, required in steps) if steps else 1
+            assert ok == min(at_once, needed), (name, results)
+            status = Payable.objects.get(pk=payable.pk).status
+            assert status == ("APPROVED" if at_once >= needed else "SUBMITTED"), name
+            assert payable.events.filter(type="payable.approved").count() == (
+                1 if status == "APPROVED" else 0
+            )
             assert_invariants([payable.id])
-            rounds += 1
-    figure("approvers-race", rounds=rounds, approvers="2,3", approved_twice=0)
+            approvals += Approval.objects.filter(request__payable=payable).count()
+            races += 1
+    figure(
+        "approvers-race",
+        workflows=len(WORKFLOWS),
+        races=races,
+        approvers_at_once="2-3",
+        approvals_recorded=approvals,
+        approved_twice=0,
+        duplicate_approvals=0,
+    )
 
 
 # --- over HTTP: invoice numbers and idempotency keys --------------------------------------------------
