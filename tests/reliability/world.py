@@ -46,6 +46,8 @@ class World:
     connection: Connection
     third_connection: Connection
     outsider_connection: Connection
+    # Globex invites Acme to be paid by Globex: pending, Acme's to accept.
+    pending_connection: Connection
     people: dict[str, User] = field(default_factory=dict)
     payables: dict[str, Payable] = field(default_factory=dict)
     tags: dict[str, Tag] = field(default_factory=dict)
@@ -92,8 +94,8 @@ class World:
         """IDs ``principal`` must never find in any response."""
         if principal == "outsider":
             ids = {self.payee.id, self.payer.id, self.third.id}
-            ids |= {self.connection.id, self.third_connection.id}
-            ids |= {u.id for name, u in self.people.items() if name != "outsider"}
+            ids |= {self.connection.id, self.third_connection.id, self.pending_connection.id}
+            ids |= {u.id for name, u in self.people.items() if not name.startswith("outsider")}
             ids |= {obj.id for name, obj in self._named() if not name.startswith("outsider")}
             return ids
         ids = self.outsider_ids()
@@ -154,6 +156,9 @@ def build_world() -> World:
         outsider_connection=factories.ConnectionFactory(
             payer=outsider_business, payee=outsider_partner
         ),
+        pending_connection=factories.ConnectionFactory(
+            payer=payee, payee=payer, invited_by_business=payee, status="pending", accepted_at=None
+        ),
     )
     for side, business, domain in (("payee", payee, "globex"), ("payer", payer, "acme")):
         for role in ROLES:
@@ -211,6 +216,21 @@ def build_world() -> World:
     world.custom_fields["outsider_custom_field"] = factories.CustomFieldDefinitionFactory(
         business=outsider_business, key="cost_center", label="Cost center"
     )
+    # The payer's review round of the submitted invoice, and a notification each side's owner
+    # received (notifications belong to one person).
+    from notifications.models import Notification
+
+    submitted = world.payables["submitted"]
+    world.extra["payer_approval_request"] = submitted.approval_requests.get()
+    world.extra["payer_notification"] = Notification.objects.filter(
+        user=world.people["payer.owner"]
+    ).earliest("created_at")
+    world.extra["payee_notification"] = Notification.objects.filter(
+        user=world.people["payee.owner"]
+    ).earliest("created_at")
+    world.extra["outsider_notification"] = Notification.objects.filter(
+        user=world.people["outsider"]
+    ).earliest("created_at")
     # Open member invitations of each business.
     for name, business, owner in (
         ("payee_invitation", payee, world.people["payee.owner"]),

@@ -1,0 +1,501 @@
+"""
+The authorization matrix: every route of the API and the pages, every method, every principal.
+
+``MATRIX`` is the table: for each route and method, the objects the request names (``target``)
+and the status each principal must get, written as five codes per side in the order owner,
+admin, accountant, approver, viewer, then the unrelated business's owner. Foreign objects are a
+404, a role that falls short a 403. Every response, errors included, is searched for IDs the
+principal must never read (``World.forbidden_for``): there must be none.
+
+A route of the resolver that the matrix does not list (or a method of it) fails
+``test_every_route_and_method_is_in_the_matrix``: a new endpoint or page cannot ship unchecked.
+Writes run inside a savepoint rolled back after each request, so every cell starts from the
+same world.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+from accounts.services import token_create
+from tests.factories import PDF_BYTES
+from tests.reliability.invariants import assert_invariants, response_leaks, response_text
+from tests.reliability.report import figure
+from tests.reliability.world import PRINCIPALS, ROLES, World
+
+# --- the notation ----------------------------------------------------------------------------------
+# Capabilities (accounts/permissions.py) as the five roles hold them.
+HOLDERS = {
+    "READ": ("owner", "admin", "accountant", "approver", "viewer"),
+    "INVOICE": ("owner", "admin", "accountant"),
+    "APPROVE": ("owner", "admin", "approver"),
+    "PAY": ("owner", "admin"),
+    "ADMINISTER": ("owner", "admin"),
+}
+
+
+def cap(capability: str, ok: int = 200, denied: int = 403) -> tuple[int, ...]:
+    """``ok`` for the roles holding the capability, ``denied`` for the others."""
+    return tuple(ok if role in HOLDERS[capability] else denied for role in ROLES)
+
+
+def every(code: int) -> tuple[int, ...]:
+    return (code,) * len(ROLES)
+
+
+NONE = every(404)  # a business's object seen from another business: it does not exist
+
+
+@dataclass(frozen=True)
+class Row:
+    route: str
+    method: str
+    target: str
+    payee: tuple[int, ...]
+    payer: tuple[int, ...]
+    outsider: int = 404
+    body: object = None
+    query: str = ""
+    page: bool = False
+    multipart: bool = False
+    note: str = field(default="", compare=False)
+
+    def expected(self, principal: str) -> int:
+        if principal == "outsider":
+            return self.outsider
+        side, role = principal.split(".")
+        return getattr(self, side)[ROLES.index(role)]
+
+
+# --- the objects a request names -----------------------------------------------------------------
+def _user_of(world: World, principal: str):
+    return world.user(principal)
+
+
+TARGETS = {
+    "-": lambda w, p: {},
+    "payee business": lambda w, p: {"business_id": w.payee.id},
+    "payer business": lambda w, p: {"business_id": w.payer.id},
+    "outsider business": lambda w, p: {"business_id": w.outsider_business.id},
+    "payee viewer": lambda w, p: {
+        "business_id": w.payee.id,
+        "user_id": w.user("payee.viewer").id,
+    },
+    "payer viewer under payee": lambda w, p: {
+        "business_id": w.payee.id,
+        "user_id": w.user("payer.viewer").id,
+    },
+    "payee invitation": lambda w, p: {
+        "business_id": w.payee.id,
+        "invitation_id": w.invitations["payee_invitation"].id,
+    },
+    "payer invitation under payee": lambda w, p: {
+        "business_id": w.payee.id,
+        "invitation_id": w.invitations["payer_invitation"].id,
+    },
+    "connection": lambda w, p: {"connection_id": w.connection.id},
+    "pending connection": lambda w, p: {"connection_id": w.pending_connection.id},
+    "third connection": lambda w, p: {"connection_id": w.third_connection.id},
+    "outsider connection": lambda w, p: {"connection_id": w.outsider_connection.id},
+    "payee tag": lambda w, p: {"tag_id": w.tags["payee_tag"].id},
+    "payer tag": lambda w, p: {"tag_id": w.tags["payer_tag"].id},
+    "outsider tag": lambda w, p: {"tag_id": w.tags["outsider_tag"].id},
+    "shared file": lambda w, p: {"file_id": w.files["shared_file"].id},
+    "payee private file": lambda w, p: {"file_id": w.files["payee_file_private"].id},
+    "payer private file": lambda w, p: {"file_id": w.files["payer_file_private"].id},
+    "outsider file": lambda w, p: {"file_id": w.files["outsider_file"].id},
+    "payer workflow": lambda w, p: {"workflow_id": w.workflows["payer_workflow"].id},
+    "outsider workflow": lambda w, p: {"workflow_id": w.workflows["outsider_workflow"].id},
+    "payer custom field": lambda w, p: {
+        "custom_field_id": w.custom_fields["shared_custom_field"].id
+    },
+    "outsider custom field": lambda w, p: {
+        "custom_field_id": w.custom_fields["outsider_custom_field"].id
+    },
+    "payer owner's notification": lambda w, p: {
+        "notification_id": w.extra["payer_notification"].id
+    },
+    "outsider's notification": lambda w, p: {
+        "notification_id": w.extra["outsider_notification"].id
+    },
+    "own token": lambda w, p: {
+        "token_key": AuthToken.objects.filter(user=w.user(p)).values_list("token_key", flat=True)[0]
+    },
+    "payer owner's token": lambda w, p: {
+        "token_key": AuthToken.objects.filter(user=w.user("payer.owner")).values_list(
+            "token_key", flat=True
+        )[0]
+    },
+}
+for _status in ("payee_draft", "submitted", "approved", "declined", "scheduled", "paid"):
+    TARGETS[f"payable:{_status}"] = lambda w, p, s=_status: {"payable_id": w.payables[s].id}
+TARGETS["payable:outsider"] = lambda w, p: {"payable_id": w.payables["outsider_submitted"].id}
+TARGETS["payable:third"] = lambda w, p: {"payable_id": w.payables["third_submitted"].id}
+
+
+def _in_a_week() -> str:
+    return (datetime.datetime.now(datetime.UTC).date() + datetime.timedelta(days=7)).isoformat()
+
+
+def _credentials(world, principal):
+    return {"email": world.user(principal).email, "password": "correct horse battery staple"}
+
+
+def _new_payable(world, principal):
+    return {"connectionId": world.connection.id, "amount": "10.00", "invoiceNumber": "MATRIX-1"}
+
+
+def _workflow_body(world, principal):
+    return {
+        "name": "Matrix",
+        "steps": [{"approverRoles": ["approver"], "requiredApprovals": 1}],
+    }
+
+
+def _upload(world, principal):
+    return {"file": SimpleUploadedFile("matrix.pdf", PDF_BYTES, content_type="application/pdf")}
+
+
+def _preview(world, principal):
+    return {"amount": "10.00", "connectionId": world.connection.id}
+
+
+R, INV, APP, PAY, ADM = (cap(c) for c in ("READ", "INVOICE", "APPROVE", "PAY", "ADMINISTER"))
+
+# --- the matrix -----------------------------------------------------------------------------------
+# fmt: off
+MATRIX: list[Row] = [
+    # accounts: a user's own session, tokens and businesses
+    Row("auth-signup", "POST", "-", every(201), every(201), 201,
+        body={"email": "fresh@matrix.test", "password": "a long enough passphrase 42"}),
+    Row("auth-token", "POST", "-", every(200), every(200), 200, body=_credentials),
+    Row("auth-logout", "POST", "-", every(204), every(204), 204),
+    Row("auth-tokens", "GET", "-", R, R, 200),
+    Row("auth-token-detail", "DELETE", "own token", every(204), every(204), 204),
+    Row("auth-token-detail", "DELETE", "payer owner's token", every(404),
+        (204, 404, 404, 404, 404), 404,
+        note="another person's token does not exist for the caller (even a teammate's)"),
+    Row("me", "GET", "-", R, R, 200),
+    Row("business-list", "GET", "-", R, R, 200),
+    Row("business-list", "POST", "-", every(201), every(201), 201, body={"name": "New Co"}),
+    Row("business-detail", "GET", "payee business", R, NONE),
+    Row("business-detail", "GET", "payer business", NONE, R),
+    Row("business-detail", "GET", "outsider business", NONE, NONE, 200),
+    Row("business-settings", "PATCH", "payee business", ADM, NONE,
+        body={"defaultApprovalAction": "manual_review"}),
+    Row("business-settings", "PATCH", "payer business", NONE, ADM,
+        body={"defaultApprovalAction": "manual_review"}),
+    Row("member-list", "GET", "payee business", R, NONE),
+    Row("member-list", "GET", "payer business", NONE, R),
+    Row("member-list", "POST", "payee business", cap("ADMINISTER", 201), NONE,
+        body={"email": "joiner@matrix.test", "role": "viewer"}),
+    Row("member-list", "POST", "payer business", NONE, cap("ADMINISTER", 201),
+        body={"email": "joiner@matrix.test", "role": "viewer"}),
+    Row("member-detail", "GET", "payee viewer", R, NONE),
+    Row("member-detail", "GET", "payer viewer under payee", every(404), NONE,
+        note="a user of another business is not a member here"),
+    Row("member-detail", "PATCH", "payee viewer", ADM, NONE, body={"role": "approver"}),
+    Row("member-detail", "PATCH", "payer viewer under payee", (404, 404, 403, 403, 403), NONE,
+        body={"role": "approver"}),
+    Row("member-detail", "DELETE", "payee viewer", cap("ADMINISTER", 204), NONE),
+    Row("member-detail", "DELETE", "payer viewer under payee", (404, 404, 403, 403, 403), NONE),
+    Row("invitation-list", "GET", "payee business", R, NONE),
+    Row("invitation-list", "GET", "payer business", NONE, R),
+    Row("invitation-detail", "DELETE", "payee invitation", cap("ADMINISTER", 204), NONE),
+    Row("invitation-detail", "DELETE", "payer invitation under payee", (404, 404, 403, 403, 403),
+        NONE),
+    # connections, tags
+    Row("connection-list", "GET", "-", R, R, 200),
+    Row("connection-list", "GET", "-", R, R, 200, query="search=Initech"),
+    Row("connection-list", "GET", "-", R, R, 200, query="search=Umbrella"),
+    Row("connection-export", "GET", "-", R, R, 200),
+    Row("connection-detail", "GET", "connection", R, R),
+    Row("connection-detail", "GET", "third connection", NONE, R),
+    Row("connection-detail", "GET", "outsider connection", NONE, NONE, 200),
+    Row("connection-alias", "PATCH", "connection", INV, INV, body={"alias": "Them"}),
+    Row("connection-alias", "PATCH", "outsider connection", NONE, NONE, 200,
+        body={"alias": "Them"}),
+    Row("connection-tags", "PATCH", "connection", INV, INV, body={"tagIds": []}),
+    Row("connection-settings", "PATCH", "connection", ADM, ADM, body={"netTerms": 45}),
+    Row("connection-archive", "PATCH", "connection", ADM, ADM),
+    Row("connection-archive", "PATCH", "outsider connection", NONE, NONE, 200),
+    Row("connection-accept", "POST", "pending connection",
+        (403, 403, 403, 403, 403), ADM,
+        note="the inviter cannot accept its own invitation; the invited side's admins can"),
+    Row("connection-accept", "POST", "connection", every(403), (409, 409, 403, 403, 403),
+        note="already active: a 409 for the invited side's admins, the inviter never accepts"),
+    Row("connection-events", "GET", "connection", R, R),
+    Row("connection-events", "GET", "outsider connection", NONE, NONE, 200),
+    Row("business-connection-list", "GET", "payee business", R, NONE),
+    Row("business-connection-list", "GET", "payer business", NONE, R),
+    Row("business-connection-list", "POST", "payer business", NONE, cap("ADMINISTER", 201),
+        body={"counterpartyEmail": "vendor@matrix.test", "myRole": "payer"}),
+    Row("business-connection-list", "POST", "outsider business", NONE, NONE, 201,
+        body={"counterpartyEmail": "vendor@matrix.test", "myRole": "payer"}),
+    Row("tag-list", "GET", "payee business", R, NONE),
+    Row("tag-list", "POST", "payer business", NONE, cap("INVOICE", 201), body={"name": "new"}),
+    Row("tag-detail", "GET", "payee tag", R, NONE),
+    Row("tag-detail", "GET", "payer tag", NONE, R),
+    Row("tag-detail", "GET", "outsider tag", NONE, NONE, 200),
+    Row("tag-detail", "PATCH", "payer tag", NONE, INV, body={"name": "renamed"}),
+    Row("tag-detail", "DELETE", "payee tag", cap("INVOICE", 204), NONE),
+    Row("tag-detail", "DELETE", "outsider tag", NONE, NONE, 204),
+    # payables
+    Row("payable-list", "GET", "payee business", R, NONE),
+    Row("payable-list", "GET", "payer business", NONE, R),
+    Row("payable-list", "GET", "payer business", NONE, R, query="search=F-&direction=incoming"),
+    Row("payable-list", "GET", "payer business", NONE, R, query="awaitingMyApproval=true"),
+    Row("payable-list", "POST", "payee business", cap("INVOICE", 201), NONE, body=_new_payable),
+    Row("payable-list", "POST", "payer business", NONE, cap("INVOICE", 400), body=_new_payable,
+        note="Acme is not the payee of the connection: a 400 on connectionId"),
+    Row("connection-invoices", "GET", "connection", R, R),
+    Row("connection-invoices", "GET", "third connection", NONE, R),
+    Row("connection-invoices", "GET", "outsider connection", NONE, NONE, 200),
+    Row("payable-detail", "GET", "payable:submitted", R, R),
+    Row("payable-detail", "GET", "payable:payee_draft", R, NONE),
+    Row("payable-detail", "GET", "payable:third", NONE, R),
+    Row("payable-detail", "GET", "payable:outsider", NONE, NONE, 200),
+    Row("payable-detail", "PATCH", "payable:payee_draft", INV, NONE, body={"memo": "edited"}),
+    Row("payable-detail", "PATCH", "payable:declined", INV, every(403), body={"memo": "edited"}),
+    Row("payable-detail", "PATCH", "payable:submitted", cap("INVOICE", 409), every(403),
+        body={"memo": "edited"}),
+    Row("payable-events", "GET", "payable:paid", R, R),
+    Row("payable-events", "GET", "payable:payee_draft", R, NONE),
+    Row("payable-events", "GET", "payable:outsider", NONE, NONE, 200),
+    Row("payable-tags", "PATCH", "payable:submitted", INV, INV, body={"tagIds": []}),
+    Row("payable-tags", "PATCH", "payable:payee_draft", INV, NONE, body={"tagIds": []}),
+    Row("payable-submit", "POST", "payable:payee_draft", INV, NONE),
+    Row("payable-submit", "POST", "payable:declined", INV, every(403)),
+    Row("payable-submit", "POST", "payable:outsider", NONE, NONE, 403,
+        note="the outsider is the payer of its own payable: not its side to submit"),
+    Row("payable-approve", "POST", "payable:submitted", every(403), APP),
+    Row("payable-approve", "POST", "payable:payee_draft", every(403), NONE),
+    Row("payable-approve", "POST", "payable:outsider", NONE, NONE, 200),
+    Row("payable-decline", "POST", "payable:submitted", every(403), APP, body={"reason": "No"}),
+    Row("payable-schedule", "POST", "payable:approved", every(403), PAY,
+        body=lambda w, p: {"date": _in_a_week()}),
+    Row("payable-unschedule", "POST", "payable:scheduled", every(403), PAY),
+    Row("payable-pay", "POST", "payable:approved", every(403), PAY),
+    Row("payable-pay", "POST", "payable:paid", every(403), cap("PAY", 409)),
+    Row("payable-cancel", "POST", "payable:submitted", INV, PAY, body={"reason": "x"}),
+    Row("payable-cancel", "POST", "payable:payee_draft", INV, NONE),
+    Row("payable-cancel", "POST", "payable:outsider", NONE, NONE, 200),
+    # files
+    Row("file-upload", "POST", "-", cap("INVOICE", 201), cap("INVOICE", 201), 201,
+        body=_upload, multipart=True),
+    Row("file-download", "GET", "shared file", R, R),
+    Row("file-download", "GET", "payee private file", R, NONE),
+    Row("file-download", "GET", "payer private file", NONE, R),
+    Row("file-download", "GET", "outsider file", NONE, NONE, 404,
+        note="Hooli's file on Hooli's draft: not even its payer sees it"),
+    # approvals, custom fields
+    Row("approval-workflow-list", "GET", "payer business", NONE, R),
+    Row("approval-workflow-list", "POST", "payer business", NONE, cap("ADMINISTER", 201),
+        body=_workflow_body),
+    Row("approval-workflow-preview", "POST", "payer business", NONE, R, body=_preview),
+    Row("approval-workflow-detail", "GET", "payer workflow", NONE, R),
+    Row("approval-workflow-detail", "GET", "outsider workflow", NONE, NONE, 200),
+    Row("approval-workflow-detail", "PATCH", "payer workflow", NONE, ADM, body={"name": "Re"}),
+    Row("approval-workflow-detail", "DELETE", "payer workflow", NONE, cap("ADMINISTER", 204)),
+    Row("approval-workflow-detail", "DELETE", "outsider workflow", NONE, NONE, 204),
+    Row("custom-field-list", "GET", "payer business", NONE, R),
+    Row("custom-field-list", "POST", "payer business", NONE, cap("ADMINISTER", 201),
+        body={"key": "cost_center", "label": "Cost center", "type": "text"}),
+    Row("custom-field-detail", "GET", "payer custom field", NONE, R),
+    Row("custom-field-detail", "GET", "outsider custom field", NONE, NONE, 200),
+    Row("custom-field-detail", "PATCH", "payer custom field", NONE, ADM, body={"label": "PO"}),
+    Row("custom-field-detail", "DELETE", "payer custom field", NONE, cap("ADMINISTER", 204)),
+    Row("connection-custom-field-list", "GET", "connection", R, R),
+    Row("connection-custom-field-list", "GET", "outsider connection", NONE, NONE, 200),
+    # notifications: one person's own
+    Row("notification-list", "GET", "-", R, R, 200),
+    Row("notification-read-all", "POST", "-", R, R, 200),
+    Row("notification-read", "POST", "payer owner's notification", NONE,
+        (200, 404, 404, 404, 404), note="a notification is one person's: a teammate gets 404"),
+    Row("notification-read", "POST", "outsider's notification", NONE, NONE, 200),
+    # the schema and its docs: public descriptions, no data
+    Row("schema", "GET", "-", R, R, 200),
+    Row("api-docs", "GET", "-", R, R, 200),
+    # pages (session login)
+    Row("login", "GET", "-", every(302), every(302), 302, page=True,
+        note="a signed-in person is sent on to the home page"),
+    Row("login", "POST", "-", every(302), every(302), 302, page=True, body=_credentials),
+    Row("login", "PUT", "-", every(302), every(302), 302, page=True, body=_credentials),
+    Row("logout", "POST", "-", every(302), every(302), 302, page=True),
+    Row("home", "GET", "-", R, R, 200, page=True),
+]
+# fmt: on
+
+# Routes outside the matrix, with the reason.
+EXEMPT = {
+    "admin:*": "the Django admin serves platform staff only (is_staff), tested in tests/platform",
+}
+
+
+# --- the routes of the resolver -------------------------------------------------------------------
+def resolver_routes() -> dict[str, set[str]]:
+    """``{route name: methods its view implements}`` for every URL pattern, recursively."""
+    routes: dict[str, set[str]] = {}
+
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+                continue
+            assert isinstance(pattern, URLPattern)
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            assert name, f"an unnamed route: {pattern.pattern}"
+            view = getattr(pattern.callback, "view_class", None) or getattr(
+                pattern.callback, "cls", None
+            )
+            if view is None:
+                methods = set(getattr(pattern.callback, "matrix_methods", {"GET"}))
+            else:
+                methods = {
+                    m.upper()
+                    for m in view.http_method_names
+                    if m not in ("options", "head", "trace") and hasattr(view, m)
+                }
+            routes[name] = methods
+
+    walk(get_resolver().url_patterns)
+    return routes
+
+
+def _exempt(name: str) -> bool:
+    return any(
+        name.startswith(rule[:-1]) if rule.endswith("*") else name == rule for rule in EXEMPT
+    )
+
+
+def test_every_route_and_method_is_in_the_matrix():
+    covered = {(row.route, row.method) for row in MATRIX}
+    missing = [
+        f"{name} {method}"
+        for name, methods in sorted(resolver_routes().items())
+        if not _exempt(name)
+        for method in sorted(methods)
+        if (name, method) not in covered
+    ]
+    assert missing == [], "routes missing from the authorization matrix"
+    stale = {row.route for row in MATRIX} - set(resolver_routes())
+    assert stale == set(), "rows for routes that no longer exist"
+
+
+# --- running a cell --------------------------------------------------------------------------------
+def _ids_in(value) -> set[str]:
+    return set(re.findall(r"[a-z]+_[A-Za-z0-9]{6,}", str(value)))
+
+
+def request(world, clients, row: Row, principal: str):
+    kwargs = TARGETS[row.target](world, principal)
+    url = reverse(row.route, kwargs=kwargs)
+    if row.query:
+        url = f"{url}?{row.query}"
+    body = row.body(world, principal) if callable(row.body) else row.body
+    if row.page:
+        # A fresh session for each page request: a cell that logs out must not log out the next.
+        client = Client()
+        client.force_login(world.user(principal))
+    else:
+        client = clients[principal]
+    method = getattr(client, row.method.lower())
+    if row.multipart:
+        response = method(url, body, format="multipart")
+    elif row.page:
+        response = method(url, body or {})
+    elif body is None:
+        response = method(url)
+    else:
+        response = method(url, body, format="json")
+    return response, _ids_in(kwargs) | _ids_in(body) | _ids_in(row.query)
+
+
+@pytest.fixture
+def clients(world):
+    out = {}
+    for principal in PRINCIPALS:
+        user = world.user(principal)
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Bearer {token_create(user=user)}")
+        token_create(user=user)  # a second token, for the token routes
+        out[principal] = api
+    return out
+
+
+@pytest.mark.django_db
+def test_the_matrix(world, clients):
+    """Every cell: the expected status, and no ID the principal must not read."""
+    wrong, leaks, cells = [], [], 0
+    for row in MATRIX:
+        for principal in PRINCIPALS:
+            with transaction.atomic():
+                response, sent = request(world, clients, row, principal)
+                transaction.set_rollback(True)
+            cells += 1
+            expected = row.expected(principal)
+            if response.status_code != expected:
+                body = response_text(response)[:160] if response.status_code != 200 else ""
+                wrong.append(
+                    f"{row.route} {row.method} [{row.target}{' ?' + row.query if row.query else ''}]"
+                    f" as {principal}: {response.status_code}, expected {expected} {body}"
+                )
+            found = response_leaks(response, world.forbidden_for(principal), sent=sent)
+            if found:
+                leaks.append(f"{row.route} {row.method} [{row.target}] as {principal}: {found}")
+    routes = {(row.route, row.method) for row in MATRIX}
+    figure(
+        "authorization-matrix",
+        routes=len({row.route for row in MATRIX}),
+        route_methods=len(routes),
+        rows=len(MATRIX),
+        principals=len(PRINCIPALS),
+        cells=cells,
+        wrong_status=len(wrong),
+        leaks=len(leaks),
+    )
+    assert (wrong, leaks) == ([], []), "\n" + "\n".join([*wrong, "LEAKS:", *leaks])
+    assert_invariants()
+
+
+@pytest.mark.django_db
+def test_without_credentials_every_api_route_is_401_and_every_page_asks_to_log_in(world):
+    public = {"auth-signup", "auth-token", "schema", "api-docs", "login"}
+    for principal in ("payee.owner", "payer.owner"):
+        token_create(user=world.user(principal))
+    checked = 0
+    for row in {(r.route, r.method, r.target, r.page): r for r in MATRIX}.values():
+        if row.route in public:
+            continue
+        kwargs = TARGETS[row.target](world, "payee.owner")
+        url = reverse(row.route, kwargs=kwargs)
+        with transaction.atomic():
+            response = getattr(Client(), row.method.lower())(url)
+            transaction.set_rollback(True)
+        checked += 1
+        if row.page:
+            assert response.status_code == 302, (row.route, response.status_code)
+            assert response["Location"].startswith("/login"), row.route
+        else:
+            assert response.status_code == 401, (row.route, row.method, response.status_code)
+            assert response.json()["type"] == "authentication_error"
+        assert response_leaks(response, world.forbidden_for("outsider") - _ids_in(kwargs)) == set()
+    figure("anonymous", requests=checked, answered_without_login=0)
+
+
+def test_a_missing_route_fails_the_completeness_check(monkeypatch):
+    """The check above can fail: drop one row and it names the route."""
+    reduced = [row for row in MATRIX if row.route != "payable-pay"]
+    monkeypatch.setattr("tests.reliability.test_authorization_matrix.MATRIX", reduced)
+    with pytest.raises(AssertionError):
+        test_every_route_and_method_is_in_the_matrix()
