@@ -25,7 +25,6 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from knox.models import AuthToken
-from rest_framework.test import APIClient
 
 from accounts.services import token_create
 from tests.factories import PDF_BYTES
@@ -419,18 +418,6 @@ def request(world, clients, row: Row, principal: str):
     else:
         response = method(url, body, format="json")
     return response, _ids_in(kwargs) | _ids_in(body) | _ids_in(row.query)
-
-
-@pytest.fixture
-def clients(world):
-    out = {}
-    for principal in PRINCIPALS:
-        user = world.user(principal)
-        api = APIClient()
-        api.credentials(HTTP_AUTHORIZATION=f"Bearer {token_create(user=user)}")
-        token_create(user=user)  # a second token, for the token routes
-        out[principal] = api
-    return out
 
 
 @pytest.mark.django_db
