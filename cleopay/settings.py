@@ -236,6 +236,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "cleopay.api.schema.add_error_responses",
+        "cleopay.api.schema.empty_query_values",
     ],
 }
 

@@ -155,7 +155,7 @@ class LimitOffsetPagination(BasePagination):
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
     def _decode_cursor(self, raw: str | None):
-        if raw is None:
+        if not raw:  # ``?cursor=`` is no cursor, like every empty query parameter
             return None
         invalid = ValidationError(
             {"cursor": ["Invalid cursor: use the next or previous link as given."]}
