@@ -162,6 +162,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 # Periodic jobs: the database row is the schedule, beat only wakes the sweeps up.
 CELERY_BEAT_SCHEDULE = {
+    # Sends the tasks that requests could not publish while the broker was down (cleopay.publish).
+    "publish-pending-tasks": {
+        "task": "cleopay.tasks.publish_pending_tasks",
+        "schedule": timedelta(seconds=60),
+    },
     "purge-idempotency-keys": {
         "task": "cleopay.tasks.purge_idempotency_keys",
         "schedule": timedelta(hours=1),

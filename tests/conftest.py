@@ -51,6 +51,16 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _broker_not_marked_down():
+    """Each test starts with the publisher trusting the broker (cleopay.publish)."""
+    from cleopay import publish
+
+    publish.reset()
+    yield
+    publish.reset()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache
 
