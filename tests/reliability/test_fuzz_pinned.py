@@ -142,7 +142,7 @@ def _url(path: str, ids: dict, override: dict | None = None) -> str:
 @pytest.mark.django_db
 def test_pinned_inputs_never_cause_a_server_error(world, both):
     schema = api_schema()
-    client = APIClient()
+    client = APIClient(raise_request_exception=False)  # a 500 is counted, not raised
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_create(user=both)}")
     ids = real_ids(world)
     counts: Counter = Counter()
@@ -270,3 +270,33 @@ def test_an_empty_query_parameter_reads_as_absent(world, both):
             checked += 1
     assert checked >= 40
     figure("empty-query-parameters", checked=checked, refused=0)
+
+
+# Regressions the pinned cases found on PostgreSQL (500s before): NUL bytes in path IDs reached
+# queries PostgreSQL refuses, and an offset beyond 64 bits reached OFFSET.
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/tags/%00",
+        "/api/connections/conn_%00/events",
+        "/api/approval-workflows/apwf_%00",
+        "/api/custom-fields/%00",
+        "/api/auth/tokens/%00",
+        "/login%00",
+    ],
+)
+def test_a_nul_byte_in_a_path_is_a_404(client_of, url):
+    response = client_of("payee.owner").get(url)
+    assert response.status_code == 404
+    if url.startswith("/api/"):
+        assert response.json()["type"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_an_offset_beyond_64_bits_is_a_400(client_of):
+    response = client_of("payee.owner").get("/api/connections?offset=99999999999999999999999")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "offset"
+    ok = client_of("payee.owner").get(f"/api/connections?offset={2**63 - 1}")
+    assert ok.status_code == 200 and ok.json()["results"] == []
