@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from accounts.permissions import Capability
 from approvals.domain import custom_field_definitions
@@ -244,7 +245,7 @@ def payable_detail(request, business_id: str, payable_id: str):
         ),
         "events": events,
         "approval": approval,
-        "approvers": _approver_names(approval),
+        "approval_steps": _approval_steps(approval),
         "custom_rows": _custom_rows(payable.custom_fields, definitions),
         "lines": [
             (line, _custom_rows(line.custom_fields, definitions))
@@ -255,32 +256,41 @@ def payable_detail(request, business_id: str, payable_id: str):
     return render(request, "payables/detail.html", context)
 
 
-def _approver_names(approval: dict | None) -> dict[str, str]:
-    """E-mail of each user an approval names (its steps' approvers), by ID: one query."""
+def _approval_steps(approval: dict | None) -> list[dict]:
+    """The review's steps for display: who may approve, who did (and when), and each step's
+    state (done, current, waiting, declined), from the API's ``approval`` object."""
     if not approval:
-        return {}
-    from accounts.models import User
-
-    ids: set[str] = set()
-
-    def collect(value):
-        if isinstance(value, dict):
-            for key, item in value.items():
-                if key in ("userId", "approverIds", "id", "approvedBy") and isinstance(item, str):
-                    ids.add(item)
-                elif key == "approverIds" and isinstance(item, list):
-                    ids.update(i for i in item if isinstance(i, str))
-                else:
-                    collect(item)
-        elif isinstance(value, list):
-            for item in value:
-                collect(item)
-
-    collect(approval.get("steps") or [])
-    ids = {i for i in ids if i.startswith("usr_")}
-    if not ids:
-        return {}
-    return dict(User.objects.filter(pk__in=ids).values_list("pk", "email"))
+        return []
+    current = approval.get("currentStep")
+    steps = []
+    for index, step in enumerate(approval.get("steps") or []):
+        decisions = [
+            {**decision, "at": parse_datetime(decision["at"]) if decision.get("at") else None}
+            for decision in step.get("approvals") or []
+        ]
+        approved = [d for d in decisions if d.get("decision") == "approved"]
+        declined = [d for d in decisions if d.get("decision") == "declined"]
+        required = step.get("requiredApprovals", 1)
+        if declined:
+            state = "declined"
+        elif len(approved) >= required:
+            state = "done"
+        elif current is not None and step.get("position", index) == current:
+            state = "current"
+        else:
+            state = "waiting"
+        deciders = {d["user"]["id"] for d in decisions if d.get("user")}
+        steps.append(
+            {
+                "number": index + 1,
+                "required": required,
+                "approved": len(approved),
+                "decisions": decisions,
+                "state": state,
+                "waiting_on": [u for u in step.get("approvers") or [] if u["id"] not in deciders],
+            }
+        )
+    return steps
 
 
 def payable_redirect(request, payable_id: str):
@@ -486,7 +496,7 @@ def _editor_context(
         "attachments": attachments,
         "problems": problems,
         "customer_name": _customer_name(connection, business_id),
-        "due_hint": _due_hint(connection),
+        "due_hint": _due_hint(connection, editing=payable is not None),
     }
 
 
@@ -497,9 +507,13 @@ def _customer_name(connection: Connection | None, business_id: str) -> str:
     return f"{alias} ({connection.payer.name})" if alias else connection.payer.name
 
 
-def _due_hint(connection: Connection | None) -> str:
-    if connection is None or not connection.net_terms:
-        return "Left empty: due on the day it is issued (no net terms on this connection)."
+def _due_hint(connection: Connection | None, *, editing: bool) -> str:
+    if connection is None:
+        return ""
+    if not connection.net_terms:
+        return "No net terms on this connection: left empty, it is due on the day it is issued."
+    if editing:
+        return f"This connection's terms are net {connection.net_terms}."
     return f"Net {connection.net_terms}: suggested {connection.net_terms} days after today."
 
 

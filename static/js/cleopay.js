@@ -102,12 +102,15 @@
     var sum = 0n;
     var complete = true;
     table.querySelectorAll("tbody tr").forEach(function (row) {
-      var qty = parseScaled(row.querySelector("[name=quantity]").value, 4);
-      var price = parseScaled(row.querySelector("[name=unitPrice]").value, 2);
+      var qtyText = row.querySelector("[name=quantity]").value;
+      var priceText = row.querySelector("[name=unitPrice]").value;
+      var qty = parseScaled(qtyText, 4);
+      var price = parseScaled(priceText, 2);
       var cell = row.querySelector("[data-line-total]");
       if (qty === null || price === null) {
         cell.textContent = "—";
-        complete = false;
+        // A row not priced yet adds nothing; one with a price we cannot read leaves a gap.
+        if (priceText.trim() !== "" || (qtyText.trim() !== "" && qty === null)) { complete = false; }
         return;
       }
       // quantity has 4 decimals, price is in cents: round half up back to cents.
