@@ -30,7 +30,7 @@ from cleopay.web import (
     validated,
 )
 from connections.models import Connection, ConnectionStatus
-from connections.selectors import connection_list, tag_list
+from connections.selectors import connection_list, connection_queryset_for, tag_list
 from files import selectors as file_selectors
 from files import services as file_services
 from payables import selectors, services
@@ -142,7 +142,12 @@ def _list_page(request, business_id: str, *, direction: str, tabs: list[Tab], te
         else:
             tabs = [t for t in tabs if t.key != "awaiting"]
     side = "payer_id" if direction == "incoming" else "payee_id"
-    connections = connection_list(business_ids=[business_id]).filter(**{side: business_id})
+    connections = (
+        connection_queryset_for(business_ids=[business_id])
+        .filter(**{side: business_id})
+        .select_related("payer", "payee")
+        .order_by("-created_at", "-id")
+    )
     context = {
         "direction": direction,
         "tabs": tabs,

@@ -78,7 +78,9 @@ def test_approve_with_a_plain_form_redirects_with_a_message(world):
     payable = make_payable(world, S.SUBMITTED)
     client = world.client(world.payer_approver)
 
-    response = client.post(action_url(world, payable, "approve"), {"next": "https://evil.example/x"})
+    response = client.post(
+        action_url(world, payable, "approve"), {"next": "https://evil.example/x"}
+    )
 
     assert response.status_code == 302
     assert response["Location"] == detail_url(world, payable)
@@ -114,7 +116,9 @@ def test_decline_needs_a_reason_shown_beside_the_field(world):
     assert refused.status_code == 400
     assert in_dialog.status_code == 200  # htmx swaps only successes: the dialog shows the error
     for body in (text(refused), text(in_dialog)):
-        assert 'id="f-reason" name="reason" rows="3" aria-required="true" aria-invalid="true"' in body
+        assert (
+            'id="f-reason" name="reason" rows="3" aria-required="true" aria-invalid="true"' in body
+        )
         assert 'class="field-error" id="f-reason-error">' in body
     assert status_of(payable) == S.SUBMITTED
 
@@ -182,7 +186,12 @@ def test_foreign_and_unknown_payables_are_not_found(world):
     assert outsider.post(action_url(world, payable, "approve")).status_code == 404
     # The payer never sees the payee's drafts.
     assert payer.get(detail_url(world, draft)).status_code == 404
-    assert payer.get(reverse("payable-action", args=[world.payer.id, payable.id, "explode"])).status_code == 404
+    assert (
+        payer.get(
+            reverse("payable-action", args=[world.payer.id, payable.id, "explode"])
+        ).status_code
+        == 404
+    )
     assert payer.get(detail_url(world, payable, world.payee)).status_code == 404
     assert status_of(payable) == S.SUBMITTED
 

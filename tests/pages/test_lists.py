@@ -139,7 +139,10 @@ def test_a_bad_filter_is_named_beside_its_field(world):
 
     assert response.status_code == 400
     page = text(response)
-    assert 'id="f-amountMin" name="amountMin" value="lots" placeholder="0.00" aria-invalid="true"' in page
+    assert (
+        'id="f-amountMin" name="amountMin" value="lots" placeholder="0.00" aria-invalid="true"'
+        in page
+    )
     assert 'id="f-amountMin-error">Enter a number.' in page
 
 
