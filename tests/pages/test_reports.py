@@ -13,7 +13,6 @@ from tests.pages.conftest import text
 from tests.payables.helpers import make_payable, today
 
 pytestmark = pytest.mark.django_db
-DASH = "\u2013"  # age buckets are written 31\u201360 days
 
 
 def days(n: int) -> datetime.date:
