@@ -17,7 +17,8 @@
   function dialog() { return document.getElementById("action-dialog"); }
 
   function focusFirst(container) {
-    var target = container.querySelector("[autofocus], textarea, input:not([type=hidden]), select, button.primary, button");
+    var target = container.querySelector("[autofocus]") ||
+      container.querySelector("textarea, input:not([type=hidden]), select, button");
     if (target) { target.focus(); }
   }
 
@@ -44,7 +45,8 @@
     }
   });
 
-  document.addEventListener("htmx:afterSwap", function (event) {
+  // After settling: htmx has done its own focusing by then, ours comes last.
+  document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail.target;
     if (target && target.id === "action-dialog-body" && target.children.length) {
       var d = dialog();
