@@ -4,6 +4,8 @@ look at (kept by CI), and what a machine can check for them: one h1, every input
 page wider than the screen, no JavaScript error.
 """
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -131,3 +133,26 @@ def test_menus_and_dialogs_work_with_the_keyboard(open_page, demo_data):
     page.keyboard.press("Escape")
     expect(page.locator("#action-dialog")).to_be_hidden()
     expect(decline).to_be_focused()
+
+
+def test_inbox_filters_and_tabs_update_in_place(open_page, demo_data):
+    _businesses, users = demo_data
+    page = open_page()
+    log_in(page, users["alice"].email, demo.PASSWORD)
+    page.get_by_role("link", name="All", exact=False).last.click()
+    expect(page.locator("#list tbody tr")).to_have_count(10)
+    page.evaluate("window.notReloaded = true")
+
+    page.get_by_label("Search").fill("hosting")
+    expect(page.locator("#list tbody tr")).to_have_count(4)
+    expect(page).to_have_url(re.compile(r"search=hosting"))
+    page.get_by_label("Amount up to").fill("400")
+    page.get_by_label("Amount up to").press("Enter")
+    expect(page.locator("#list .empty")).to_have_text("No payables match these filters.")
+    page.get_by_label("Amount up to").fill("")
+    page.get_by_label("Amount up to").press("Enter")
+    expect(page.locator("#list tbody tr")).to_have_count(4)
+    page.get_by_role("link", name="Paid", exact=False).first.click()
+    expect(page.locator("#list tbody tr")).to_have_count(1)
+    expect(page.locator("#list tbody")).to_contain_text("DEMO-GLX-006")
+    assert page.evaluate("window.notReloaded") is True  # all of it without a page load
