@@ -10,6 +10,7 @@ front: a page refuses exactly what the API refuses, with the same messages.
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -20,6 +21,7 @@ from django.utils.dateparse import parse_datetime
 from accounts.permissions import Capability
 from approvals.domain import custom_field_definitions
 from approvals.selectors import connection_custom_field_list
+from cleopay.templatetags.cleopay_tags import money
 from cleopay.web import (
     Problems,
     business_page,
@@ -301,8 +303,6 @@ def _approval_steps(approval: dict | None) -> list[dict]:
 def payable_redirect(request, payable_id: str):
     """``/payables/<id>`` (the link in e-mails): the payable's page in the right business."""
     if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
         return redirect_to_login(request.get_full_path())
     with service_errors():
         business_id = selectors.viewing_business(user=request.user, payable_id=payable_id)
@@ -442,8 +442,6 @@ def payable_action(request, business_id: str, payable_id: str, action: str):
 
 
 def _confirm_text(action: str, payable: Payable, other_name: str) -> str:
-    from cleopay.templatetags.cleopay_tags import money
-
     amount = money(payable.amount)
     due = payable.due_date.strftime("%b %-d, %Y")
     return {
