@@ -14,10 +14,6 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make to set
-# up and check data are plain synchronous calls all the same.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -34,16 +30,24 @@ PHONE = {"width": 390, "height": 844}
 SCREENSHOTS = Path(os.environ.get("ARTIFACTS_DIR", "test-artifacts")) / "screenshots"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium, for one test module (a launch takes well under a second).
+
+    While Playwright's sync API is open an asyncio loop runs in this thread, and Django refuses
+    ORM calls from a thread with a running loop; the tests' own ORM calls (set up, check) are
+    plain synchronous calls all the same, hence DJANGO_ALLOW_ASYNC_UNSAFE, for this module only.
+    """
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+            yield chromium
+            chromium.close()
 
 
 @pytest.fixture
