@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("connections.page_urls")),
     path("", include("approvals.page_urls")),
     path("", include("files.page_urls")),
+    path("", include("notifications.page_urls")),
 ]
 
 handler404 = handlers.not_found

@@ -157,6 +157,7 @@ def business_page(capability: Capability = Capability.READ):
 # URL names of pages that exist for every business: the switcher keeps the user on the same one.
 SWITCHABLE_PAGES = {
     "inbox",
+    "notifications",
     "invoices",
     "invoice-new",
     "connections",
@@ -187,6 +188,7 @@ def page_context(request: HttpRequest) -> dict:
     if business_id is None or not request.user.is_authenticated:
         return {}
     from accounts.selectors import me_memberships
+    from notifications.selectors import notification_list
     from payables.selectors import awaiting_count
 
     memberships = list(me_memberships(user=request.user))
@@ -208,6 +210,11 @@ def page_context(request: HttpRequest) -> dict:
         # Read only when a template shows it (the inbox link's badge).
         "awaiting_count": SimpleLazyObject(
             lambda: awaiting_count(user=request.user, business_id=business_id)
+        ),
+        "unread_count": SimpleLazyObject(
+            lambda: notification_list(
+                user=request.user, unread=True, business_id=business_id
+            ).count()
         ),
     }
 

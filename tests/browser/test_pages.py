@@ -80,6 +80,7 @@ def test_every_main_page(open_page, demo_data, viewport):
         ("connections", "connections"),
         (f"connections/{submitted.connection_id}", "connection-detail"),
         ("reports", "reports"),
+        ("notifications", "notifications"),
         ("settings/members", "settings-members"),
         ("settings/tags", "settings-tags"),
         ("settings/workflows", "settings-workflows"),

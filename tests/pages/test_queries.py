@@ -60,8 +60,9 @@ def test_the_inbox_counts_its_queries(world, django_assert_num_queries):
     client.get(url)
 
     # session, user, roles, payables (+ tags), awaiting rows, status counts, awaiting count,
-    # connections for the filter, tags for the filter, the switcher's memberships
-    with django_assert_num_queries(11):
+    # connections for the filter, tags for the filter, the switcher's memberships, unread
+    # notifications
+    with django_assert_num_queries(12):
         client.get(url)
 
 

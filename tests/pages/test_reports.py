@@ -96,7 +96,7 @@ def test_report_queries_do_not_grow_with_the_payables(world, django_assert_num_q
     owed(world, S.APPROVED, "10.00", days(-5))
     client.get(url)  # warm up the session
 
-    with django_assert_num_queries(8) as one:
+    with django_assert_num_queries(9) as one:
         client.get(url)
     for n in range(30):
         owed(world, S.APPROVED, "10.00", days(-n * 5))
