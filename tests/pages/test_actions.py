@@ -225,3 +225,36 @@ def test_attachments_download_and_preview_inline_for_those_who_may_see_them(worl
     assert preview["X-Frame-Options"] == "SAMEORIGIN"
     assert b"".join(preview.streaming_content).startswith(b"%PDF")
     assert world.client(world.outsider).get(url).status_code == 404
+
+
+def test_a_workflow_shows_its_steps_and_each_approval_moves_it_on(world):
+    from tests import factories
+
+    factories.approval_workflow(
+        world.payer,
+        name="Two keys",
+        steps=[{"approvers": [world.payer_approver]}, {"roles": ["owner"]}],
+    )
+    from payables import services
+
+    payable = make_payable(world, S.DRAFT, invoice_number="INV-2K")
+    services.payable_submit(payable_id=payable.id, actor=world.payee_owner)
+
+    # The owner's step is not reached yet: nothing awaits the owner.
+    owner_page = text(world.client(world.payer_owner).get(detail_url(world, payable)))
+    assert "Two keys" in owner_page
+    assert action_url(world, payable, "approve") not in owner_page
+    assert "Step 1" in owner_page and "waiting for approval" in owner_page
+
+    response = world.client(world.payer_approver).post(
+        action_url(world, payable, "approve"), HTTP_HX_REQUEST="true"
+    )
+    message = json.loads(response["HX-Trigger"])["cleopay:changed"]["message"]
+    assert message == "Your approval of INV-2K is recorded; it now waits for the next approver."
+    assert status_of(payable) == S.SUBMITTED
+
+    owner_page = text(world.client(world.payer_owner).get(detail_url(world, payable)))
+    assert "approver@acme.test approved" in owner_page
+    assert action_url(world, payable, "approve") in owner_page
+    world.client(world.payer_owner).post(action_url(world, payable, "approve"))
+    assert status_of(payable) == S.APPROVED

@@ -245,3 +245,48 @@ def test_a_file_of_the_wrong_type_is_refused_beside_the_attachments(world):
     assert response.status_code == 400
     assert 'id="f-attachments-error">run.exe: Unsupported file type' in text(response)
     assert not Payable.objects.exists()
+
+
+def test_required_fields_are_refused_at_submit_beside_their_inputs(world):
+    factories.CustomFieldDefinitionFactory(
+        business=world.payer, key="po_number", label="PO number", required=True
+    )
+    factories.CustomFieldDefinitionFactory(
+        business=world.payer, key="cost_center", label="Cost center", scope="line_item",
+        type="select", options=["Ops", "Sales"], required=True,
+    )  # fmt: skip
+    client = world.client(world.payee_owner)
+    data = {
+        "connectionId": world.connection.id,
+        **lines(("A", "1", "10"), ("B", "1", "20")),
+        "lineItems.customFields.cost_center": ["Ops", ""],
+    }
+
+    # A draft may leave them empty...
+    assert client.post(new_url(world), {**data, "action": "save"}).status_code == 302
+    payable = Payable.objects.get()
+    # ...submitting may not: each error beside its input, on the right row.
+    response = client.post(edit_url(world, payable), {**data, "action": "submit"})
+
+    assert response.status_code == 400
+    page = text(response)
+    assert 'id="f-customFields-po_number-error">This field is required.' in page
+    second_row = page[page.index('value="B"') :]
+    second_row = second_row[: second_row.index("</tr>")]
+    assert "This field is required." in second_row
+    first_row = page[page.index('value="A"') :]
+    assert "This field is required." not in first_row[: first_row.index("</tr>")]
+    payable.refresh_from_db()
+    assert payable.status == S.DRAFT
+
+    client.post(
+        edit_url(world, payable),
+        {**data, "lineItems.customFields.cost_center": ["Ops", "Sales"],
+         "customFields.po_number": "PO-1", "action": "submit"},
+    )  # fmt: skip
+    payable.refresh_from_db()
+    assert payable.status == S.SUBMITTED
+    assert [line.custom_fields for line in payable.line_items.all()] == [
+        {"cost_center": "Ops"},
+        {"cost_center": "Sales"},
+    ]
