@@ -290,3 +290,32 @@ def test_required_fields_are_refused_at_submit_beside_their_inputs(world):
         {"cost_center": "Ops"},
         {"cost_center": "Sales"},
     ]
+
+
+def test_choosing_another_customer_updates_what_was_suggested_only(world):
+    initech = factories.BusinessFactory(name="Initech")
+    other = factories.ConnectionFactory(payer=initech, payee=world.payee, net_terms=10)
+    factories.CustomFieldDefinitionFactory(business=initech, key="ticket", label="Ticket")
+    client = world.client(world.payee_owner)
+    due30 = (today() + datetime.timedelta(days=30)).isoformat()
+    form = {
+        "suggestedNumber": "INV-000001",
+        "suggestedDueDate": due30,
+        "invoiceNumber": "INV-000001",
+        "dueDate": due30,
+        "memo": "Kept",
+        **lines(("Kept line", "1", "5")),
+        "action": "refresh",
+    }
+
+    page = text(client.post(new_url(world), {**form, "connectionId": other.id}))
+    typed = text(
+        client.post(new_url(world), {**form, "connectionId": other.id, "invoiceNumber": "MY-1"})
+    )
+
+    due10 = (today() + datetime.timedelta(days=10)).isoformat()
+    assert f'name="dueDate" value="{due10}"' in page
+    assert 'name="customFields.ticket"' in page  # Initech's field, not Acme's
+    assert 'value="Kept line"' in page and "Kept</textarea>" in page
+    assert 'name="invoiceNumber" value="MY-1"' in typed  # what the user typed stays
+    assert not Payable.objects.exists()
