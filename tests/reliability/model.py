@@ -15,10 +15,19 @@ from decimal import Decimal
 from django.db.models import Count
 from rest_framework.exceptions import APIException
 
+from approvals.models import Approval, ApprovalDecision
 from payables import services, tasks
 from payables.models import Payable, Payment, PaymentStatus
 
-# Who acts, per action (principals of tests/reliability/world.py).
+# The payer's people who may approve (tests/reliability/world.py, plus two more approvers).
+APPROVERS = (
+    "payer.approver",
+    "payer.admin",
+    "payer.owner",
+    "payer.approver2",
+    "payer.approver3",
+)
+# Who acts, per action (principals of tests/reliability/world.py); approvals name their own.
 ACTORS = {
     "edit": "payee.accountant",
     "submit": "payee.owner",
@@ -37,6 +46,10 @@ SYSTEM_ACTIONS = ("sweep", "task")
 ACTIONS = (*ACTORS, *SYSTEM_ACTIONS)
 
 
+# A workflow's steps as the model sees them: (the principals it names, approvals required).
+Steps = tuple[tuple[frozenset[str], int], ...]
+
+
 @dataclass
 class ModelPayable:
     amount: Decimal
@@ -47,6 +60,12 @@ class ModelPayable:
     payments: int = 0
     completed: int = 0
     events: int = 1  # payable.created
+    # The payer's workflow (None: manual review, any approver approves alone), and this review
+    # round's progress: the step under way and who approved in the round.
+    workflow: Steps | None = None
+    step: int = 0
+    approved_by: tuple[tuple[str, int], ...] = ()
+    approvals: int = 0  # approval rows over all rounds
     history: list[str] = field(default_factory=list, compare=False)
 
     def allowed(self, *, today: datetime.date) -> list[str]:
@@ -55,9 +74,42 @@ class ModelPayable:
         for action in ACTIONS:
             probe = ModelPayable(**{**self.__dict__, "history": []})
             arg = today if action == "schedule" else self.amount + 1 if action == "edit" else None
+            if action == "approve":
+                arg = next(iter(sorted(self.approvers_now())), None)
+                if arg is None:
+                    continue
             if probe.apply(action, today=today, arg=arg) is None and probe != self:
                 out.append(action)
         return out
+
+    def approvers_now(self) -> set[str]:
+        """Who may approve the current step now (nobody once it is not under review)."""
+        if self.status != "SUBMITTED":
+            return set()
+        done = {who for who, _step in self.approved_by}
+        if self.workflow is None:
+            return set(APPROVERS) - done
+        return set(self.workflow[self.step][0]) - done
+
+    def _approve(self, who: str) -> int | None:
+        """One approval by ``who`` (403 when it is not theirs to give now)."""
+        if who in {person for person, _step in self.approved_by}:
+            return 403  # one person approves a payable once per round
+        steps = self.workflow or ((frozenset(APPROVERS), 1),)
+        people, required = steps[self.step]
+        if who not in people:
+            return 403  # not named on the current step (out of turn, or on no step)
+        self.approved_by = (*self.approved_by, (who, self.step))
+        self.approvals += 1
+        if sum(1 for _who, step in self.approved_by if step == self.step) < required:
+            self.events += 1  # payable.approval_recorded
+            return None
+        if self.step + 1 < len(steps):
+            self.step += 1
+            self.events += 1  # payable.approval_recorded
+            return None
+        self._move("APPROVED")
+        return None
 
     def _move(self, status: str, events: int = 1) -> None:
         self.status = status
@@ -80,12 +132,17 @@ class ModelPayable:
             if status not in ("DRAFT", "DECLINED"):
                 return 409
             self.seen_by_payer = True
+            self.step, self.approved_by = 0, ()  # a new review round
             self._move("SUBMITTED")
             return None
-        if action in ("approve", "decline"):
+        if action == "approve":
             if status != "SUBMITTED":
                 return 409
-            self._move("APPROVED" if action == "approve" else "DECLINED")
+            return self._approve(arg or ACTORS["approve"])
+        if action == "decline":
+            if status != "SUBMITTED":
+                return 409
+            self._move("DECLINED")
             return None
         if action == "schedule":
             if status != "APPROVED":
@@ -132,7 +189,8 @@ class ModelPayable:
 
 def perform(world, action: str, payable_id: str, *, arg=None) -> int | None:
     """Run ``action`` for real; the refusal's HTTP status, or None when it went through."""
-    user = world.user(ACTORS[action]) if action in ACTORS else None
+    who = arg if action == "approve" and arg else ACTORS.get(action)
+    user = world.user(who) if who else None
     try:
         if action == "edit":
             services.payable_update(payable_id=payable_id, actor=user, changes={"amount": arg})
@@ -175,7 +233,7 @@ def observed_all(payable_ids) -> dict[str, dict]:
     """``observed`` for several payables, in three queries."""
     ids = list(payable_ids)
     out = {
-        row.pop("id"): {**row, "payments": 0, "completed": 0, "due": None}
+        row.pop("id"): {**row, "payments": 0, "completed": 0, "due": None, "approvals": 0}
         for row in Payable.objects.filter(pk__in=ids)
         .annotate(event_count=Count("events"))
         .values("id", "status", "amount", "event_count")
@@ -188,6 +246,10 @@ def observed_all(payable_ids) -> dict[str, dict]:
         row["completed"] += status == PaymentStatus.COMPLETED
         if status == PaymentStatus.PENDING:
             row["due"] = date
+    for payable_id in Approval.objects.filter(
+        request__payable_id__in=ids, decision=ApprovalDecision.APPROVED
+    ).values_list("request__payable_id", flat=True):
+        out[payable_id]["approvals"] += 1
     for row in out.values():
         row["events"] = row.pop("event_count")
     return out
@@ -201,4 +263,5 @@ def predicted(model: ModelPayable) -> dict:
         "payments": model.payments,
         "completed": model.completed,
         "due": model.due,
+        "approvals": model.approvals,
     }

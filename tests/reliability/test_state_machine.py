@@ -34,9 +34,11 @@ from hypothesis.stateful import (
 
 from payables import services
 from payables.models import Payable
+from tests import factories
 from tests.reliability.invariants import ALLOWED_MOVES, assert_invariants
 from tests.reliability.model import (
     ACTIONS,
+    APPROVERS,
     ModelPayable,
     observed,
     observed_all,
@@ -62,6 +64,13 @@ HTTP_ACTIONS = {
 }
 
 
+# The workflow half the examples run under: 2 of three people, then 1 of three others; the owner
+# is named on both steps, and may approve only one of them (one person approves once).
+WORKFLOW = (
+    (frozenset({"payer.approver", "payer.approver2", "payer.owner"}), 2),
+    (frozenset({"payer.admin", "payer.approver3", "payer.owner"}), 1),
+)
+
 # What one step of the machine does, drawn from this list: mostly an action on a payable, then
 # the same through HTTP with an Idempotency-Key, sometimes a new payable, a day passing or a
 # replayed key. (One rule drawing from a weighted list, because Hypothesis otherwise spends most
@@ -85,6 +94,7 @@ class PayablesMachine(RuleBasedStateMachine):
         self._today = mock.patch("payables.services._today", lambda: self.today)
         self._today.start()
         self.models: dict[str, ModelPayable] = {}
+        self.workflow = None
         self.replayable: list[tuple] = []
         self.keys = 0
         PayablesMachine.stats["examples"] += 1
@@ -110,8 +120,20 @@ class PayablesMachine(RuleBasedStateMachine):
         )
 
     # --- steps ---------------------------------------------------------------------------------------
-    @initialize(amount=amounts)
-    def first(self, amount):
+    @initialize(amount=amounts, with_workflow=st.booleans())
+    def first(self, amount, with_workflow):
+        """Half the examples run under manual review, half under a two-step workflow."""
+        if with_workflow:
+            factories.approval_workflow(
+                self.world.payer,
+                name="machine",
+                steps=[
+                    {"approvers": [self.world.user(p) for p in sorted(people)], "required": n}
+                    for people, n in WORKFLOW
+                ],
+            )
+            self.workflow = WORKFLOW
+            PayablesMachine.stats["workflow_examples"] += 1
         self.create(amount, submit=False)
 
     @rule(data=st.data())
@@ -139,7 +161,7 @@ class PayablesMachine(RuleBasedStateMachine):
             amount=amount,
             submit=submit,
         )
-        model = ModelPayable(amount=amount)
+        model = ModelPayable(amount=amount, workflow=self.workflow)
         if submit:
             model.apply("submit", today=self.today)
         self.models[payable.id] = model
@@ -154,6 +176,9 @@ class PayablesMachine(RuleBasedStateMachine):
         arg = None
         if action == "edit":
             arg = data.draw(amounts)
+        elif action == "approve":
+            eligible = sorted(model.approvers_now())
+            arg = data.draw(st.sampled_from(eligible if follow and eligible else APPROVERS))
         elif action == "schedule":
             lowest = 0 if follow else -1  # yesterday is refused with a 400
             arg = self.today + datetime.timedelta(days=data.draw(st.integers(lowest, 3)))
@@ -173,7 +198,8 @@ class PayablesMachine(RuleBasedStateMachine):
         key = f"k{self.keys}"
         path = f"/api/payables/{payable_id}{suffix}"
         model = self.models[payable_id]
-        expected = model.apply(action, today=self.today, arg=self.today)
+        arg = {"schedule": self.today, "approve": who}.get(action)
+        expected = model.apply(action, today=self.today, arg=arg)
         response = self.clients[who].post(path, body, format="json", HTTP_IDEMPOTENCY_KEY=key)
         got = None if response.status_code == 200 else response.status_code
         self._check(model, payable_id, f"{action} (HTTP)", expected, got)
@@ -203,6 +229,8 @@ class PayablesMachine(RuleBasedStateMachine):
 
 @pytest.mark.django_db
 def test_the_lifecycle_holds_under_random_sequences_of_actions(world, api):
+    for extra in ("payer.approver2", "payer.approver3"):
+        world.people[extra] = factories.member(world.payer, "approver", email=f"{extra}@acme.test")
     PayablesMachine.world = world
     PayablesMachine.clients = {
         who: api(world.user(who)) for who in {who for _suffix, who in HTTP_ACTIONS.values()}
@@ -224,6 +252,7 @@ def test_the_lifecycle_holds_under_random_sequences_of_actions(world, api):
     figure(
         "state-machine",
         examples=stats["examples"],
+        under_a_workflow=stats["workflow_examples"],
         steps=stats["steps"],
         accepted=stats["accepted"],
         refused=stats["refused"],
@@ -233,6 +262,7 @@ def test_the_lifecycle_holds_under_random_sequences_of_actions(world, api):
     )
     # Every rule ran, so no action went unexplored.
     assert set(rules) >= {*ACTIONS, "create", "time_passes", "http_with_key", "replay"}
+    assert 0 < stats["workflow_examples"] < stats["examples"]
 
 
 # --- every (status, action) pair -----------------------------------------------------------------------
