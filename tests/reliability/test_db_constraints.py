@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from payables.models import (
     LedgerTransfer,
@@ -162,3 +163,45 @@ def test_events_are_append_only_whatever_writes_to_them(parties):
         {"note": "", "to_status": "SUBMITTED"}
     ]
     REFUSED.extend(["PayableEvent"] * 4)
+
+
+@pytest.mark.django_db
+class TestApprovalConstraints:
+    def test_one_approval_per_person_per_round_and_one_decline(self, parties):
+        from approvals.models import Approval, ApprovalRequest
+
+        payable = make_payable(parties, PayableStatus.SUBMITTED)
+        request = ApprovalRequest.objects.create(
+            payable=payable, round=1, outcome="workflow", current_step=0
+        )
+        first = Approval.objects.create(
+            request=request, step=0, user=parties.payer_approver, decision="approved"
+        )
+        second = Approval.objects.create(
+            request=request, step=1, user=parties.payer_admin, decision="approved"
+        )
+        # the same person approving a second step of the round
+        refused(Approval.objects.filter(pk=second.pk), user=parties.payer_approver)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Approval.objects.create(
+                request=request, step=1, user=parties.payer_approver, decision="approved"
+            )
+        decline = Approval.objects.create(
+            request=request, step=0, user=parties.payer_owner, decision="declined", reason="No"
+        )
+        refused(Approval.objects.filter(pk=first.pk), decision="declined", reason="Twice")
+        refused(Approval.objects.filter(pk=decline.pk), reason="")  # a decline says why
+
+    def test_one_pending_review_round_per_payable(self, parties):
+        from approvals.models import ApprovalRequest
+
+        payable = make_payable(parties, PayableStatus.SUBMITTED)
+        ApprovalRequest.objects.create(payable=payable, round=1, outcome="manual_review")
+        closed = ApprovalRequest.objects.create(
+            payable=payable,
+            round=2,
+            outcome="manual_review",
+            status="superseded",
+            closed_at=timezone.now(),
+        )
+        refused(ApprovalRequest.objects.filter(pk=closed.pk), status="pending", closed_at=None)
