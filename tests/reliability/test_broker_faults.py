@@ -351,3 +351,10 @@ def test_the_outbox_keeps_what_could_not_be_sent_until_the_broker_answers():
     assert publish_pending_tasks() == 1  # the broker is back (in process here): sent, forgotten
     assert not PendingTask.objects.exists()
     assert not publish.broker_marked_down()
+
+
+def test_beat_drains_the_outbox_every_minute(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["publish-pending-tasks"]
+    assert entry["task"] == "cleopay.tasks.publish_pending_tasks"
+    assert entry["schedule"] <= datetime.timedelta(minutes=1)
+    assert entry["task"] in publish_pending_tasks.app.tasks
