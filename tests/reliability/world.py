@@ -108,7 +108,7 @@ class World:
         return ids
 
 
-def _payable(world: World, status: str, *, connection=None, actor=None, approver=None, **fields):
+def payable_in(world: World, status: str, *, connection=None, actor=None, approver=None, **fields):
     """A payable brought to ``status`` through the services (a real timeline)."""
     connection = connection or world.connection
     actor = actor or world.people["payee.owner"]
@@ -188,17 +188,17 @@ def build_world() -> World:
         extra = {}
         if status == "SUBMITTED":
             extra = {"attachments": [world.files["shared_file"].id]}
-        world.payables[status.lower()] = _payable(world, status, **extra)
+        world.payables[status.lower()] = payable_in(world, status, **extra)
     # The payee's drafts are its own: prefixed so the payer side must never see them.
     world.payables["payee_draft"] = world.payables.pop("draft")
     world.payables["payee_cancelled_draft"] = world.payables.pop("cancelled")
-    world.payables["third_submitted"] = _payable(
+    world.payables["third_submitted"] = payable_in(
         world,
         "SUBMITTED",
         connection=world.third_connection,
         actor=world.people["third.owner"],
     )
-    world.payables["outsider_submitted"] = _payable(
+    world.payables["outsider_submitted"] = payable_in(
         world, "SUBMITTED", connection=world.outsider_connection
     )
 
