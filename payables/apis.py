@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from accounts.permissions import Capability
 from cleopay.api.views import ApiView, BusinessApiView
 from connections.selectors import caller_business_id, connection_get
-from payables import selectors, services
+from payables import listing, selectors, services
 from payables.serializers import (
     CancelInput,
     DeclineInput,
@@ -76,9 +76,9 @@ class PayableListApi(BusinessApiView):
         queryset = selectors.payable_list(
             business_id=business_id, user=request.user, params=request.query_params
         )
-        context = {"business_id": business_id}
         return self.paginate(
-            queryset, lambda rows: PayableListItemSerializer(rows, many=True, context=context).data
+            listing.payable_rows(queryset),
+            lambda rows: listing.list_items(rows, business_id=business_id),
         )
 
     @extend_schema(
@@ -116,9 +116,9 @@ class ConnectionInvoiceListApi(ApiView):
             params=request.query_params,
             connection_id=connection.pk,
         )
-        context = {"business_id": business_id}
         return self.paginate(
-            queryset, lambda rows: PayableListItemSerializer(rows, many=True, context=context).data
+            listing.payable_rows(queryset),
+            lambda rows: listing.list_items(rows, business_id=business_id),
         )
 
 
