@@ -40,6 +40,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--no-scaling", action="store_true", help="skip the smaller scales")
     parser.add_argument("--python-client", action="store_true", help="never use wrk")
     parser.add_argument(
+        "--no-install", action="store_true", help="do not apt-get install wrk when missing"
+    )
+    parser.add_argument(
         "--only", default="", help="comma-separated items: inbox,deep,create,lifecycle,csv,page"
     )
     parser.add_argument("--output", default=str(ROOT / "BENCHMARKS.md"), help="'' to skip")
@@ -55,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from bench import report
 
-    wrk = None if args.python_client else ensure_wrk(install=True)
+    wrk = None if args.python_client else ensure_wrk(install=not args.no_install)
     only = {x.strip() for x in args.only.split(",") if x.strip()}
     results: dict = {
         "scale": scale.name,

@@ -9,7 +9,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
+# Scratch files (scripts, logs, results JSON); BENCH_OUT moves them (the smoke test does).
+OUT = Path(os.environ.get("BENCH_OUT", ROOT / "bench" / "out"))
 
 
 @dataclass(frozen=True)
