@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import scales
+from bench.cpu import CpuMeter
 from bench.env import ROOT, BenchEnv, ensure_wrk, recreate_database, redis_reachable, setup_django
 from bench.load import CONNECTIONS, LoadGenerator
 from bench.server import THREADS, WORKERS, gunicorn
@@ -165,7 +166,7 @@ def _measure_scaling(env, ctx, wrk) -> dict:
     loaded = describe()
     actors = measures.prepare_actors(loaded)
     with gunicorn(env.server_environ()) as server:
-        gen = LoadGenerator(wrk, server.base)
+        gen = LoadGenerator(wrk, server.base, CpuMeter(env.database_name, server.worker_pids))
         inbox = measures.measure_inbox(gen, actors, ctx)
         page = measures.measure_page(gen, actors, ctx)
     return {"inbox": inbox["api"], "page": page["api"] if page else None}
@@ -183,7 +184,7 @@ def measure_all(env, ctx, loaded, wrk, only, results) -> None:
 
         collectstatic(env)
     with gunicorn(env.server_environ()) as server:
-        gen = LoadGenerator(wrk, server.base)
+        gen = LoadGenerator(wrk, server.base, CpuMeter(env.database_name, server.worker_pids))
         print("== 1. inbox API", flush=True)
         results["inbox"] = measures.measure_inbox(gen, actors, ctx)
         results["plans"] = measures.inbox_plans(actors, ctx)

@@ -17,6 +17,7 @@ the planner has statistics and index-only scans have a visibility map.
 
 import random
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -65,13 +66,19 @@ class Loaded:
 
 
 class Ids:
-    """Deterministic public IDs of the project's shape (prefix + 22 base62 characters)."""
+    """Deterministic public IDs of the project's shape (prefix + 22 base62 characters).
+
+    Random bytes mapped onto the alphabet (byte mod 62: slightly uneven, which does not matter
+    for test data), several times faster than choosing each character.
+    """
+
+    _TABLE = bytes(ord(ALPHABET[b % len(ALPHABET)]) for b in range(256))
 
     def __init__(self, rng: random.Random):
-        self.choices = rng.choices
+        self.randbytes = rng.randbytes
 
     def __call__(self, prefix: str) -> str:
-        return prefix + "_" + "".join(self.choices(ALPHABET, k=RANDOM_LENGTH))
+        return prefix + "_" + self.randbytes(RANDOM_LENGTH).translate(self._TABLE).decode()
 
 
 def _ts(value: datetime | None) -> str:
@@ -242,10 +249,48 @@ def load(conn, scale) -> Loaded:
         b: (first_of_role[(b, "owner")], first_of_role.get((b, "approver"))) for b in businesses
     }
     plan = _payable_plan(rng, new_id, scale.payables, incoming, outgoing, others, tags, actors)
-    _copy_payables(copier, plan)
+    with _indexes_built_after(conn, PAYABLE_TABLES, loaded):
+        _copy_payables(copier, plan)
     with conn.cursor() as cursor:
         cursor.execute("SET session_replication_role = DEFAULT")
     return loaded
+
+
+PAYABLE_TABLES = [
+    "payables_payable",
+    "payables_lineitem",
+    "payables_payableevent",
+    "payables_payabletag",
+    "payables_payment",
+    "payables_ledgertransfer",
+]
+
+
+@contextmanager
+def _indexes_built_after(conn, tables: list[str], loaded: Loaded):
+    """Drop the secondary indexes of ``tables`` (not primary keys, not those a constraint
+    owns) for the COPY, and build them again once the rows are in: one sorted build per index
+    instead of millions of insertions into each."""
+    definitions = []
+    with conn.cursor() as cursor:
+        for table in tables:
+            cursor.execute(
+                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
+                "FROM pg_index i WHERE i.indrelid = %s::regclass AND NOT i.indisprimary "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+                (table,),
+            )
+            definitions += cursor.fetchall()
+        for name, _definition in definitions:
+            cursor.execute(f"DROP INDEX {name}")
+    yield
+    started = time.perf_counter()
+    with conn.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '256MB'")
+        for _name, definition in definitions:
+            cursor.execute(definition)
+    loaded.seconds["(indexes built after COPY)"] = time.perf_counter() - started
+    loaded.counts["(indexes built after COPY)"] = len(definitions)
 
 
 @dataclass(slots=True)

@@ -81,8 +81,13 @@ def pgbench_script(database_url: str, statements: list[Statement], name: str) ->
     return path
 
 
-def pgbench_floor(database_url: str, script: Path, seconds: float, clients: int = 2) -> float:
-    """Transactions (one per page) per second reported by pgbench."""
+def pgbench_floor(
+    database_url: str, script: Path, seconds: float, clients: int = 2
+) -> tuple[float, float]:
+    """Transactions (one per page) per second reported by pgbench, and PostgreSQL's CPU
+    milliseconds per page."""
+    from bench.cpu import CpuMeter
+
     url = urlsplit(database_url)
     command = [
         "pgbench", "-n", "-f", str(script), "-T", str(max(1, round(seconds))),
@@ -95,11 +100,22 @@ def pgbench_floor(database_url: str, script: Path, seconds: float, clients: int 
         import os
 
         env = {**os.environ, "PGPASSWORD": url.password}
-    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=seconds + 60)
-    match = re.search(r"tps = ([\d.]+) \(without initial connection time\)", done.stdout)
-    if match is None:
-        raise RuntimeError(f"pgbench failed: {done.stdout}\n{done.stderr}")
-    return float(match.group(1))
+    meter = CpuMeter(url.path.lstrip("/"))
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+    time.sleep(0.3)  # its backends are up; the meter follows them from here
+    before = meter.snapshot()
+    time.sleep(max(seconds - 0.6, 0.1))
+    _app, db = meter.since(before)
+    stdout, stderr = process.communicate(timeout=seconds + 60)
+    match = re.search(r"tps = ([\d.]+) \(without initial connection time\)", stdout)
+    xacts = re.search(r"number of transactions actually processed: (\d+)", stdout)
+    if match is None or xacts is None:
+        raise RuntimeError(f"pgbench failed: {stdout}\n{stderr}")
+    tps = float(match.group(1))
+    # CPU over the metered span, pages over the same span at the reported rate.
+    return tps, 1000 * db / (tps * max(seconds - 0.6, 0.1))
 
 
 def explain(database_url: str, statement: Statement) -> str:

@@ -26,6 +26,9 @@ class Run:
     p99_ms: float
     requests: int
     bad: int
+    # CPU milliseconds per request: the server's workers, and PostgreSQL's backends.
+    app_cpu_ms: float = 0.0
+    db_cpu_ms: float = 0.0
 
     @staticmethod
     def median(runs: list["Run"]) -> "Run":
@@ -35,6 +38,8 @@ class Run:
             p99_ms=statistics.median(r.p99_ms for r in runs),
             requests=sum(r.requests for r in runs),
             bad=sum(r.bad for r in runs),
+            app_cpu_ms=statistics.median(r.app_cpu_ms for r in runs),
+            db_cpu_ms=statistics.median(r.db_cpu_ms for r in runs),
         )
 
 
@@ -200,16 +205,22 @@ def run_python(base: str, request: Request, seconds: float) -> Run:
 
 
 class LoadGenerator:
-    def __init__(self, wrk: str | None, base: str):
+    def __init__(self, wrk: str | None, base: str, meter=None):
         self.wrk = wrk
         self.base = base
-        self.name = "wrk" if wrk else "python"
+        self.meter = meter  # a bench.cpu.CpuMeter, to charge CPU time to each request
 
     def run(self, request: Request, *, seconds: float, rounds: int) -> Run:
         runs = []
         for _ in range(rounds):
+            before = self.meter.snapshot() if self.meter else None
             if self.wrk:
-                runs.append(run_wrk(self.wrk, self.base, request, seconds))
+                run = run_wrk(self.wrk, self.base, request, seconds)
             else:
-                runs.append(run_python(self.base, request, seconds))
+                run = run_python(self.base, request, seconds)
+            if self.meter and run.requests:
+                app, db = self.meter.since(before)
+                run.app_cpu_ms = 1000 * app / run.requests
+                run.db_cpu_ms = 1000 * db / run.requests
+            runs.append(run)
         return Run.median(runs)
