@@ -154,6 +154,18 @@ class Payable(ConcurrentTransitionMixin, models.Model):
             models.Index(
                 fields=["connection", "-created_at", "-id"], name="payable_connection_created_idx"
             ),
+            # A side's list by status, newest first (the inbox: incoming, SUBMITTED): the page
+            # is one index range, and the keys of a deep page an index-only scan. Incoming
+            # payables are never drafts, hence the condition.
+            models.Index(
+                fields=["payer", "status", "-created_at", "-id"],
+                condition=models.Q(submitted_at__isnull=False),
+                name="payable_incoming_status_idx",
+            ),
+            models.Index(
+                fields=["payee", "status", "-created_at", "-id"],
+                name="payable_outgoing_status_idx",
+            ),
         ]
         ordering = ["-created_at", "-id"]
 
