@@ -12,8 +12,9 @@ left to the JSON renderer, which writes them as the serializer would (``2026-05-
 The same rows feed the CSV export (``payables.exports``).
 """
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
+from accounts.models import Business
 from payables.models import PayableTag
 
 # Columns of a list row, by the name ``values()`` gives them.
@@ -28,18 +29,30 @@ ROW_FIELDS = (
     "memo",
     "connection_id",
     "payee_id",
-    "payee__name",
+    "payee_name",
     "payer_id",
-    "payer__name",
+    "payer_name",
     "created_at",
     "submitted_at",
     "updated_at",
 )
 
 
+def _business_name(column: str) -> Subquery:
+    return Subquery(Business.objects.filter(pk=OuterRef(column)).order_by().values("name"))
+
+
 def payable_rows(queryset: QuerySet) -> QuerySet:
-    """``queryset`` (filtered and ordered, e.g. ``selectors.payable_list``) as plain rows."""
-    return queryset.prefetch_related(None).values(*ROW_FIELDS)
+    """``queryset`` (filtered and ordered, e.g. ``selectors.payable_list``) as plain rows.
+
+    The businesses' names are read by subqueries rather than joins, so that the keys of a
+    deep page (``LimitOffsetPagination``) are found from the payables' index alone.
+    """
+    return (
+        queryset.prefetch_related(None)
+        .annotate(payee_name=_business_name("payee_id"), payer_name=_business_name("payer_id"))
+        .values(*ROW_FIELDS)
+    )
 
 
 def viewer_tags(payable_ids: list[str], *, business_id: str) -> dict[str, list[dict]]:
@@ -73,9 +86,9 @@ def list_items(rows: list[dict], *, business_id: str) -> list[dict]:
             "memo": row["memo"],
             "connectionId": row["connection_id"],
             "payeeBusinessId": row["payee_id"],
-            "payeeBusinessName": row["payee__name"],
+            "payeeBusinessName": row["payee_name"],
             "payerBusinessId": row["payer_id"],
-            "payerBusinessName": row["payer__name"],
+            "payerBusinessName": row["payer_name"],
             "tags": tags.get(row["id"], []),
             "createdAt": row["created_at"],
             "submittedAt": row["submitted_at"],
