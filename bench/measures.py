@@ -240,7 +240,7 @@ def _raw_create_floor(database_url: str, actors: Actors, seconds: float) -> floa
     new_id = Ids(random.Random())
     connections = actors.outgoing_connections[:200]
     done = 0
-    with psycopg.connect(database_url) as conn:
+    with psycopg.connect(database_url, autocommit=True) as conn:
         user = conn.execute(
             "SELECT user_id FROM accounts_membership WHERE business_id = %s AND role = 'accountant'",
             (actors.hub_id,),

@@ -60,13 +60,17 @@ def viewer_tags(payable_ids: list[str], *, business_id: str) -> dict[str, list[d
     tags: dict[str, list[dict]] = {}
     if not payable_ids:
         return tags
+    # Both sides' tags are read and the other side's dropped here: filtered on the tag's
+    # business, PostgreSQL probes the payables once per tag of the business, which for an
+    # export's chunk of 2,000 payables costs a hundred times more than one probe per payable.
     links = (
-        PayableTag.objects.filter(payable_id__in=payable_ids, tag__business_id=business_id)
+        PayableTag.objects.filter(payable_id__in=payable_ids)
         .order_by("tag__name", "tag_id")
-        .values_list("payable_id", "tag_id", "tag__name")
+        .values_list("payable_id", "tag_id", "tag__name", "tag__business_id")
     )
-    for payable_id, tag_id, name in links:
-        tags.setdefault(payable_id, []).append({"id": tag_id, "name": name})
+    for payable_id, tag_id, name, owner in links:
+        if owner == business_id:
+            tags.setdefault(payable_id, []).append({"id": tag_id, "name": name})
     return tags
 
 
