@@ -1,6 +1,9 @@
 from django.contrib import admin
 
 from approvals.models import (
+    Approval,
+    ApprovalAssignment,
+    ApprovalRequest,
     ApprovalWorkflow,
     CustomFieldDefinition,
     WorkflowConnection,
@@ -100,3 +103,53 @@ class CustomFieldDefinitionAdmin(admin.ModelAdmin):
         if obj is None:
             return ["id", "created_at", "updated_at", "deleted_at"]
         return self.readonly_fields
+
+
+# --- review rounds: read-only (they change only through the payables services) -------------------
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ApprovalInline(ReadOnlyInline):
+    model = Approval
+    fields = ["step", "user", "decision", "reason", "decided_at"]
+
+
+class ApprovalAssignmentInline(ReadOnlyInline):
+    model = ApprovalAssignment
+    fields = ["position", "user", "role"]
+
+
+@admin.register(ApprovalRequest)
+class ApprovalRequestAdmin(admin.ModelAdmin):
+    list_display = ["id", "payable", "round", "outcome", "status", "current_step", "created_at"]
+    list_filter = ["outcome", "status"]
+    search_fields = ["id", "payable__id", "payable__invoice_number", "payable__payer__name"]
+    list_select_related = ["payable"]
+    readonly_fields = [
+        "id",
+        "payable",
+        "round",
+        "outcome",
+        "snapshot",
+        "status",
+        "current_step",
+        "created_at",
+        "closed_at",
+    ]
+    inlines = [ApprovalInline, ApprovalAssignmentInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -7,9 +7,10 @@ from rest_framework import serializers
 
 from accounts.serializers import UserRefSerializer
 from approvals.domain import APPROVING_ROLES, ApprovalOutcome
-from approvals.models import CustomFieldScope, CustomFieldType
+from approvals.models import ApprovalDecision, CustomFieldScope, CustomFieldType
 from cleopay.api.fields import PublicIdField, StrictCharField
 from cleopay.money import MoneySerializerField
+from payables.models import ApprovalStatus
 
 MAX_STEPS = 10
 MAX_APPROVERS_PER_STEP = 100
@@ -153,6 +154,51 @@ class ApprovalPreviewSerializer(serializers.Serializer):
     workflow = WorkflowRefSerializer(allow_null=True)
     outcome = serializers.ChoiceField(choices=[outcome.value for outcome in ApprovalOutcome])
     steps = ApprovalPreviewStepSerializer(many=True)
+
+
+# --- a payable's review (the payable's ``approval``) ------------------------------------------------
+
+
+class ApprovalDecisionSerializer(serializers.Serializer):
+    user = UserRefSerializer()
+    decision = serializers.ChoiceField(choices=ApprovalDecision.choices)
+    reason = serializers.CharField(
+        allow_null=True, help_text="Why it was declined; null if approved."
+    )
+    at = serializers.DateTimeField(source="decided_at")
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["reason"] = data["reason"] or None
+        return data
+
+
+class ApprovalStepProgressSerializer(serializers.Serializer):
+    position = serializers.IntegerField(help_text="0-based; steps run in this order.")
+    requiredApprovals = serializers.IntegerField(source="required_approvals")
+    approvers = UserRefSerializer(
+        many=True, help_text="Who may approve this step now (current members; never its authors)."
+    )
+    approvals = ApprovalDecisionSerializer(many=True, help_text="Who decided, and when.")
+
+
+class ApprovalOverviewSerializer(serializers.Serializer):
+    """The payer's review of a payable (``approvals.selectors.approval_overview``)."""
+
+    status = serializers.ChoiceField(choices=ApprovalStatus.choices)
+    outcome = serializers.ChoiceField(
+        choices=[outcome.value for outcome in ApprovalOutcome],
+        help_text="How the submission is reviewed: a workflow, automatic approval or manual review.",
+    )
+    workflow = WorkflowRefSerializer(allow_null=True, help_text="As it was at submission.")
+    currentStep = serializers.IntegerField(
+        source="current_step", allow_null=True, help_text="The step under way; null once decided."
+    )
+    blocked = serializers.BooleanField(
+        help_text="The steps left cannot be completed by distinct eligible people."
+    )
+    blockedReason = serializers.CharField(source="blocked_reason", allow_null=True)
+    steps = ApprovalStepProgressSerializer(many=True)
 
 
 # --- custom fields ---------------------------------------------------------------------------------

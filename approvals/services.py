@@ -1,4 +1,5 @@
-"""Writes of the approvals app: approval workflows and custom field definitions.
+"""Writes of the approvals app: approval workflows, custom field definitions, and the review
+rounds of submitted payables (called by the payables services).
 
 Rules a serializer cannot see (membership, which connections and tags are the business's own,
 whether distinct people can complete the steps) are checked here, and every error names the
@@ -6,15 +7,31 @@ field as the API spells it (``steps[1].requiredApprovals``, ``conditions.tagIds[
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 
-from accounts.models import Membership, User
-from approvals.domain import APPROVING_ROLES, steps_shortfall
+from accounts.models import Membership, Role, User
+from accounts.permissions import roles_of
+from approvals.domain import (
+    APPROVING_ROLES,
+    ApprovalOutcome,
+    approval_route,
+    eligible_approvers,
+    manual_review_approvers,
+    steps_shortfall,
+)
 from approvals.models import (
+    Approval,
+    ApprovalAssignment,
+    ApprovalDecision,
+    ApprovalRequest,
+    ApprovalRequestOutcome,
+    ApprovalRequestStatus,
     ApprovalWorkflow,
     CustomFieldDefinition,
     CustomFieldType,
@@ -344,3 +361,259 @@ def custom_field_delete(*, custom_field_id: str) -> None:
     )
     if not updated:
         raise NotFound("Not found.")
+
+
+# --- approval requests: the review of a submitted payable ------------------------------------------
+#
+# The payables services call these while they hold the payable's row lock, inside their own
+# transaction, and then run the payable's fsm transition themselves. Lock order: the connection
+# (creation only), the payable, then the approval rows (``select_for_update`` below).
+
+
+@dataclass(frozen=True)
+class ApprovalProgress:
+    """What one approval did: ``completed`` when the review is over and the payable is approved."""
+
+    request: ApprovalRequest
+    step: int
+    completed: bool
+    step_completed: bool
+    note: str
+
+
+def _authors(payable) -> set[str]:
+    """Who can never approve the payable: the payee's people who created or submitted it."""
+    return {user_id for user_id in (payable.created_by_id, payable.submitted_by_id) if user_id}
+
+
+def _step_label(request: ApprovalRequest, position: int) -> str:
+    return f"step {position + 1} of {len(request.steps)}"
+
+
+def _pending_request(payable) -> ApprovalRequest:
+    """The payable's pending round, locked.
+
+    A payable submitted before review rounds were recorded has none: it was under manual
+    review then, so it gets a manual-review round now.
+    """
+    request = (
+        ApprovalRequest.objects.select_for_update()
+        .filter(payable=payable, status=ApprovalRequestStatus.PENDING)
+        .first()
+    )
+    if request is not None:
+        return request
+    last = ApprovalRequest.objects.filter(payable=payable).aggregate(last=Max("round"))["last"]
+    return ApprovalRequest.objects.create(
+        payable=payable,
+        round=(last or 0) + 1,
+        outcome=ApprovalRequestOutcome.MANUAL_REVIEW,
+        current_step=0,
+    )
+
+
+def approval_request_start(*, payable) -> ApprovalRequest:
+    """Open the review round of a payable just submitted: route it and freeze the workflow.
+
+    The first matching workflow by priority is copied into the round (later edits to it change
+    nothing here); with none, ``auto_approve`` closes the round at once as approved and
+    ``manual_review`` leaves it pending for any owner, admin or approver of the payer. A round
+    still pending from before is superseded.
+    """
+    now = timezone.now()
+    rounds = list(
+        ApprovalRequest.objects.select_for_update()
+        .filter(payable=payable)
+        .order_by("round")
+        .values_list("round", "status")
+    )
+    if any(status == ApprovalRequestStatus.PENDING for _, status in rounds):
+        ApprovalRequest.objects.filter(
+            payable=payable, status=ApprovalRequestStatus.PENDING
+        ).update(status=ApprovalRequestStatus.SUPERSEDED, closed_at=now)
+
+    route = approval_route(
+        payer_business_id=payable.payer_id, amount=payable.amount, connection=payable.connection
+    )
+    automatic = route.outcome == ApprovalOutcome.AUTO_APPROVE
+    request = ApprovalRequest.objects.create(
+        payable=payable,
+        round=(rounds[-1][0] if rounds else 0) + 1,
+        outcome=route.outcome.value,
+        snapshot=route.snapshot,
+        status=ApprovalRequestStatus.APPROVED if automatic else ApprovalRequestStatus.PENDING,
+        current_step=None if automatic else 0,
+        created_at=now,
+        closed_at=now if automatic else None,
+    )
+    if route.outcome == ApprovalOutcome.WORKFLOW:
+        ApprovalAssignment.objects.bulk_create(
+            [
+                ApprovalAssignment(request=request, position=step["position"], user_id=user_id)
+                for step in request.steps
+                for user_id in step["approver_ids"]
+            ]
+            + [
+                ApprovalAssignment(request=request, position=step["position"], role=role)
+                for step in request.steps
+                for role in step["approver_roles"]
+                if role in APPROVING_ROLES
+            ]
+        )
+    return request
+
+
+def _step_people(payable, request: ApprovalRequest, position: int) -> set[str]:
+    """Current members of the payer who may approve step ``position`` (before exclusions)."""
+    if request.outcome != ApprovalRequestOutcome.WORKFLOW:
+        return manual_review_approvers(payer_business_id=payable.payer_id)
+    return eligible_approvers(
+        payer_business_id=payable.payer_id, step_snapshot=request.steps[position]
+    )
+
+
+def approvers_now(*, payable) -> list[str]:
+    """Who may approve the payable's current step right now (sorted user IDs; empty when none).
+
+    Those the step names who are still members with a role that approves, less the payable's
+    authors and whoever already approved it in this round.
+    """
+    request = (
+        ApprovalRequest.objects.filter(payable=payable, status=ApprovalRequestStatus.PENDING)
+        .only("id", "outcome", "snapshot", "current_step")
+        .first()
+    )
+    if request is None:
+        return []
+    done = set(
+        Approval.objects.filter(request=request, decision=ApprovalDecision.APPROVED).values_list(
+            "user_id", flat=True
+        )
+    )
+    people = _step_people(payable, request, request.current_step or 0)
+    return sorted(people - done - _authors(payable))
+
+
+def approval_record(*, payable, actor) -> ApprovalProgress:
+    """Record ``actor``'s approval on the current step of the payable's pending round.
+
+    403 for a payee author of the payable, for someone who already approved it in this round
+    (one person approves a payable once), and for anyone the current step does not name (out of
+    turn, or no approver of this workflow). The last approval of the last step completes it.
+    """
+    request = _pending_request(payable)
+    if actor.pk in _authors(payable):
+        raise PermissionDenied("You created or submitted this payable, so you cannot approve it.")
+    earlier = (
+        Approval.objects.filter(request=request, user=actor, decision=ApprovalDecision.APPROVED)
+        .values_list("step", flat=True)
+        .first()
+    )
+    if earlier is not None:
+        where = f" ({_step_label(request, earlier)})" if len(request.steps) > 1 else ""
+        raise PermissionDenied(
+            f"You already approved this payable{where}; one person approves once."
+        )
+
+    position = request.current_step or 0
+    if request.outcome == ApprovalRequestOutcome.WORKFLOW:
+        steps = request.steps
+        if actor.pk not in _step_people(payable, request, position):
+            later = next(
+                (
+                    step["position"]
+                    for step in steps[position + 1 :]
+                    if actor.pk
+                    in eligible_approvers(payer_business_id=payable.payer_id, step_snapshot=step)
+                ),
+                None,
+            )
+            if later is not None:
+                raise PermissionDenied(
+                    f"Not your turn yet: this payable is at {_step_label(request, position)}; "
+                    f"you approve at step {later + 1}."
+                )
+            raise PermissionDenied(
+                f"You are not an approver of {_step_label(request, position)} of this "
+                f"payable's workflow."
+            )
+        required = steps[position]["required_approvals"]
+    else:
+        if actor.pk not in _step_people(payable, request, position):
+            raise PermissionDenied("Your role does not allow approving payables.")
+        required = 1
+
+    try:
+        with transaction.atomic():
+            Approval.objects.create(
+                request=request, step=position, user=actor, decision=ApprovalDecision.APPROVED
+            )
+    except IntegrityError:  # the unique constraint, should the lock ever be bypassed
+        raise PermissionDenied(
+            "You already approved this payable; one person approves once."
+        ) from None
+
+    count = Approval.objects.filter(
+        request=request, step=position, decision=ApprovalDecision.APPROVED
+    ).count()
+    if request.outcome != ApprovalRequestOutcome.WORKFLOW:
+        note = "Approved under manual review."
+    else:
+        note = f"Approved {_step_label(request, position)} ({count} of {required} approvals)."
+    if count < required:
+        return ApprovalProgress(
+            request=request, step=position, completed=False, step_completed=False, note=note
+        )
+    if position + 1 < max(len(request.steps), 1):
+        request.current_step = position + 1
+        request.save(update_fields=["current_step"])
+        return ApprovalProgress(
+            request=request, step=position, completed=False, step_completed=True, note=note
+        )
+    request.status = ApprovalRequestStatus.APPROVED
+    request.closed_at = timezone.now()
+    request.save(update_fields=["status", "closed_at"])
+    return ApprovalProgress(
+        request=request, step=position, completed=True, step_completed=True, note=note
+    )
+
+
+def approval_decline(*, payable, actor, reason: str) -> ApprovalRequest:
+    """Record a decline on the current step and close the round.
+
+    Those the current step names may decline (under manual review: any owner, admin or
+    approver), and an owner or admin of the payer always may: a step nobody can complete any
+    more (its approvers left) still has a way out.
+    """
+    request = _pending_request(payable)
+    position = request.current_step or 0
+    role = roles_of(actor).get(payable.payer_id)
+    if role not in (Role.OWNER, Role.ADMIN) and actor.pk not in _step_people(
+        payable, request, position
+    ):
+        where = (
+            f"{_step_label(request, position)}"
+            if request.outcome == ApprovalRequestOutcome.WORKFLOW
+            else "this payable"
+        )
+        raise PermissionDenied(
+            f"Only the approvers of {where} or an owner or admin of the payer can decline it now."
+        )
+    Approval.objects.create(
+        request=request,
+        step=position,
+        user=actor,
+        decision=ApprovalDecision.DECLINED,
+        reason=reason,
+    )
+    request.status = ApprovalRequestStatus.DECLINED
+    request.closed_at = timezone.now()
+    request.save(update_fields=["status", "closed_at"])
+    return request
+
+
+def approval_request_cancel(*, payable) -> None:
+    """Close the pending round of a payable being cancelled (nothing to do without one)."""
+    ApprovalRequest.objects.filter(payable=payable, status=ApprovalRequestStatus.PENDING).update(
+        status=ApprovalRequestStatus.CANCELLED, closed_at=timezone.now()
+    )

@@ -52,12 +52,14 @@ def seed_accounts() -> tuple[dict[str, Business], dict[str, User]]:
 
 
 def seed_all() -> tuple[dict[str, Business], dict[str, User]]:
-    """Everything `make run` shows: people, businesses, connections, payables."""
+    """Everything `make run` shows: people, businesses, connections, workflows, payables."""
+    from approvals.demo import seed_approvals
     from connections.demo import seed_connections
     from payables.demo import seed_payables
 
     businesses, users = seed_accounts()
     owners = {business: users[person] for business, person in OWNERS.items()}
     connections = seed_connections(businesses=businesses, users=owners)
+    seed_approvals(businesses=businesses)
     seed_payables(businesses=businesses, users=owners, connections=connections)
     return businesses, users

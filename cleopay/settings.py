@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "payables",
     "files",
     "approvals",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -174,6 +175,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payables.tasks.sweep_due_payments",
         "schedule": timedelta(seconds=60),
     },
+    # Sends the notification e-mails whose task never reached the broker (or whose send failed).
+    "send-pending-notification-emails": {
+        "task": "notifications.tasks.send_pending_emails",
+        "schedule": timedelta(minutes=5),
+    },
 }
 
 # --- API ------------------------------------------------------------------------------------------
@@ -225,6 +231,7 @@ SPECTACULAR_SETTINGS = {
         "PayableStatusEnum": "payables.models.PayableStatus",
         "PaymentStatusEnum": "payables.models.PaymentStatus",
         "ApprovalStatusEnum": "payables.models.ApprovalStatus",
+        "NotificationTypeEnum": "notifications.models.NotificationType.choices",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -13,6 +13,7 @@ api_patterns = [
     path("", include("payables.urls")),
     path("", include("files.urls")),
     path("", include("approvals.urls")),
+    path("", include("notifications.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

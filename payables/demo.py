@@ -2,7 +2,8 @@
 
 Idempotent: each demo invoice has a fixed number (``DEMO-GLX-001``...) and is skipped when it
 already exists on its connection. The people acting are found by role in each business (the
-payee's first owner/admin/accountant writes; the payer's first owner/admin approves and pays),
+payee's first owner/admin/accountant writes; whoever the payer's review asks for approves, step
+by step; the payer's first owner/admin declines, cancels and pays),
 so the lead's ``users`` dict is accepted but not relied on.
 """
 
@@ -12,7 +13,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Membership, Role
+from accounts.models import Membership, Role, User
+from approvals import services as approval_services
 from payables import services
 from payables.models import Payable, PayableStatus
 
@@ -66,6 +68,18 @@ def _member(business_id: str, roles: tuple[str, ...], *, exclude=None):
     return next((by_role[role] for role in roles if role in by_role), None)
 
 
+def _approve_every_step(payable_id: str) -> None:
+    """Approve step after step, each time as the first eligible person by e-mail (under Acme's
+    workflow: one of its approvers, then its owner); nothing if it was approved automatically."""
+    payable = Payable.objects.get(pk=payable_id)
+    while payable.status == S.SUBMITTED:
+        eligible = approval_services.approvers_now(payable=payable)
+        approver = User.objects.filter(pk__in=eligible).order_by("email").first()
+        if approver is None:
+            return
+        payable = services.payable_approve(payable_id=payable_id, actor=approver)
+
+
 def _drive(payable: Payable, *, target: str, note: str, payee_user, payer_user) -> None:
     """Walk a new draft to ``target`` through the services, as people would."""
     pid = payable.pk
@@ -80,8 +94,7 @@ def _drive(payable: Payable, *, target: str, note: str, payee_user, payer_user) 
     if target == S.CANCELLED:
         services.payable_cancel(payable_id=pid, actor=payer_user, reason=note)
         return
-    if payable.status == S.SUBMITTED:  # not auto-approved
-        services.payable_approve(payable_id=pid, actor=payer_user)
+    _approve_every_step(pid)
     if target == S.SCHEDULED:
         on = timezone.now().date() + timedelta(days=14)
         services.payable_schedule(payable_id=pid, actor=payer_user, on=on)

@@ -68,7 +68,12 @@ FINAL_STATUSES = (S.PAID, S.CANCELLED)
 
 
 class ApprovalStatus(models.TextChoices):
-    """Where the payer's review stands (shown to the payer only, in ``approval``)."""
+    """Where the payer's review stands (shown to the payer only, in ``approval``).
+
+    The review itself lives in ``approvals.ApprovalRequest`` (one per submission round); this
+    column repeats the latest round's state, set by the payables services in the same
+    transaction, so lists filter on it (``awaitingMyApproval``) without a join.
+    """
 
     PENDING = "pending", "Pending"
     MANUAL_REVIEW = "manual_review", "Manual review"

@@ -1,7 +1,7 @@
 """The payables' vocabulary for reads: who sees what, which side, what awaits whom."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
 
 
 class PayableQuerySet(models.QuerySet):
@@ -27,21 +27,46 @@ class PayableQuerySet(models.QuerySet):
         )
 
     def awaiting_approval_by(self, user, business_id: str) -> "PayableQuerySet":
-        """Incoming payables under review that ``user`` may approve for ``business_id``.
+        """Incoming payables under review whose current step ``user`` may approve now.
 
-        Under manual review any member with the APPROVE capability may; a person who created or
-        submitted the invoice never may (they also belong to the payee).
+        Under manual review: any owner, admin or approver of ``business_id``. Under a workflow:
+        the current step names the user, or the user's role (``ApprovalAssignment`` rows, copied
+        from the frozen snapshot). Never a payable the user created or submitted, nor one they
+        already approved in this round. One query, whatever the number of payables.
         """
         from accounts.permissions import Capability, role_allows, roles_of
-        from payables.models import PayableStatus
+        from approvals.models import (
+            Approval,
+            ApprovalAssignment,
+            ApprovalDecision,
+            ApprovalRequestStatus,
+        )
+        from payables.models import ApprovalStatus, PayableStatus
 
-        if not role_allows(roles_of(user).get(business_id), Capability.APPROVE):
+        role = roles_of(user).get(business_id)
+        if not role_allows(role, Capability.APPROVE):
             return self.none()
+        current_step_names_me = ApprovalAssignment.objects.filter(
+            request__payable=OuterRef("pk"),
+            request__status=ApprovalRequestStatus.PENDING,
+            position=F("request__current_step"),
+        ).filter(Q(user=user) | Q(role=role))
+        approved_already = Approval.objects.filter(
+            request__payable=OuterRef("pk"),
+            request__status=ApprovalRequestStatus.PENDING,
+            user=user,
+            decision=ApprovalDecision.APPROVED,
+        )
         return (
             self.incoming(business_id)
             .filter(status=PayableStatus.SUBMITTED)
             .exclude(created_by=user)
             .exclude(submitted_by=user)
+            .filter(
+                Q(approval_status=ApprovalStatus.MANUAL_REVIEW)
+                | (Q(approval_status=ApprovalStatus.PENDING) & Exists(current_step_names_me))
+            )
+            .exclude(Exists(approved_already))
         )
 
 

@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from rest_framework.exceptions import NotFound, ValidationError
 
 from accounts.permissions import roles_of
+from approvals.selectors import latest_approval_request_prefetch
 from cleopay import ids
 from payables.filters import PayableFilter
 from payables.models import (
@@ -106,6 +107,7 @@ def payable_detail(*, payable_id: str, business_id: str) -> Payable:
             ),
             _viewer_tags(business_id),
             Prefetch("payments", queryset=Payment.objects.order_by("created_at", "id")),
+            latest_approval_request_prefetch(),
         )
         .get(pk=payable_id)
     )

@@ -6,12 +6,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.serializers import UserRefSerializer
+from approvals.selectors import approval_overview
+from approvals.serializers import ApprovalOverviewSerializer
 from cleopay.api.fields import PublicIdField, StrictCharField
 from cleopay.money import MoneySerializerField
 from payables.models import (
     QUANTITY_DECIMAL_PLACES,
     QUANTITY_MAX_DIGITS,
-    ApprovalStatus,
     EventType,
     PayableStatus,
     PaymentStatus,
@@ -75,8 +76,8 @@ class QuantityField(serializers.DecimalField):
     }
 )
 class CustomFieldsField(serializers.Field):
-    """A JSON object of key → string, number, boolean or null (checked against the payer's
-    definitions once custom fields exist; for now stored as given)."""
+    """A JSON object of key → string, number, boolean or null: the shape only. The payables
+    services check the values against the payer's definitions (``approvals.domain``)."""
 
     default_error_messages = {
         "not_object": "Must be a JSON object of key → value.",
@@ -229,12 +230,6 @@ class PaymentSerializer(serializers.Serializer):
         return data
 
 
-class ApprovalSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=ApprovalStatus.choices)
-    workflow = serializers.JSONField(allow_null=True)
-    steps = serializers.ListField(child=serializers.JSONField())
-
-
 def _viewer(serializer) -> str:
     return serializer.context["business_id"]
 
@@ -272,11 +267,12 @@ class PayableSerializer(serializers.Serializer):
             links = [link for link in obj.tag_links.all() if link.tag.business_id == _viewer(self)]
         return TagRefSerializer([link.tag for link in links], many=True).data
 
+    @extend_schema_field(ApprovalOverviewSerializer(allow_null=True))
     def get_approval(self, obj) -> dict | None:
-        """The payer's review (null for the payee, who does not see it)."""
+        """The payer's review (null for the payee, who does not see it, and before submission)."""
         if _viewer(self) != obj.payer_id or not obj.approval_status:
             return None
-        return {"status": obj.approval_status, "workflow": None, "steps": []}
+        return ApprovalOverviewSerializer(approval_overview(payable=obj)).data
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

@@ -7,10 +7,18 @@ Writes of payables. Each service is one transaction that, in this order:
    the payable but not act on it this way;
 3. checks that the status allows the action with ``can_proceed``: 409 naming the status;
 4. runs the fsm transition, ``save(update_fields=...)``, writes the event (``payables.events``);
-5. registers side effects (e-mail) with ``on_commit``.
+5. notifies the people concerned (``notifications.services``): the in-app rows are written in
+   the transaction, their e-mails are published after the commit.
 
-Lock order, always: connection (creation only) → payable → its payments. Nothing here locks a
-payment without holding its payable's lock first, so no two services can deadlock.
+The payer's review is the approvals app's (``approvals.services``): it routes a submission to a
+workflow (or automatic approval, or manual review), records each approval and decline on the
+current step and says when the review is complete; these services keep the transaction, the
+payable's lock and its fsm transition. Custom field values are checked against the payer's
+definitions on every write (types) and on submit (required fields too).
+
+Lock order, always: connection (creation only) → payable → its approval rows / its payments.
+Nothing here locks a payment or an approval row without holding its payable's lock first, so no
+two services can deadlock.
 
 Paying is three steps, so that no row lock is held while money moves: claim the payment
 (``pending`` → ``processing``, committed), ask the rail for the transfer (idempotent per
@@ -30,12 +38,15 @@ from django.utils import timezone
 from django_fsm import can_proceed
 from rest_framework.exceptions import NotFound, PermissionDenied
 
-from accounts.models import DefaultApprovalAction
 from accounts.permissions import Capability, require, role_allows, roles_of
+from approvals import services as approval_services
+from approvals.domain import payable_custom_fields_validate
+from approvals.models import ApprovalRequestOutcome
 from cleopay.api.errors import Conflict, ConflictCode, InvalidTransition, field_error
 from cleopay.money import MAX_AMOUNT, quantize
 from connections.models import Connection, ConnectionStatus, Tag
 from files.models import File
+from notifications import services as notifications
 from payables import events
 from payables.models import (
     OPEN_PAYMENT_STATUSES,
@@ -70,7 +81,7 @@ def _lock_payable(*, payable_id: str, actor) -> Payable:
     payable = (
         Payable.objects.select_for_update(of=("self",))
         .visible_to(roles_of(actor).keys())
-        .select_related("connection", "payer")
+        .select_related("connection__payer", "payer", "payee")
         .filter(pk=payable_id)
         .first()
     )
@@ -244,6 +255,43 @@ def _replace_tags(payable: Payable, *, business_id: str, tags: list[Tag]) -> Non
     PayableTag.objects.bulk_create(PayableTag(payable=payable, tag=tag) for tag in tags)
 
 
+def _clean_custom_fields(
+    *,
+    payer_id: str,
+    custom_fields: dict | None,
+    line_items: list[dict] | None,
+    require: bool,
+) -> tuple[dict, list[dict] | None]:
+    """The payable's and its lines' custom fields checked against the payer's definitions
+    (types always; required fields with ``require``, i.e. on submit): the cleaned values, or a
+    400 naming each bad field (``customFields.po``, ``lineItems[1].customFields.cost_center``)."""
+    cleaned = payable_custom_fields_validate(
+        payer_business_id=payer_id,
+        custom_fields=custom_fields,
+        line_items_custom_fields=[line.get("custom_fields") for line in line_items or []],
+        require=require,
+    )
+    if line_items is None:
+        return cleaned.payable, None
+    lines = [
+        {**line, "custom_fields": values}
+        for line, values in zip(line_items, cleaned.line_items, strict=True)
+    ]
+    return cleaned.payable, lines
+
+
+def _require_custom_fields(payable: Payable) -> None:
+    """Submit: the stored values must satisfy the payer's definitions, required ones included."""
+    payable_custom_fields_validate(
+        payer_business_id=payable.payer_id,
+        custom_fields=payable.custom_fields,
+        line_items_custom_fields=list(
+            payable.line_items.order_by("position").values_list("custom_fields", flat=True)
+        ),
+        require=True,
+    )
+
+
 # --- create and edit -------------------------------------------------------------------------------
 def _connection_for_new_payable(*, business_id: str, connection_id: str) -> Connection:
     """The connection, locked: it must be active and have ``business_id`` as its payee.
@@ -310,7 +358,14 @@ def payable_create(
     """Create a payable as the payee ``business_id`` (and submit it at once with ``submit``)."""
     require(actor, business_id, Capability.INVOICE)
     connection = _connection_for_new_payable(business_id=business_id, connection_id=connection_id)
-    lines = _priced_lines(line_items or [])
+    # Submitting at once: required fields are checked now, in the same 400 as the types.
+    custom_fields, line_items = _clean_custom_fields(
+        payer_id=connection.payer_id,
+        custom_fields=custom_fields,
+        line_items=line_items or [],
+        require=submit,
+    )
+    lines = _priced_lines(line_items)
     amount = _reconcile_amount(amount=amount, lines=lines)
     issue_date = issue_date or _today()
     if due_date is None:
@@ -340,7 +395,7 @@ def payable_create(
     _replace_tags(payable, business_id=business_id, tags=tags)
     events.payable_created_event(payable=payable, actor=actor)
     if submit:
-        _submit(payable, actor=actor)
+        _submit(payable, actor=actor, custom_fields_checked=True)
     return payable
 
 
@@ -368,6 +423,19 @@ def payable_update(*, payable_id: str, actor, changes: dict) -> Payable:
     connection_id = changes.get("connection_id")
     if connection_id is not None and connection_id != payable.connection_id:
         raise field_error("connectionId", "A payable cannot move to another connection.")
+
+    if "custom_fields" in changes or "line_items" in changes:
+        custom_fields, line_items = _clean_custom_fields(
+            payer_id=payable.payer_id,
+            custom_fields=changes.get("custom_fields"),
+            line_items=changes.get("line_items"),
+            require=False,
+        )
+        changes = dict(changes)
+        if "custom_fields" in changes:
+            changes["custom_fields"] = custom_fields
+        if "line_items" in changes:
+            changes["line_items"] = line_items
 
     fields: list[str] = []
     changed: list[str] = []
@@ -457,42 +525,61 @@ def payable_set_tags(
     return payable, acting
 
 
-# --- review: the seam where approval workflows plug in ----------------------------------------------
-def _start_review(payable: Payable, actor) -> None:
-    """Decide what happens to a payable just submitted (the approval workflows' entry point).
+# --- review: the payer's approval (approvals.services does the bookkeeping) --------------------------
+_APPROVAL_STATUS = {
+    ApprovalRequestOutcome.WORKFLOW: ApprovalStatus.PENDING,
+    ApprovalRequestOutcome.MANUAL_REVIEW: ApprovalStatus.MANUAL_REVIEW,
+    ApprovalRequestOutcome.AUTO_APPROVE: ApprovalStatus.NOT_REQUIRED,
+}
 
-    For now the contract's manual review: the payer's connection setting ``auto_approve`` or its
-    ``default_approval_action == "auto_approve"`` approves at once, as the system (actor null);
-    otherwise the payable waits for any payer member with the APPROVE capability. Multi-step
-    workflows replace this function: match a workflow, create its steps, notify approvers.
+
+def _step_label(request, position: int) -> str:
+    """``step 2 of 3`` for a workflow of several steps, else nothing."""
+    if request.outcome != ApprovalRequestOutcome.WORKFLOW or len(request.steps) < 2:
+        return ""
+    return f"step {position + 1} of {len(request.steps)}"
+
+
+def _request_approvals(payable: Payable, request) -> list[str]:
+    """Notify who may approve the current step now; returns them."""
+    approvers = approval_services.approvers_now(payable=payable)
+    notifications.notify_approval_requested(
+        payable=payable, user_ids=approvers, step=_step_label(request, request.current_step or 0)
+    )
+    return approvers
+
+
+def _start_review(payable: Payable, actor) -> None:
+    """Route a payable just submitted (``approvals.services.approval_request_start``).
+
+    A workflow or manual review leaves it SUBMITTED and asks the current step's people to
+    approve; automatic approval (the connection's ``autoApprove``, else the payer's
+    ``defaultApprovalAction``) approves it at once, as the system (actor null).
     """
-    connection, payer = payable.connection, payable.payer
-    if (
-        connection.auto_approve
-        or payer.default_approval_action == DefaultApprovalAction.AUTO_APPROVE
-    ):
-        payable.approval_status = ApprovalStatus.NOT_REQUIRED
+    request = approval_services.approval_request_start(payable=payable)
+    payable.approval_status = _APPROVAL_STATUS[request.outcome]
+    if request.outcome == ApprovalRequestOutcome.AUTO_APPROVE:
         payable.approve()
         _save(payable, "status", "approval_status", "approved_at")
-        why = "connection auto-approve" if connection.auto_approve else "payer's default action"
+        why = (
+            "connection auto-approve"
+            if payable.connection.auto_approve
+            else "payer's default action"
+        )
         events.payable_approved_event(
             payable=payable, actor=None, note=f"Approved automatically ({why})."
         )
+        notifications.notify_payable_submitted(payable=payable)
+        notifications.notify_payable_approved(payable=payable)
         return
-    payable.approval_status = ApprovalStatus.MANUAL_REVIEW
     _save(payable, "approval_status")
+    asked = _request_approvals(payable, request)
+    notifications.notify_payable_submitted(payable=payable, exclude=asked)
 
 
-def _approval_completes(payable: Payable, actor) -> bool:
-    """Record ``actor``'s approval and say whether the payable is now approved.
-
-    Manual review: one approval by a payer member with the APPROVE capability completes it. A
-    workflow replaces this with its steps (distinct approvers, required counts, step order).
-    """
-    return True
-
-
-def _submit(payable: Payable, *, actor) -> None:
+def _submit(payable: Payable, *, actor, custom_fields_checked: bool = False) -> None:
+    if not custom_fields_checked:
+        _require_custom_fields(payable)
     from_status = payable.status
     payable.submit(by=actor)
     _save(payable, "status", "submitted_at", "submitted_by", "decline_reason")
@@ -502,7 +589,10 @@ def _submit(payable: Payable, *, actor) -> None:
 
 @transaction.atomic
 def payable_submit(*, payable_id: str, actor) -> Payable:
-    """DRAFT or DECLINED → SUBMITTED, by the payee; the payer's review starts (or auto-approves)."""
+    """DRAFT or DECLINED → SUBMITTED, by the payee; the payer's review starts (or auto-approves).
+
+    Every required custom field of the payer must be filled in (400 naming each one otherwise).
+    """
     payable = _lock_payable(payable_id=payable_id, actor=actor)
     _require_side(payable, actor, side=PAYEE, capability=Capability.INVOICE, action="submit")
     _ensure_can(payable.submit, "submit")
@@ -512,37 +602,49 @@ def payable_submit(*, payable_id: str, actor) -> Payable:
 
 @transaction.atomic
 def payable_approve(*, payable_id: str, actor) -> Payable:
-    """SUBMITTED → APPROVED by a payer member with APPROVE, never by its own author."""
+    """Record the caller's approval on the current step; the last one makes it APPROVED.
+
+    403 for its authors, for someone who already approved it, and out of turn (see
+    ``approvals.services.approval_record``); 409 unless SUBMITTED.
+    """
     payable = _lock_payable(payable_id=payable_id, actor=actor)
     _require_side(payable, actor, side=PAYER, capability=Capability.APPROVE, action="approve")
     if actor.pk in (payable.created_by_id, payable.submitted_by_id):
         raise PermissionDenied("You created or submitted this payable, so you cannot approve it.")
     _ensure_can(payable.approve, "approve")
-    if not _approval_completes(payable, actor):
-        events.payable_approval_recorded_event(payable=payable, actor=actor)
+    progress = approval_services.approval_record(payable=payable, actor=actor)
+    if not progress.completed:
         _save(payable)
+        events.payable_approval_recorded_event(payable=payable, actor=actor, note=progress.note)
+        if progress.step_completed:
+            _request_approvals(payable, progress.request)
         return payable
     payable.approval_status = ApprovalStatus.APPROVED
     payable.approve()
     _save(payable, "status", "approval_status", "approved_at")
-    events.payable_approved_event(payable=payable, actor=actor)
+    events.payable_approved_event(payable=payable, actor=actor, note=progress.note)
+    notifications.notify_payable_approved(payable=payable)
     return payable
 
 
 @transaction.atomic
 def payable_decline(*, payable_id: str, actor, reason: str) -> Payable:
-    """SUBMITTED → DECLINED by a payer member with APPROVE; the reason goes back to the payee."""
+    """SUBMITTED → DECLINED at any step; the reason goes back to the payee.
+
+    The current step's approvers may decline, and the payer's owners and admins always may.
+    """
     payable = _lock_payable(payable_id=payable_id, actor=actor)
     _require_side(payable, actor, side=PAYER, capability=Capability.APPROVE, action="decline")
     _ensure_can(payable.decline, "decline")
     reason = (reason or "").strip()
     if not reason:
         raise field_error("reason", "A reason is required to decline a payable.")
+    approval_services.approval_decline(payable=payable, actor=actor, reason=reason)
     payable.approval_status = ApprovalStatus.DECLINED
     payable.decline(reason=reason)
     _save(payable, "status", "approval_status", "decline_reason", "declined_at")
-    event = events.payable_declined_event(payable=payable, actor=actor)
-    _notify(event)
+    events.payable_declined_event(payable=payable, actor=actor)
+    notifications.notify_payable_declined(payable=payable)
     return payable
 
 
@@ -565,6 +667,7 @@ def payable_schedule(*, payable_id: str, actor, on: date) -> Payable:
     payable.schedule()
     _save(payable, "status")
     events.payable_scheduled_event(payable=payable, actor=actor, payment=payment)
+    notifications.notify_payable_scheduled(payable=payable, payment=payment)
     return payable
 
 
@@ -610,6 +713,7 @@ def payable_cancel(
     if payment is not None:
         payment.cancel()
         _save(payment, "status", "cancelled_at")
+    approval_services.approval_request_cancel(payable=payable)
     events.payable_cancelled_event(
         payable=payable, actor=actor, business_id=acting, from_status=from_status
     )
@@ -692,7 +796,11 @@ def _lock_payment(payment_id: str) -> tuple[Payable | None, Payment | None]:
     payable_id = Payment.objects.filter(pk=payment_id).values_list("payable_id", flat=True).first()
     if payable_id is None:
         return None, None
-    payable = Payable.objects.select_for_update(of=("self",)).get(pk=payable_id)
+    payable = (
+        Payable.objects.select_for_update(of=("self",))
+        .select_related("payer", "payee")
+        .get(pk=payable_id)
+    )
     payment = Payment.objects.select_for_update().select_related("payable").get(pk=payment_id)
     return payable, payment
 
@@ -728,9 +836,8 @@ def _settle(
         if can_proceed(payable.pay):
             payable.pay()
             _save(payable, "status", "paid_at")
-            _notify(
-                events.payable_paid_event(payable=payable, actor=actor, from_status=from_status)
-            )
+            events.payable_paid_event(payable=payable, actor=actor, from_status=from_status)
+            notifications.notify_payable_paid(payable=payable)
         else:  # cannot happen while cancel/unschedule refuse a processing payment
             logger.error(
                 "payment %s completed but payable %s is %s", payment.id, payable.id, payable.status
@@ -741,11 +848,10 @@ def _settle(
     if can_proceed(payable.fail_payment):
         payable.fail_payment()
         _save(payable, "status")
-    _notify(
-        events.payment_failed_event(
-            payable=payable, actor=actor, payment=payment, from_status=from_status
-        )
+    events.payment_failed_event(
+        payable=payable, actor=actor, payment=payment, from_status=from_status
     )
+    notifications.notify_payment_failed(payable=payable, payment=payment)
     return payment
 
 
@@ -789,11 +895,3 @@ def payments_stalled(*, limit: int = 100) -> list[str]:
             status=PaymentStatus.PROCESSING, processing_started_at__lt=cutoff
         ).values_list("id", flat=True)[:limit]
     )
-
-
-# --- side effects -----------------------------------------------------------------------------------
-def _notify(event) -> None:
-    """E-mail the people this event concerns, after the commit (see payables.tasks)."""
-    from payables.tasks import notify_payable_event
-
-    notify_payable_event.delay_on_commit(event.id)

@@ -120,7 +120,18 @@ class TestSeedExample:
         # and the payer sees it now, with its review
         seen = parties.client(parties.payer_owner).get(f"/api/payables/{data['id']}").json()
         assert seen["status"] == "SUBMITTED"
-        assert seen["approval"] == {"status": "manual_review", "workflow": None, "steps": []}
+        approval = seen["approval"]
+        assert (approval["status"], approval["outcome"], approval["workflow"]) == (
+            "manual_review",
+            "manual_review",
+            None,
+        )
+        [step] = approval["steps"]
+        assert {a["email"] for a in step["approvers"]} == {
+            "owner@acme.test",
+            "admin@acme.test",
+            "approver@acme.test",
+        }
 
     def test_the_response_is_the_whole_payable(self, parties):
         response = post(parties, body(parties))
@@ -222,6 +233,10 @@ class TestAmountAndLineItems:
         assert response.status_code == 400
 
     def test_accounting_category_and_custom_fields_are_kept(self, parties):
+        for key, field_type in (("project", "text"), ("hours", "number")):
+            factories.CustomFieldDefinitionFactory(
+                business=parties.payer, key=key, type=field_type, scope="line_item"
+            )
         raw = (
             '{"connectionId": "CONN", "lineItems": [{"description": "Hosting", "quantity": 1, '
             '"unitPrice": 50.00, "accountingCategory": "6100 Software", '
@@ -359,11 +374,14 @@ class TestOtherFields:
         assert data["currency"] == "USD"
 
     def test_custom_fields_take_scalars_only(self, parties):
-        ok = post(
-            parties, body(parties, customFields={"po": "PO-1", "n": 3, "flag": True, "none": None})
-        )
+        for key, field_type in (("po", "text"), ("n", "number"), ("flag", "boolean")):
+            factories.CustomFieldDefinitionFactory(business=parties.payer, key=key, type=field_type)
+        ok = post(parties, body(parties, customFields={"po": "PO-1", "n": 3, "flag": True}))
         assert ok.status_code == 201
-        assert ok.json()["customFields"] == {"po": "PO-1", "n": 3, "flag": True, "none": None}
+        assert ok.json()["customFields"] == {"po": "PO-1", "n": 3, "flag": True}
+        unknown = post(parties, body(parties, customFields={"po": "PO-2", "none": None}))
+        assert unknown.status_code == 400
+        assert errors(unknown) == {"customFields.none": "Unknown custom field."}
         for bad in [{"nested": {"a": 1}}, {"list": [1]}, ["po"], "po", {"": "x"}, {"n": 10**30}]:
             response = post(parties, body(parties, customFields=bad))
             assert response.status_code == 400, bad

@@ -78,6 +78,7 @@ class TestLineItems:
 @pytest.mark.django_db
 class TestFields:
     def test_fields_change_and_the_event_names_them(self, parties, draft):
+        factories.CustomFieldDefinitionFactory(business=parties.payer, key="po")
         tag = factories.TagFactory(business=parties.payee, name="q1")
         file = factories.FileFactory(business=parties.payee)
         response = patch(

@@ -22,11 +22,13 @@ CSV_BYTES = "date,amount,memo\n2026-05-01,12.50,Café crème\n".encode()
 def xlsx_bytes(*, with_xl: bool = True) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
+        # A fixed timestamp keeps the bytes, and so the test IDs, the same in every process.
+        stamp = (2026, 1, 1, 0, 0, 0)
+        archive.writestr(zipfile.ZipInfo("[Content_Types].xml", stamp), "<Types/>")
         if with_xl:
-            archive.writestr("xl/workbook.xml", "<workbook/>")
+            archive.writestr(zipfile.ZipInfo("xl/workbook.xml", stamp), "<workbook/>")
         else:
-            archive.writestr("word/document.xml", "<document/>")
+            archive.writestr(zipfile.ZipInfo("word/document.xml", stamp), "<document/>")
     return buffer.getvalue()
 
 

@@ -221,7 +221,16 @@ class TestReview:
             .post(f"/api/payables/{payable.id}/approve")
             .json()
         )
-        assert data["approval"] == {"status": "approved", "workflow": None, "steps": []}
+        approval = data["approval"]
+        assert (approval["status"], approval["outcome"], approval["currentStep"]) == (
+            "approved",
+            "manual_review",
+            None,
+        )
+        [step] = approval["steps"]
+        assert [(a["user"]["email"], a["decision"]) for a in step["approvals"]] == [
+            ("approver@acme.test", "approved")
+        ]
         seen_by_payee = (
             parties.client(parties.payee_owner).get(f"/api/payables/{payable.id}").json()
         )

@@ -10,7 +10,7 @@ from cleopay import demo
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ("accounts", "connections", "payables", "approvals")
+PROJECT_APPS = ("accounts", "connections", "payables", "approvals", "notifications")
 
 
 def row_counts() -> dict[str, int]:

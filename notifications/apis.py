@@ -1,0 +1,75 @@
+"""Notification endpoints: the caller's in-app notifications, and marking them read."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+
+from accounts.permissions import Capability, roles_of
+from cleopay.api.views import ApiView
+from notifications import selectors, services
+from notifications.serializers import (
+    NotificationListParams,
+    NotificationSerializer,
+    NotificationsReadAllSerializer,
+)
+
+
+class NotificationListApi(ApiView):
+    @extend_schema(
+        operation_id="notifications_list",
+        parameters=[
+            OpenApiParameter(
+                "unread",
+                OpenApiTypes.STR,
+                enum=["true", "false"],
+                description="true: unread only; false: read only. Both when absent.",
+            ),
+            OpenApiParameter(
+                "businessId", OpenApiTypes.STR, description="Only those of one of your businesses."
+            ),
+        ],
+        responses={200: NotificationSerializer(many=True)},
+        description="The caller's notifications, newest first.",
+    )
+    def get(self, request):
+        params = NotificationListParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        unread = params.validated_data.get("unread")
+        queryset = selectors.notification_list(
+            user=request.user,
+            unread=None if unread is None else unread == "true",
+            business_id=params.validated_data.get("business_id"),
+        )
+        return self.paginate(queryset, lambda rows: NotificationSerializer(rows, many=True).data)
+
+
+class NotificationReadApi(ApiView):
+    capabilities = {"POST": Capability.READ}
+
+    @extend_schema(
+        operation_id="notifications_read",
+        request=None,
+        responses={200: NotificationSerializer},
+        description="Mark one of your notifications read.",
+    )
+    def post(self, request, notification_id: str):
+        notification = services.notification_mark_read(
+            user=request.user, notification_id=notification_id
+        )
+        return Response(NotificationSerializer(notification).data)
+
+
+class NotificationReadAllApi(ApiView):
+    capabilities = {"POST": Capability.READ}
+
+    @extend_schema(
+        operation_id="notifications_read_all",
+        request=None,
+        responses={200: NotificationsReadAllSerializer},
+        description="Mark all your unread notifications read.",
+    )
+    def post(self, request):
+        updated = services.notifications_mark_all_read(
+            user=request.user, business_ids=roles_of(request.user).keys()
+        )
+        return Response(NotificationsReadAllSerializer({"updated": updated}).data)

@@ -1,0 +1,82 @@
+"""
+Notifications: what a person hears about the payables of their businesses, in the app and by e-mail.
+
+A ``Notification`` is written for one user in the transaction of the change it reports (a
+payable submitted, reaching someone's approval step, approved, declined, scheduled, paid, or its
+payment failing), so it exists exactly when the change does. Its e-mail is sent by a Celery task
+enqueued after the commit; ``emailed_at`` is set when that e-mail is claimed for sending, so a
+task that runs twice sends once, and a notification whose e-mail never went out (the broker was
+down) is picked up by the ``send_pending_emails`` sweep.
+
+``business`` is the side the person hears as (the payer's approver, the payee's owner...): the
+notification is visible only while they are still a member of it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from accounts.models import Business
+from cleopay.ids import PublicIdField
+
+
+class NotificationType(models.TextChoices):
+    # To the payer's people.
+    APPROVAL_REQUESTED = "approval_requested", "Awaiting your approval"
+    PAYABLE_SUBMITTED = "payable_submitted", "Payable submitted"
+    # To the payee's people.
+    PAYABLE_APPROVED = "payable_approved", "Payable approved"
+    PAYABLE_DECLINED = "payable_declined", "Payable declined"
+    PAYABLE_SCHEDULED = "payable_scheduled", "Payment scheduled"
+    PAYABLE_PAID = "payable_paid", "Payable paid"
+    # To both sides.
+    PAYMENT_FAILED = "payment_failed", "Payment failed"
+
+
+class Notification(models.Model):
+    id = PublicIdField(prefix="ntf")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="+")
+    payable = models.ForeignKey(
+        "payables.Payable", on_delete=models.CASCADE, related_name="notifications"
+    )
+    type = models.CharField(max_length=40, choices=NotificationType.choices)
+    # One line for the in-app list, written when the change happened.
+    message = models.TextField()
+    # A decline's reason or a payment's failure, kept as it was then (the payable moves on).
+    note = models.TextField(blank=True, default="")
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Set when the e-mail is claimed for sending; null until then (the sweep retries those).
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(type__in=NotificationType.values),
+                name="notification_type_valid",
+            ),
+        ]
+        indexes = [
+            # The list, newest first, and its ?unread=true filter.
+            models.Index(fields=["user", "-created_at", "-id"], name="notification_user_idx"),
+            models.Index(
+                fields=["user", "read_at", "created_at"], name="notification_user_unread_idx"
+            ),
+            # The sweep of e-mails not sent yet.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(emailed_at__isnull=True),
+                name="notification_email_pending_idx",
+            ),
+        ]
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.type} for {self.user_id} on {self.payable_id}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -1,0 +1,28 @@
+"""JSON of the notifications endpoints (CONTRACT §5: id, type, payableId, message, read, createdAt)."""
+
+from rest_framework import serializers
+
+from cleopay.api.fields import PublicIdField
+from notifications.models import NotificationType
+
+
+class NotificationSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    type = serializers.ChoiceField(choices=NotificationType.choices)
+    payableId = serializers.CharField(source="payable_id")
+    businessId = serializers.CharField(
+        source="business_id", help_text="The caller's business this notification concerns."
+    )
+    message = serializers.CharField()
+    read = serializers.BooleanField(source="is_read")
+    readAt = serializers.DateTimeField(source="read_at", allow_null=True)
+    createdAt = serializers.DateTimeField(source="created_at")
+
+
+class NotificationListParams(serializers.Serializer):
+    unread = serializers.ChoiceField(choices=["true", "false"], required=False)
+    businessId = PublicIdField(prefix="biz", source="business_id", required=False)
+
+
+class NotificationsReadAllSerializer(serializers.Serializer):
+    updated = serializers.IntegerField(help_text="How many notifications were marked read.")

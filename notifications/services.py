@@ -1,0 +1,272 @@
+"""
+Writes of notifications: who hears of what, ``notify``, marking read, and sending one e-mail.
+
+The payables services call one ``notify_<fact>`` per change, inside their transaction: the
+in-app rows are written with the change, and one e-mail task per row is published only after
+the commit. Publishing never fails or stalls the request that caused it: the broker settings
+bound each attempt, the first failure stops the batch (its rows keep ``emailed_at`` null) and is
+logged, and the ``send_pending_emails`` sweep sends those later.
+
+Who hears of what:
+
+- the payer's owners and admins when a payable is submitted to it (those asked to approve it at
+  the same moment get the approval request instead, not both);
+- the people who may approve the current step when a payable reaches it (under manual review,
+  every owner, admin and approver of the payer), never the payable's authors;
+- the payee's owners and admins, and whoever submitted the payable, when it is approved,
+  declined (with the reason), scheduled or paid;
+- both sides (as above) when a payment fails.
+"""
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Membership, Role
+from cleopay.mail import send_templated_mail
+from notifications.models import Notification, NotificationType
+from notifications.selectors import notification_get
+
+logger = logging.getLogger(__name__)
+
+# The sweep leaves fresh notifications to the task published for them, and gives up on old ones.
+EMAIL_RETRY_AFTER = timedelta(minutes=2)
+EMAIL_GIVE_UP_AFTER = timedelta(days=3)
+
+
+def _money(payable) -> str:
+    return f"${payable.amount:,}"
+
+
+def _side_people(business_id: str, *, also: Iterable[str | None] = ()) -> list[str]:
+    """The active owners and admins of a business, plus ``also`` if they are still members."""
+    extra = [user_id for user_id in also if user_id]
+    return list(
+        Membership.objects.filter(business_id=business_id, user__is_active=True)
+        .filter(Q(role__in=[Role.OWNER, Role.ADMIN]) | Q(user_id__in=extra))
+        .order_by("user__email")
+        .values_list("user_id", flat=True)
+    )
+
+
+def _payee_people(payable) -> list[str]:
+    return _side_people(payable.payee_id, also=[payable.submitted_by_id])
+
+
+def notify(
+    *,
+    type: NotificationType,
+    payable,
+    business_id: str,
+    user_ids: Iterable[str],
+    message: str,
+    note: str = "",
+) -> list[Notification]:
+    """Notify ``user_ids`` (hearing as members of ``business_id``) in the app now, in the
+    caller's transaction, and by e-mail once it commits (one task per notification)."""
+    now = timezone.now()
+    rows = Notification.objects.bulk_create(
+        Notification(
+            user_id=user_id,
+            business_id=business_id,
+            payable=payable,
+            type=type,
+            message=message,
+            note=note,
+            created_at=now,
+        )
+        for user_id in dict.fromkeys(user_ids)
+    )
+    if rows:
+        transaction.on_commit(partial(_publish_emails, [row.pk for row in rows]))
+    return rows
+
+
+def _publish_emails(notification_ids: list[str]) -> None:
+    """Publish the e-mail tasks. A broker that is down costs one bounded attempt; the rest of
+    the batch is left to the sweep, and nothing is raised into the request."""
+    from notifications.tasks import send_notification_email
+
+    for index, notification_id in enumerate(notification_ids):
+        try:
+            send_notification_email.apply_async((notification_id,))
+        except Exception:
+            logger.warning(
+                "could not queue %d notification e-mail(s) (broker unavailable); "
+                "send_pending_emails will send them",
+                len(notification_ids) - index,
+                exc_info=True,
+            )
+            return
+
+
+# --- the facts ---------------------------------------------------------------------------------------
+
+
+def notify_payable_submitted(*, payable, exclude: Iterable[str] = ()) -> list[Notification]:
+    skip = set(exclude)
+    return notify(
+        type=NotificationType.PAYABLE_SUBMITTED,
+        payable=payable,
+        business_id=payable.payer_id,
+        user_ids=[u for u in _side_people(payable.payer_id) if u not in skip],
+        message=f"{payable.payee.name} submitted invoice {payable.invoice_number} "
+        f"for {_money(payable)}.",
+    )
+
+
+def notify_approval_requested(
+    *, payable, user_ids: Iterable[str], step: str = ""
+) -> list[Notification]:
+    """``step`` names the step for a workflow of several (``step 2 of 3``)."""
+    where = f" ({step})" if step else ""
+    return notify(
+        type=NotificationType.APPROVAL_REQUESTED,
+        payable=payable,
+        business_id=payable.payer_id,
+        user_ids=user_ids,
+        message=f"Invoice {payable.invoice_number} from {payable.payee.name} for "
+        f"{_money(payable)} awaits your approval{where}.",
+    )
+
+
+def notify_payable_approved(*, payable) -> list[Notification]:
+    return notify(
+        type=NotificationType.PAYABLE_APPROVED,
+        payable=payable,
+        business_id=payable.payee_id,
+        user_ids=_payee_people(payable),
+        message=f"{payable.payer.name} approved invoice {payable.invoice_number} "
+        f"for {_money(payable)}.",
+    )
+
+
+def notify_payable_declined(*, payable) -> list[Notification]:
+    return notify(
+        type=NotificationType.PAYABLE_DECLINED,
+        payable=payable,
+        business_id=payable.payee_id,
+        user_ids=_payee_people(payable),
+        message=f"{payable.payer.name} declined invoice {payable.invoice_number}: "
+        f"{payable.decline_reason}",
+        note=payable.decline_reason,
+    )
+
+
+def notify_payable_scheduled(*, payable, payment) -> list[Notification]:
+    return notify(
+        type=NotificationType.PAYABLE_SCHEDULED,
+        payable=payable,
+        business_id=payable.payee_id,
+        user_ids=_payee_people(payable),
+        message=f"{payable.payer.name} scheduled the payment of invoice "
+        f"{payable.invoice_number} ({_money(payable)}) for {payment.scheduled_for.isoformat()}.",
+        note=payment.scheduled_for.isoformat(),
+    )
+
+
+def notify_payable_paid(*, payable) -> list[Notification]:
+    return notify(
+        type=NotificationType.PAYABLE_PAID,
+        payable=payable,
+        business_id=payable.payee_id,
+        user_ids=_payee_people(payable),
+        message=f"{payable.payer.name} paid invoice {payable.invoice_number} ({_money(payable)}).",
+    )
+
+
+def notify_payment_failed(*, payable, payment) -> list[Notification]:
+    message = (
+        f"The payment of invoice {payable.invoice_number} ({_money(payable)}) from "
+        f"{payable.payer.name} to {payable.payee.name} failed: {payment.failure_reason}"
+    )
+    sides = [(payable.payee_id, _payee_people(payable)), (payable.payer_id, None)]
+    rows = []
+    for business_id, people in sides:
+        rows += notify(
+            type=NotificationType.PAYMENT_FAILED,
+            payable=payable,
+            business_id=business_id,
+            user_ids=people if people is not None else _side_people(business_id),
+            message=message,
+            note=payment.failure_reason,
+        )
+    return rows
+
+
+# --- reading and e-mail --------------------------------------------------------------------------------
+
+
+def notification_mark_read(*, user, notification_id: str) -> Notification:
+    """Mark one of the caller's notifications read (again is harmless: the first time stays)."""
+    notification = notification_get(user=user, notification_id=notification_id)
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        notification.refresh_from_db(fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user, business_ids: Iterable[str]) -> int:
+    """Mark every unread notification of the caller (in ``business_ids``) read; returns how many."""
+    return Notification.objects.filter(
+        user=user, business_id__in=list(business_ids), read_at__isnull=True
+    ).update(read_at=timezone.now())
+
+
+def notification_email_send(*, notification_id: str) -> int:
+    """Send one notification's e-mail unless it was sent already; returns messages sent.
+
+    The claim is one conditional UPDATE (``emailed_at`` from null to now) under the row's lock:
+    of two runs of the task only one gets it, so nobody gets the same e-mail twice. If sending
+    fails the claim is released for the sweep to try again.
+    """
+    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    if not claimed:
+        return 0
+    notification = Notification.objects.select_related(
+        "user", "business", "payable__payee", "payable__payer"
+    ).get(pk=notification_id)
+    user = notification.user
+    if not user.is_active or not user.email:
+        return 0
+    payable = notification.payable
+    try:
+        return send_templated_mail(
+            to=[user.email],
+            template=notification.type,
+            context={
+                "notification": notification,
+                "payable": payable,
+                "business": notification.business,
+                "user": user,
+                "link": f"{settings.SITE_URL}/payables/{payable.pk}",
+            },
+        )
+    except Exception:
+        Notification.objects.filter(pk=notification_id).update(emailed_at=None)
+        raise
+
+
+def notifications_email_pending(*, limit: int) -> list[str]:
+    """Notifications whose e-mail has not gone out a while after they were written (the task
+    was never published, or sending failed), oldest first; those too old are given up."""
+    now = timezone.now()
+    return list(
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            created_at__lte=now - EMAIL_RETRY_AFTER,
+            created_at__gte=now - EMAIL_GIVE_UP_AFTER,
+        )
+        .order_by("created_at", "id")
+        .values_list("id", flat=True)[:limit]
+    )
