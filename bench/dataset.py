@@ -6,8 +6,9 @@ is paid by every other business too. 60% of the payables are the hub's incoming 
 outgoing invoices, 10% flow between the other businesses, over the rest of the connections.
 Every payable has 3 line items and the timeline its status implies (created, submitted,
 approved or declined, scheduled, paid or cancelled); scheduled and paid ones have their
-payment (and paid ones the ledger transfer); a quarter carry a tag of the payee, a quarter of
-the submitted ones a tag of the payer.
+payment (and paid ones the ledger transfer), submitted ones their review round (manual review)
+and the approver's decision; a quarter carry a tag of the payee, a quarter of the submitted
+ones a tag of the payer.
 
 Rows are written as COPY text (tab-separated) with foreign-key triggers off for the session
 (``session_replication_role = replica``): every reference is generated consistent, and the
@@ -263,6 +264,8 @@ PAYABLE_TABLES = [
     "payables_payabletag",
     "payables_payment",
     "payables_ledgertransfer",
+    "approvals_approvalrequest",
+    "approvals_approval",
 ]
 
 
@@ -301,6 +304,8 @@ class _Row:
     tags: list
     payment: tuple | None
     transfer: tuple | None
+    review: tuple | None  # the approval request of its (one) submission round
+    decision: tuple | None  # the approver's decision on it
 
 
 def _payable_plan(rng, new_id, count, incoming, outgoing, others, tags, actors):
@@ -413,6 +418,26 @@ def _one_payable(rng, new_id, status, created_at, conn_id, payer, payee, number,
     if submitted and rng.random() < 0.25:
         row_tags.append((pay_id, rng.choice(tags[payer])[0]))
 
+    review = decision = None
+    if submitted:
+        # One review round under manual review, closed the way the status says.
+        request_id = new_id("apr")
+        closed_at = approved_at or declined_at or cancelled_at
+        state = (
+            "approved" if approved_at else "declined" if declined_at
+            else "cancelled" if cancelled_at else "pending"
+        )  # fmt: skip
+        review = (
+            request_id, "1", "manual_review", r"\N", state, "0", _ts(submitted_at),
+            _ts(closed_at), pay_id,
+        )  # fmt: skip
+        if approved_at or declined_at:
+            decision = (
+                "0", "approved" if approved_at else "declined",
+                "" if approved_at else "Over budget", _ts(approved_at or declined_at),
+                request_id, approver,
+            )  # fmt: skip
+
     custom = f'{{"poNumber": "PO-{rng.randint(1000, 99999)}"}}' if rng.random() < 0.2 else "{}"
     payable = (
         pay_id, status, amount, "USD", issue.isoformat(), due.isoformat(), f"INV-{number:06d}",
@@ -422,7 +447,7 @@ def _one_payable(rng, new_id, status, created_at, conn_id, payer, payee, number,
         _ts(created_at), _ts(updated_at), conn_id, payee_owner, payee, payer,
         _text(payee_owner if submitted else None),
     )  # fmt: skip
-    return _Row(payable, lines, events, row_tags, payment, transfer)
+    return _Row(payable, lines, events, row_tags, payment, transfer, review, decision)
 
 
 def _cents(value: int) -> str:
@@ -449,6 +474,11 @@ PAYMENT_COLUMNS = [
     "payable_id",
 ]  # fmt: skip
 TRANSFER_COLUMNS = ["amount", "reference", "created_at", "payee_id", "payer_id", "payment_id"]
+REVIEW_COLUMNS = [
+    "id", "round", "outcome", "snapshot", "status", "current_step", "created_at", "closed_at",
+    "payable_id",
+]  # fmt: skip
+DECISION_COLUMNS = ["step", "decision", "reason", "decided_at", "request_id", "user_id"]
 
 
 def _copy_payables(copier: Copier, plan) -> None:
@@ -466,6 +496,12 @@ def _copy_payables(copier: Copier, plan) -> None:
         copier.copy("payables_payment", PAYMENT_COLUMNS, (r.payment for r in batch if r.payment))
         copier.copy(
             "payables_ledgertransfer", TRANSFER_COLUMNS, (r.transfer for r in batch if r.transfer)
+        )
+        copier.copy(
+            "approvals_approvalrequest", REVIEW_COLUMNS, (r.review for r in batch if r.review)
+        )
+        copier.copy(
+            "approvals_approval", DECISION_COLUMNS, (r.decision for r in batch if r.decision)
         )
         batch.clear()
 

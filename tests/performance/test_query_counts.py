@@ -104,6 +104,21 @@ class World:
         for _ in range(n):
             factories.approval_workflow(self.acme, steps=[{"roles": ["approver"]}])
 
+    def notifications(self, n: int) -> None:
+        from notifications.models import Notification
+
+        if self.payable is None:
+            self.payable = factories.PayableFactory(
+                connection=self.connection, status=PayableStatus.SUBMITTED
+            )
+        Notification.objects.bulk_create(
+            Notification(
+                user=self.owner, business=self.acme, payable=self.payable,
+                type="payable_submitted", message="Globex sent an invoice",
+            )
+            for _ in range(n)
+        )  # fmt: skip
+
     def custom_fields(self, n: int) -> None:
         for _ in range(n):
             factories.CustomFieldDefinitionFactory(business=self.acme)
@@ -129,6 +144,7 @@ CASES = [
     ("payable events", "payable_events", "/api/payables/{payable}/events?limit=50", 5),
     ("connection events", "connection_events", "/api/connections/{connection}/events?limit=50", 4),
     ("approval workflows", "workflows", "/api/businesses/{acme}/approval-workflows?limit=50", 7),
+    ("notifications", "notifications", "/api/notifications?limit=50", 3),
     ("custom fields", "custom_fields", "/api/businesses/{acme}/custom-fields?limit=50", 3),
     (
         "connection custom fields",
