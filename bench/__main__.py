@@ -81,8 +81,10 @@ def main(argv: list[str] | None = None) -> int:
         for step in steps:
             small = scales.scale_named(step)
             print(f"== scaling step {small.name}: building", flush=True)
-            build(env, small)
-            results["scaling"][small.name] = _measure_scaling(env, Context(args, small, env), wrk)
+            small_loaded, _stats = build(env, small)
+            results["scaling"][small.name] = _measure_scaling(
+                env, Context(args, small, env), wrk, small_loaded
+            )
         if args.reuse:
             from bench.dataset import describe
 
@@ -155,15 +157,12 @@ def build(env: BenchEnv, scale):
         f"{stats['total_seconds']:.0f} s (COPY {stats['copy_seconds']:.0f} s)",
         flush=True,
     )
-    dataset.remember(loaded)
     return loaded, stats
 
 
-def _measure_scaling(env, ctx, wrk) -> dict:
+def _measure_scaling(env, ctx, wrk, loaded) -> dict:
     from bench import measures
-    from bench.dataset import describe
 
-    loaded = describe()
     actors = measures.prepare_actors(loaded)
     with gunicorn(env.server_environ()) as server:
         gen = LoadGenerator(wrk, server.base, CpuMeter(env.database_name, server.worker_pids))

@@ -524,24 +524,39 @@ def export_window(scale) -> tuple[str, str]:
     return start.isoformat(), (start + HISTORY / 10 - timedelta(days=1)).isoformat()
 
 
-_REMEMBERED = "loaded.json"
-
-
-def remember(loaded: Loaded) -> None:
-    """Keep what was loaded beside the results, for ``--reuse``."""
-    import json
-    from dataclasses import asdict
-
-    from bench.env import OUT
-
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / _REMEMBERED).write_text(json.dumps(asdict(loaded)))
-
-
 def describe() -> Loaded:
-    """What the last build loaded (``--reuse`` and the scaling steps)."""
-    import json
+    """What a loaded benchmark database holds, read back from it (``--reuse``): the hub is
+    business 0, named ``Hub 0 Ltd``."""
+    from accounts.models import Business, Membership
+    from connections.models import Connection
 
-    from bench.env import OUT
+    hub = Business.objects.get(name="Hub 0 Ltd").pk
+    hub_users = {}
+    for role, user_id in (
+        Membership.objects.filter(business_id=hub)
+        .order_by("user__email")
+        .values_list("role", "user_id")
+    ):
+        hub_users.setdefault(role, user_id)
+    vendors = list(Business.objects.exclude(pk=hub).order_by("name").values_list("pk", flat=True))
+    owners = dict(
+        Membership.objects.filter(role="owner")
+        .exclude(business_id=hub)
+        .values_list("business_id", "user_id")
+    )
 
-    return Loaded(**json.loads((OUT / _REMEMBERED).read_text()))
+    def sides(**side):
+        return list(
+            Connection.objects.filter(**side)
+            .order_by("created_at", "id")
+            .values_list("pk", flat=True)
+        )
+
+    return Loaded(
+        hub_id=hub,
+        hub_users=hub_users,
+        vendor_ids=vendors,
+        vendor_owners=owners,
+        incoming_connections=sides(payer_id=hub),
+        outgoing_connections=sides(payee_id=hub),
+    )
