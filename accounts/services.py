@@ -44,9 +44,18 @@ def token_revoke(*, user: User, token_key: str) -> None:
 
 @transaction.atomic
 def user_signup(
-    *, email: str, password: str, business_name: str | None = None, full_name: str = ""
+    *,
+    email: str,
+    password: str,
+    business_name: str | None = None,
+    full_name: str = "",
+    issue_token: bool = True,
 ):
-    """Create a user (and a business they own); bind open invitations to their e-mail."""
+    """Create a user (and a business they own); bind open invitations to their e-mail.
+
+    Returns ``(user, business or None, token or None)``: the API's sign-up issues a token, the
+    sign-up page (which logs the person in with a session) passes ``issue_token=False``.
+    """
     email = _normalize_email(email)
     user = User(email=email, full_name=full_name)
     try:
@@ -64,7 +73,7 @@ def user_signup(
     if business_name:
         business = business_create(name=business_name, owner=user)
     _bind_member_invitations(user=user)
-    token = token_create(user=user)
+    token = token_create(user=user) if issue_token else None
     return user, business, token
 
 

@@ -1,10 +1,10 @@
-"""URLs: the API under /api/ (paths without trailing slashes), its schema and docs, the admin."""
+"""URLs: the API under /api/ (paths without trailing slashes), its schema and docs, the admin, and
+the pages (each app's ``page_urls``; per business under /b/<business_id>/)."""
 
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from accounts import views as account_views
 from cleopay.api import handlers
 
 api_patterns = [
@@ -21,9 +21,12 @@ api_patterns = [
 urlpatterns = [
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
-    path("login", account_views.LoginView.as_view(), name="login"),
-    path("logout", account_views.LogoutView.as_view(), name="logout"),
-    path("", account_views.home, name="home"),
+    path("", include("accounts.page_urls")),
+    path("", include("payables.page_urls")),
+    path("", include("connections.page_urls")),
+    path("", include("approvals.page_urls")),
+    path("", include("files.page_urls")),
+    path("", include("notifications.page_urls")),
 ]
 
 handler404 = handlers.not_found

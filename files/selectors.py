@@ -28,3 +28,12 @@ def file_get(*, user, file_id: str) -> File:
     if record is None:
         raise NotFound("Not found.")
     return record
+
+
+def file_list(*, business_id: str, file_ids: list[str]) -> list[File]:
+    """Files ``business_id`` uploaded among ``file_ids``, in the order given (others left out)."""
+    wanted = [file_id for file_id in dict.fromkeys(file_ids) if ids.is_public_id(file_id, "file")]
+    if not wanted:
+        return []
+    found = {f.pk: f for f in File.objects.filter(business_id=business_id, pk__in=wanted)}
+    return [found[file_id] for file_id in wanted if file_id in found]

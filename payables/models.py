@@ -65,6 +65,8 @@ S = PayableStatus
 # The payee may change a payable only while it is with them.
 EDITABLE_STATUSES = (S.DRAFT, S.DECLINED)
 FINAL_STATUSES = (S.PAID, S.CANCELLED)
+# With the payer and not settled yet: what the payer owes (AP aging, overdue marks).
+OPEN_STATUSES = (S.SUBMITTED, S.APPROVED, S.SCHEDULED)
 
 
 class ApprovalStatus(models.TextChoices):
@@ -192,6 +194,11 @@ class Payable(ConcurrentTransitionMixin, models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        """Past its due date (UTC) and still to be paid: submitted, approved or scheduled."""
+        return self.status in OPEN_STATUSES and self.due_date < timezone.now().date()
 
     # --- transitions (memory only; services save, record the event and send e-mail) -----------
     @transition(field=status, source=[S.DRAFT, S.DECLINED], target=S.SUBMITTED)

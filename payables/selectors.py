@@ -6,10 +6,11 @@ from ``?businessId=`` when given, else from the payee side if the caller is on i
 payer's.
 """
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django_fsm import can_proceed
 from rest_framework.exceptions import NotFound, ValidationError
 
-from accounts.permissions import roles_of
+from accounts.permissions import Capability, role_allows, roles_of
 from approvals.selectors import latest_approval_request_prefetch
 from cleopay import ids
 from payables.filters import PayableFilter
@@ -131,3 +132,72 @@ def payable_event_list(*, user, payable_id: str, prefer: str | None = None) -> Q
             Q(type=EventType.TAGS_CHANGED) & ~Q(business_id=business_id)
         )
     return events.exclude(hidden).order_by("position", "id")
+
+
+def payable_actions(*, user, payable: Payable, business_id: str, awaiting: bool | None = None):
+    """What ``user`` may do now to ``payable`` as ``business_id``, in the order pages offer it.
+
+    Read from the same sources the services check (the role table, the fsm transitions, who
+    the payable awaits), so a page offers what a click would be allowed to do; the service still
+    decides when it runs. ``awaiting``: whether the payable awaits the user's approval, when the
+    caller knows already (a list computes it once for all its rows); else one query here.
+    """
+    role = roles_of(user).get(business_id)
+    actions: list[str] = []
+    if business_id == payable.payee_id:
+        if role_allows(role, Capability.INVOICE):
+            if payable.is_editable:
+                actions.append("edit")
+            if can_proceed(payable.submit):
+                actions.append("submit")
+            if can_proceed(payable.cancel_by_payee):
+                actions.append("cancel")
+        return actions
+    if business_id != payable.payer_id:
+        return actions
+    if awaiting is None:
+        awaiting = (
+            payable.status == PayableStatus.SUBMITTED
+            and Payable.objects.awaiting_approval_by(user, business_id)
+            .filter(pk=payable.pk)
+            .exists()
+        )
+    if awaiting:
+        actions += ["approve", "decline"]
+    if role_allows(role, Capability.PAY):
+        for name, transition in (
+            ("schedule", payable.schedule),
+            ("pay", payable.pay),
+            ("unschedule", payable.unschedule),
+            ("cancel", payable.cancel_by_payer),
+        ):
+            if can_proceed(transition):
+                actions.append(name)
+    return actions
+
+
+def awaiting_ids(*, user, business_id: str, payable_ids) -> set[str]:
+    """Which of ``payable_ids`` await ``user``'s approval (one query, none without APPROVE)."""
+    return set(
+        Payable.objects.awaiting_approval_by(user, business_id)
+        .filter(pk__in=list(payable_ids))
+        .values_list("pk", flat=True)
+    )
+
+
+def payable_status_counts(*, business_id: str, direction: str) -> dict[str, int]:
+    """How many of the business's payables are in each status, one direction (one query)."""
+    queryset = (
+        Payable.objects.incoming(business_id)
+        if direction == "incoming"
+        else Payable.objects.outgoing(business_id)
+    )
+    rows = queryset.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
+    counts = dict(rows)
+    counts["all"] = sum(counts.values())
+    return counts
+
+
+def awaiting_count(*, user, business_id: str) -> int:
+    """How many incoming payables await ``user``'s approval in ``business_id``."""
+    return Payable.objects.awaiting_approval_by(user, business_id).count()

@@ -293,6 +293,28 @@ def _require_custom_fields(payable: Payable) -> None:
 
 
 # --- create and edit -------------------------------------------------------------------------------
+def payable_defaults(*, business_id: str, connection_id: str) -> dict:
+    """What a new payable on this connection gets for what the payee leaves out, for an editor to
+    show beforehand: the next free invoice number and the due date from the net terms.
+
+    Read without locks: a suggestion. ``payable_create`` allocates the number for real (the next
+    free one at that moment) when it is left out.
+    """
+    connection = Connection.objects.filter(pk=connection_id, payee_id=business_id).first()
+    if connection is None:
+        raise field_error(
+            "connectionId", "No connection with this ID where this business is the payee."
+        )
+    issue_date = _today()
+    invoice_number, _n = _next_invoice_number(connection)
+    return {
+        "invoice_number": invoice_number,
+        "issue_date": issue_date,
+        "due_date": _default_due_date(issue_date=issue_date, net_terms=connection.net_terms),
+        "net_terms": connection.net_terms,
+    }
+
+
 def _connection_for_new_payable(*, business_id: str, connection_id: str) -> Connection:
     """The connection, locked: it must be active and have ``business_id`` as its payee.
 

@@ -213,3 +213,32 @@ class FileFactory(DjangoModelFactory):
     size = len(PDF_BYTES)
     sha256 = "0" * 64
     stored = factory.LazyFunction(lambda: ContentFile(PDF_BYTES, name="upload"))
+
+
+# ==================================================================================================
+# Pages (issue 6): two connected businesses and their people, for the page and browser tests
+# ==================================================================================================
+
+
+def payee_and_payer():
+    """Globex (payee, sends invoices) and Acme (payer) on an active Net 30 connection, with a
+    person in each role that matters: ``payee_owner``, ``payee_accountant``, ``payer_owner``,
+    ``payer_admin``, ``payer_approver``, ``payer_accountant``, ``payer_viewer``; ``outsider``
+    owns a business of its own."""
+    from types import SimpleNamespace
+
+    payee = BusinessFactory(name="Globex")
+    payer = BusinessFactory(name="Acme")
+    return SimpleNamespace(
+        payee=payee,
+        payer=payer,
+        connection=ConnectionFactory(payer=payer, payee=payee, net_terms=30),
+        payee_owner=member(payee, Role.OWNER, email="owner@globex.test", full_name="Gina Globex"),
+        payee_accountant=member(payee, Role.ACCOUNTANT, email="books@globex.test"),
+        payer_owner=member(payer, Role.OWNER, email="owner@acme.test", full_name="Alice Acme"),
+        payer_admin=member(payer, Role.ADMIN, email="admin@acme.test"),
+        payer_approver=member(payer, Role.APPROVER, email="approver@acme.test"),
+        payer_accountant=member(payer, Role.ACCOUNTANT, email="books@acme.test"),
+        payer_viewer=member(payer, Role.VIEWER, email="viewer@acme.test"),
+        outsider=MembershipFactory(role=Role.OWNER).user,
+    )

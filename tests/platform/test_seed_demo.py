@@ -30,4 +30,4 @@ def test_seed_demo_is_safe_to_run_again(client):
     assert row_counts() == first
     assert "alice@acme.example" in out.getvalue()
     assert client.login(username="alice@acme.example", password=demo.PASSWORD)
-    assert "Acme Manufacturing" in client.get("/").content.decode()
+    assert "Acme Manufacturing" in client.get("/", follow=True).content.decode()

@@ -1,0 +1,53 @@
+"""Template helpers of the pages: money, field errors, query strings, input IDs."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import template
+
+from cleopay import web
+
+register = template.Library()
+
+
+@register.filter
+def money(value) -> str:
+    """``Decimal("1234.5")`` → ``$1,234.50`` (exact: formatted from the Decimal, never a float)."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}${abs(amount):,.2f}"
+
+
+@register.filter
+def errors_for(problems, name: str) -> list[str]:
+    """The messages of one field (``problems`` may be None)."""
+    if not problems:
+        return []
+    return problems.of(name)
+
+
+@register.filter
+def dom_id(name: str) -> str:
+    """An input name as an element ID: ``customFields.po_number`` → ``f-customFields-po_number``."""
+    return "f-" + re.sub(r"[^A-Za-z0-9_-]+", "-", str(name)).strip("-")
+
+
+@register.filter
+def get_item(mapping, key):
+    if not mapping:
+        return None
+    return mapping.get(key)
+
+
+@register.simple_tag(takes_context=True)
+def query(context, **changes) -> str:
+    """The current query string with ``changes`` (``{% query tab="paid" offset=None %}``)."""
+    request = context["request"]
+    params = {key: request.GET.getlist(key) for key in request.GET}
+    params = {key: values[0] if len(values) == 1 else values for key, values in params.items()}
+    return web.query_string(params, **changes)

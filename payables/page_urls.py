@@ -1,0 +1,23 @@
+"""Pages of payables (the API's routes are in ``payables.urls``)."""
+
+from django.urls import path
+
+from payables import reports, views
+
+B = "b/<str:business_id>/"
+
+urlpatterns = [
+    path("payables/<str:payable_id>", views.payable_redirect, name="payable-redirect"),
+    path(B + "inbox", views.inbox, name="inbox"),
+    path(B + "invoices", views.invoices, name="invoices"),
+    path(B + "invoices/new", views.invoice_new, name="invoice-new"),
+    path(B + "invoices/line-item", views.line_row, name="invoice-line-row"),
+    path(B + "payables/<str:payable_id>", views.payable_detail, name="payable-detail"),
+    path(B + "payables/<str:payable_id>/edit", views.payable_edit, name="payable-edit"),
+    path(
+        B + "payables/<str:payable_id>/<str:action>",
+        views.payable_action,
+        name="payable-action",
+    ),
+    path(B + "reports", reports.reports_page, name="reports"),
+]

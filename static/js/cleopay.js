@@ -1,0 +1,158 @@
+/* Cleo Pay: the little the pages do in the browser. Every page also works without it.
+ *
+ * - Confirmation dialogs: an action link loads its confirm form into one <dialog> (htmx);
+ *   a done action fires "cleopay:changed" (HX-Trigger), which closes the dialog, says what
+ *   happened in the live region and refreshes the parts of the page that listen for it.
+ * - The invoice editor: line totals and the total, shown as you type (exact cents with BigInt;
+ *   the server recomputes everything with Decimal), rows removed in place.
+ * - Menus (<details>) close on Escape and on a click elsewhere.
+ */
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  // --- dialogs ----------------------------------------------------------------------------------
+  var lastTrigger = null;
+
+  function dialog() { return document.getElementById("action-dialog"); }
+
+  function focusFirst(container) {
+    var target = container.querySelector("[autofocus]") ||
+      container.querySelector("textarea, input:not([type=hidden]), select, button");
+    if (target) { target.focus(); }
+  }
+
+  function say(message) {
+    var flash = document.getElementById("flash");
+    if (!flash || !message) { return; }
+    flash.innerHTML = "";
+    var p = document.createElement("p");
+    p.className = "message success";
+    p.tabIndex = -1;
+    p.textContent = message;
+    flash.appendChild(p);
+    p.focus();
+  }
+
+  document.addEventListener("click", function (event) {
+    var trigger = event.target.closest("[data-dialog]");
+    if (trigger) { lastTrigger = trigger; }
+    var closer = event.target.closest("[data-close-dialog]");
+    if (closer) {
+      event.preventDefault();
+      var d = closer.closest("dialog");
+      if (d) { d.close(); }
+    }
+  });
+
+  // After settling: htmx has done its own focusing by then, ours comes last.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail.target;
+    if (target && target.id === "action-dialog-body" && target.children.length) {
+      var d = dialog();
+      if (!d.open) { d.showModal(); }
+      focusFirst(target);
+    }
+    if (target && target.matches && target.matches("#line-rows")) {
+      var rows = target.querySelectorAll("tr");
+      var row = rows[rows.length - 1];
+      if (row) { focusFirst(row); }
+      recompute();
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var d = dialog();
+    if (!d) { return; }
+    d.addEventListener("close", function () {
+      document.getElementById("action-dialog-body").innerHTML = "";
+      if (lastTrigger && document.body.contains(lastTrigger)) { lastTrigger.focus(); }
+      lastTrigger = null;
+    });
+    recompute();
+  });
+
+  // The script is deferred: the body exists. HX-Trigger events bubble up to it.
+  document.body.addEventListener("cleopay:changed", function (event) {
+    var d = dialog();
+    lastTrigger = null;
+    if (d && d.open) { d.close(); }
+    say(event.detail && event.detail.message);
+  });
+
+  // --- money, exactly -----------------------------------------------------------------------------
+  function parseScaled(text, scale) {
+    var match = /^\s*(\d+)(?:\.(\d*))?\s*$/.exec(text || "");
+    if (!match) { return null; }
+    var fraction = match[2] || "";
+    if (fraction.length > scale) { return null; }
+    while (fraction.length < scale) { fraction += "0"; }
+    return BigInt(match[1] + fraction);
+  }
+
+  function formatCents(cents) {
+    var negative = cents < 0n;
+    if (negative) { cents = -cents; }
+    var dollars = (cents / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    var rest = (cents % 100n).toString().padStart(2, "0");
+    return (negative ? "-" : "") + "$" + dollars + "." + rest;
+  }
+
+  function recompute() {
+    var table = document.getElementById("line-items");
+    if (!table) { return; }
+    var sum = 0n;
+    var complete = true;
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      var qtyText = row.querySelector("[name=quantity]").value;
+      var priceText = row.querySelector("[name=unitPrice]").value;
+      var qty = parseScaled(qtyText, 4);
+      var price = parseScaled(priceText, 2);
+      var cell = row.querySelector("[data-line-total]");
+      if (qty === null || price === null) {
+        cell.textContent = "—";
+        // A row not priced yet adds nothing; one with a price we cannot read leaves a gap.
+        if (priceText.trim() !== "" || (qtyText.trim() !== "" && qty === null)) { complete = false; }
+        return;
+      }
+      // quantity has 4 decimals, price is in cents: round half up back to cents.
+      var cents = (qty * price + 5000n) / 10000n;
+      cell.textContent = formatCents(cents);
+      sum += cents;
+    });
+    var total = document.getElementById("invoice-total");
+    if (total) { total.textContent = formatCents(sum) + (complete ? "" : " so far"); }
+  }
+
+  document.addEventListener("input", function (event) {
+    if (event.target.closest("#line-items")) { recompute(); }
+  });
+
+  document.addEventListener("click", function (event) {
+    var remove = event.target.closest("[data-remove-row]");
+    if (!remove) { return; }
+    event.preventDefault();
+    var row = remove.closest("tr, fieldset");
+    var list = row.parentElement;
+    row.remove();
+    recompute();
+    var add = document.querySelector(list.getAttribute("data-add") || "[data-add-row]");
+    if (add) { add.focus(); }
+    var status = document.getElementById("flash");
+    if (status) { status.textContent = remove.getAttribute("data-removed") || "Removed."; }
+  });
+
+  // --- menus ----------------------------------------------------------------------------------------
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+      menu.removeAttribute("open");
+      menu.querySelector("summary").focus();
+    });
+  });
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) { menu.removeAttribute("open"); }
+    });
+  });
+})();

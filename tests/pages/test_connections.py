@@ -1,0 +1,151 @@
+"""Connections pages: the list, invitations, accept, alias, tags, net terms, archive, CSV."""
+
+import pytest
+from django.urls import reverse
+
+from connections.models import Connection, ConnectionStatus
+from tests import factories
+from tests.pages.conftest import text
+
+pytestmark = pytest.mark.django_db
+
+
+def list_url(business):
+    return reverse("connections", args=[business.id])
+
+
+def test_the_list_shows_each_connection_from_this_sides_view(world):
+    tag = factories.tag_on(world.connection, world.payer, name="Vendors")
+    factories.tag_on(world.connection, world.payee, name="Their own tag")
+    world.connection.payer_alias = "Globex (IT)"
+    world.connection.save()
+
+    page = text(world.client(world.payer_viewer).get(list_url(world.payer)))
+
+    assert "Globex" in page and "Globex (IT)" in page
+    assert "We pay" in page and "Net 30" in page and "Active" in page
+    assert tag.name in page
+    assert "Their own tag" not in page
+    assert "Invite a business" not in page  # a viewer invites no one
+
+
+def test_invite_by_email_then_the_invited_business_accepts(world):
+    other, other_owner = factories.business_with_owner("Initech")
+    client = world.client(world.payer_admin)
+
+    response = client.post(
+        list_url(world.payer),
+        {"counterparty": other_owner.email, "myRole": "payer", "netTerms": "45", "alias": ""},
+    )
+
+    connection = Connection.objects.get(payee=other)
+    assert response["Location"] == reverse(
+        "connection-detail", args=[world.payer.id, connection.id]
+    )
+    assert connection.status == ConnectionStatus.PENDING and connection.net_terms == 45
+
+    invited = world.client(other_owner)
+    page = text(invited.get(list_url(other)))
+    accept = reverse("connection-accept", args=[other.id, connection.id])
+    assert accept in page
+    invited.post(accept)
+    connection.refresh_from_db()
+    assert connection.status == ConnectionStatus.ACTIVE
+
+
+def test_invite_errors_are_shown_beside_the_fields(world):
+    client = world.client(world.payer_owner)
+
+    bad = client.post(
+        list_url(world.payer),
+        {"counterparty": "not-an-email", "myRole": "payer", "netTerms": "400"},
+    )
+    self_invite = client.post(
+        list_url(world.payer), {"counterparty": world.payer.id, "myRole": "payer"}
+    )
+
+    assert bad.status_code == 400
+    page = text(bad)
+    assert 'id="f-counterparty-error">Enter a valid email address.' in page
+    assert 'id="f-netTerms-error">Ensure this value is less than or equal to 365.' in page
+    assert "A business cannot connect to itself." in text(self_invite)
+    assert Connection.objects.count() == 1
+
+
+def test_alias_tags_and_net_terms_are_edited(world):
+    tag = factories.TagFactory(business=world.payee, name="Key account")
+    detail = reverse("connection-detail", args=[world.payee.id, world.connection.id])
+    client = world.client(world.payee_owner)
+
+    client.post(detail + "/alias", {"alias": "Acme HQ"})
+    client.post(detail + "/tags", {"tagIds": [tag.id]})
+    client.post(detail + "/settings", {"netTerms": "15"})
+
+    world.connection.refresh_from_db()
+    assert world.connection.payee_alias == "Acme HQ"
+    assert world.connection.net_terms == 15
+    assert list(world.connection.tags.values_list("name", flat=True)) == ["Key account"]
+    page = text(client.get(detail))
+    assert "Acme HQ" in page and "Net 15" in page
+
+
+def test_settings_errors_stay_on_the_page(world):
+    detail = reverse("connection-detail", args=[world.payer.id, world.connection.id])
+
+    response = world.client(world.payer_owner).post(detail + "/settings", {"netTerms": "-3"})
+
+    assert response.status_code == 400
+    assert 'id="f-netTerms-error"' in text(response)
+
+
+def test_an_accountant_edits_the_alias_but_not_the_settings(world):
+    detail = reverse("connection-detail", args=[world.payer.id, world.connection.id])
+    client = world.client(world.payer_accountant)
+
+    assert client.post(detail + "/alias", {"alias": "Globex"}).status_code == 302
+    assert client.post(detail + "/settings", {"netTerms": "5"}).status_code == 403
+    assert client.post(detail + "/archive").status_code == 403
+
+
+def test_archive_is_confirmed_then_done(world):
+    archive = reverse("connection-archive", args=[world.payer.id, world.connection.id])
+    client = world.client(world.payer_owner)
+
+    confirm = client.get(archive, HTTP_HX_REQUEST="true")
+    assert "Archive the connection with Globex?" in text(confirm)
+
+    client.post(archive)
+    world.connection.refresh_from_db()
+    assert world.connection.status == ConnectionStatus.ARCHIVED
+
+
+def test_csv_export_of_this_business(world):
+    factories.ConnectionFactory(payee=world.payee)  # another business's view of Globex
+    response = world.client(world.payer_owner).get(
+        reverse("connections-export", args=[world.payer.id])
+    )
+
+    body = b"".join(response.streaming_content).decode()
+    assert response["Content-Type"].startswith("text/csv")
+    rows = body.strip().splitlines()
+    assert rows[0].startswith("id,business,connected_business,role")
+    assert len(rows) == 2
+    assert world.connection.id in rows[1] and ",payer," in rows[1]
+
+
+def test_connections_of_other_businesses_are_not_found(world):
+    stranger = factories.ConnectionFactory()
+    client = world.client(world.payer_owner)
+
+    assert (
+        client.get(reverse("connection-detail", args=[world.payer.id, stranger.id])).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("connection-detail", args=[world.payer.id, "conn_nope"])).status_code
+        == 404
+    )
+    assert (
+        client.post(reverse("connection-archive", args=[world.payer.id, stranger.id])).status_code
+        == 404
+    )

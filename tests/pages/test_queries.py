@@ -1,0 +1,99 @@
+"""The main pages cost a fixed number of queries, whatever the number of rows they show."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from payables.models import PayableAttachment, PayableTag
+from payables.models import PayableStatus as S
+from tests import factories
+from tests.payables.helpers import make_payable
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+def rich_payable(world, status, n: int):
+    """A payable with what a row or a page shows: tags of both sides, lines, a file, events."""
+    payable = make_payable(world, status, invoice_number=f"Q-{n:03d}")
+    for business in (world.payer, world.payee):
+        tag = factories.TagFactory(business=business)
+        PayableTag.objects.create(payable=payable, tag=tag)
+    return payable
+
+
+@pytest.mark.parametrize(
+    ("page", "who", "status"),
+    [
+        ("inbox", "payer_approver", S.SUBMITTED),
+        ("inbox", "payer_owner", S.APPROVED),
+        ("invoices", "payee_owner", S.DRAFT),
+    ],
+)
+def test_lists_cost_the_same_for_1_and_30_rows(world, django_assert_num_queries, page, who, status):
+    user = getattr(world, who)
+    business = world.payer if page == "inbox" else world.payee
+    client = world.client(user)
+    url = reverse(page, args=[business.id]) + "?tab=all"
+    rich_payable(world, status, 0)
+    client.get(url)  # the session's first read
+
+    count = queries(client, url)
+
+    for n in range(1, 30):
+        rich_payable(world, status, n)
+    with django_assert_num_queries(count):
+        client.get(url)
+
+
+def test_the_inbox_counts_its_queries(world, django_assert_num_queries):
+    client = world.client(world.payer_approver)
+    url = reverse("inbox", args=[world.payer.id])
+    rich_payable(world, S.SUBMITTED, 0)
+    client.get(url)
+
+    # session, user, roles, payables (+ tags), awaiting rows, status counts, awaiting count,
+    # connections for the filter, tags for the filter, the switcher's memberships, unread
+    # notifications
+    with django_assert_num_queries(12):
+        client.get(url)
+
+
+def test_the_detail_costs_the_same_for_1_and_30_lines_files_and_events(
+    world, django_assert_num_queries
+):
+    payable = rich_payable(world, S.SUBMITTED, 0)
+    factories.LineItemFactory(payable=payable, position=1)
+    client = world.client(world.payer_approver)
+    url = reverse("payable-detail", args=[world.payer.id, payable.id])
+    client.get(url)
+    count = queries(client, url)
+
+    for n in range(2, 31):
+        factories.LineItemFactory(payable=payable, position=n)
+        f = factories.FileFactory(business=world.payee)
+        PayableAttachment.objects.create(payable=payable, file=f, position=n)
+        client.post(reverse("payable-action", args=[world.payer.id, payable.id, "decline"]))
+    with django_assert_num_queries(count):
+        client.get(url)
+
+
+def test_connections_cost_the_same_for_1_and_30_rows(world, django_assert_num_queries):
+    client = world.client(world.payer_owner)
+    url = reverse("connections", args=[world.payer.id])
+    factories.tag_on(world.connection, world.payer)
+    client.get(url)
+    count = queries(client, url)
+
+    for _n in range(29):
+        other = factories.ConnectionFactory(payer=world.payer)
+        factories.tag_on(other, world.payer)
+    with django_assert_num_queries(count):
+        client.get(url)
