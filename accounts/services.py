@@ -15,6 +15,7 @@ from accounts.models import Business, MemberInvitation, Membership, Role, User
 from accounts.permissions import forget_roles
 from accounts.tasks import send_member_invitation_email
 from cleopay.api.errors import Conflict, ConflictCode, field_error
+from cleopay.publish import publish_on_commit
 from connections.services import connection_invitations_bind
 
 
@@ -151,7 +152,7 @@ def member_add(*, business_id: str, email: str, role: str, actor: User, actor_ro
         raise Conflict(
             "This e-mail address is already invited to the business.", code=ConflictCode.DUPLICATE
         ) from None
-    send_member_invitation_email.delay_on_commit(invitation.pk)
+    publish_on_commit(send_member_invitation_email, invitation.pk)
     return "invitation", invitation
 
 

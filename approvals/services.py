@@ -422,15 +422,13 @@ def approval_request_start(*, payable) -> ApprovalRequest:
     """
     now = timezone.now()
     rounds = list(
-        ApprovalRequest.objects.select_for_update()
-        .filter(payable=payable)
-        .order_by("round")
-        .values_list("round", "status")
+        ApprovalRequest.objects.select_for_update().filter(payable=payable).order_by("round")
     )
-    if any(status == ApprovalRequestStatus.PENDING for _, status in rounds):
-        ApprovalRequest.objects.filter(
-            payable=payable, status=ApprovalRequestStatus.PENDING
-        ).update(status=ApprovalRequestStatus.SUPERSEDED, closed_at=now)
+    for earlier in rounds:
+        if earlier.is_pending:
+            earlier.status = ApprovalRequestStatus.SUPERSEDED
+            earlier.closed_at = now
+            earlier.save(update_fields=["status", "closed_at"])
 
     route = approval_route(
         payer_business_id=payable.payer_id, amount=payable.amount, connection=payable.connection
@@ -438,7 +436,7 @@ def approval_request_start(*, payable) -> ApprovalRequest:
     automatic = route.outcome == ApprovalOutcome.AUTO_APPROVE
     request = ApprovalRequest.objects.create(
         payable=payable,
-        round=(rounds[-1][0] if rounds else 0) + 1,
+        round=(rounds[-1].round if rounds else 0) + 1,
         outcome=route.outcome.value,
         snapshot=route.snapshot,
         status=ApprovalRequestStatus.APPROVED if automatic else ApprovalRequestStatus.PENDING,
@@ -614,6 +612,12 @@ def approval_decline(*, payable, actor, reason: str) -> ApprovalRequest:
 
 def approval_request_cancel(*, payable) -> None:
     """Close the pending round of a payable being cancelled (nothing to do without one)."""
-    ApprovalRequest.objects.filter(payable=payable, status=ApprovalRequestStatus.PENDING).update(
-        status=ApprovalRequestStatus.CANCELLED, closed_at=timezone.now()
+    pending = (
+        ApprovalRequest.objects.select_for_update()
+        .filter(payable=payable, status=ApprovalRequestStatus.PENDING)
+        .first()
     )
+    if pending is not None:
+        pending.status = ApprovalRequestStatus.CANCELLED
+        pending.closed_at = timezone.now()
+        pending.save(update_fields=["status", "closed_at"])

@@ -1,5 +1,6 @@
 """
-Platform records shared by every app. For now: the Idempotency-Key store.
+Platform records shared by every app: the Idempotency-Key store, and the outbox of tasks that
+could not be published (``cleopay.publish``).
 
 A POST carrying ``Idempotency-Key`` claims a row (unique per user, business, route and key) in
 the same transaction as the work it does. A retry with the same body replays the stored
@@ -33,3 +34,22 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} [{self.key}]"
+
+
+class PendingTask(models.Model):
+    """A Celery task a request could not publish (the broker was down): sent later by beat.
+
+    ``cleopay.publish.publish_pending`` sends these oldest first and deletes each one sent.
+    """
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)}"

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "cleopay.middleware.RefuseNulInUrl",
 ]
 
 ROOT_URLCONF = "cleopay.urls"
@@ -167,6 +168,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 # Periodic jobs: the database row is the schedule, beat only wakes the sweeps up.
 CELERY_BEAT_SCHEDULE = {
+    # Sends the tasks that requests could not publish while the broker was down (cleopay.publish).
+    "publish-pending-tasks": {
+        "task": "cleopay.tasks.publish_pending_tasks",
+        "schedule": timedelta(seconds=60),
+    },
     "purge-idempotency-keys": {
         "task": "cleopay.tasks.purge_idempotency_keys",
         "schedule": timedelta(hours=1),
@@ -241,6 +247,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "cleopay.api.schema.add_error_responses",
+        "cleopay.api.schema.empty_query_values",
     ],
 }
 

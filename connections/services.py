@@ -19,6 +19,7 @@ from rest_framework.exceptions import PermissionDenied
 
 from accounts.models import Business, Membership, Role
 from cleopay.api.errors import Conflict, ConflictCode, InvalidTransition, field_error
+from cleopay.publish import publish_on_commit
 from connections import events
 from connections.models import (
     Connection,
@@ -117,7 +118,7 @@ def connection_invite(
         ) from None
 
     events.connection_invited_event(connection=connection, actor=actor, business_id=business_id)
-    send_connection_invitation_email.delay_on_commit(connection.pk)
+    publish_on_commit(send_connection_invitation_email, connection.pk)
     return connection
 
 

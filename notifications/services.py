@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role
 from cleopay.mail import send_templated_mail
+from cleopay.publish import publish
 from notifications.models import Notification, NotificationType
 from notifications.selectors import notification_get
 
@@ -89,19 +90,16 @@ def notify(
 
 
 def _publish_emails(notification_ids: list[str]) -> None:
-    """Publish the e-mail tasks. A broker that is down costs one bounded attempt; the rest of
-    the batch is left to the sweep, and nothing is raised into the request."""
+    """Publish the e-mail tasks (``cleopay.publish``). A broker that is down costs one bounded
+    attempt; the rest of the batch is left to the sweep (their ``emailed_at`` stays null), and
+    nothing is raised into the request."""
     from notifications.tasks import send_notification_email
 
     for index, notification_id in enumerate(notification_ids):
-        try:
-            send_notification_email.apply_async((notification_id,))
-        except Exception:
+        if not publish(send_notification_email, notification_id, keep=False):
             logger.warning(
-                "could not queue %d notification e-mail(s) (broker unavailable); "
-                "send_pending_emails will send them",
+                "%d notification e-mail(s) not queued; send_pending_emails will send them",
                 len(notification_ids) - index,
-                exc_info=True,
             )
             return
 

@@ -9,6 +9,8 @@ import logging
 
 from celery import shared_task
 
+from cleopay.publish import publish
+
 logger = logging.getLogger(__name__)
 
 SWEEP_BATCH_SIZE = 50
@@ -27,12 +29,14 @@ def sweep_due_payments(batch_size: int = SWEEP_BATCH_SIZE) -> int:
     for _batch in range(SWEEP_MAX_BATCHES):
         payment_ids = services.payments_claim_due(batch_size=batch_size)
         for payment_id in payment_ids:
-            execute_payment.delay(payment_id)
+            # Not sent (the broker failed just now): the payment stays processing and is driven
+            # again as a stalled one (payments_stalled), the rail being idempotent per payment.
+            publish(execute_payment, payment_id, keep=False)
         claimed += len(payment_ids)
         if len(payment_ids) < batch_size:
             break
     for payment_id in services.payments_stalled():
-        execute_payment.delay(payment_id)
+        publish(execute_payment, payment_id, keep=False)
     return claimed
 
 

@@ -51,6 +51,16 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _broker_not_marked_down():
+    """Each test starts with the publisher trusting the broker (cleopay.publish)."""
+    from cleopay import publish
+
+    publish.reset()
+    yield
+    publish.reset()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache
 
@@ -121,3 +131,10 @@ def owner(db):
     user = membership.user
     user.business = membership.business
     return user
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The figures the reliability tests printed (tests/reliability/report.py)."""
+    from tests.reliability.report import write_summary
+
+    write_summary(terminalreporter)

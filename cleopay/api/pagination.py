@@ -21,9 +21,13 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 200
+# The largest OFFSET a database takes (a 64-bit integer); beyond it PostgreSQL fails the query.
+MAX_OFFSET = 2**63 - 1
 
 
-def _parse_non_negative(request, name: str, default: int, minimum: int) -> int:
+def _parse_non_negative(
+    request, name: str, default: int, minimum: int, maximum: int | None = None
+) -> int:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return default
@@ -33,6 +37,8 @@ def _parse_non_negative(request, name: str, default: int, minimum: int) -> int:
         raise ValidationError({name: [f"Must be a whole number of at least {minimum}."]}) from None
     if value < minimum:
         raise ValidationError({name: [f"Must be a whole number of at least {minimum}."]})
+    if maximum is not None and value > maximum:
+        raise ValidationError({name: [f"Must be at most {maximum}."]})
     return value
 
 
@@ -44,7 +50,7 @@ class LimitOffsetPagination(BasePagination):
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         self.limit = min(_parse_non_negative(request, "limit", DEFAULT_LIMIT, 1), MAX_LIMIT)
-        self.offset = _parse_non_negative(request, "offset", 0, 0)
+        self.offset = _parse_non_negative(request, "offset", 0, 0, MAX_OFFSET)
         self.ordering = self._ordering(queryset)
         self.model = queryset.model
         cursor = self._decode_cursor(request.query_params.get(self.cursor_query_param))
@@ -116,18 +122,18 @@ class LimitOffsetPagination(BasePagination):
         return replace_query_param(url, self.offset_query_param, previous)
 
     def get_schema_operation_parameters(self, view):
-        def param(name, description):
+        def param(name, description, **schema):
             return {
                 "name": name,
                 "required": False,
                 "in": "query",
                 "description": description,
-                "schema": {"type": "string" if name == "cursor" else "integer"},
+                "schema": {"type": "string" if name == "cursor" else "integer", **schema},
             }
 
         return [
             param("limit", f"Rows per page (default {DEFAULT_LIMIT}, at most {MAX_LIMIT})."),
-            param("offset", "Rows to skip."),
+            param("offset", "Rows to skip.", minimum=0, maximum=MAX_OFFSET),
             param("cursor", "Opaque position taken from a `next` or `previous` link."),
         ]
 
@@ -167,7 +173,7 @@ class LimitOffsetPagination(BasePagination):
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
     def _decode_cursor(self, raw: str | None):
-        if raw is None:
+        if not raw:  # ``?cursor=`` is no cursor, like every empty query parameter
             return None
         invalid = ValidationError(
             {"cursor": ["Invalid cursor: use the next or previous link as given."]}

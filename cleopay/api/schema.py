@@ -74,3 +74,28 @@ def add_error_responses(result, generator, request, public):
                     },
                 )
     return result
+
+
+EMPTY = {"type": "string", "maxLength": 0}
+
+
+def empty_query_values(result, generator, request, public):
+    """drf-spectacular hook: an empty query parameter (``?status=``) is accepted as absent.
+
+    Every list and filter of the API reads ``?name=`` the way HTML forms send an untouched
+    field: as if the parameter were not there (DRF's and django-filter's reading of query
+    strings). The schema says so, so that clients and fuzzers know an empty value is valid: an
+    enum gains ``""``, any other optional query parameter may also be the empty string.
+    """
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") != "query" or parameter.get("required"):
+                    continue
+                schema = parameter.get("schema", {})
+                if "enum" in schema:
+                    if "" not in schema["enum"]:
+                        schema["enum"] = [*schema["enum"], ""]
+                elif schema and not (schema.get("type") == "string" and "format" not in schema):
+                    parameter["schema"] = {"anyOf": [schema, EMPTY]}
+    return result

@@ -1,0 +1,22 @@
+"""Request checks that belong to no app."""
+
+from django.http import Http404
+
+
+class RefuseNulInUrl:
+    """A URL whose path parameters carry a NUL byte (``/api/tags/%00``) is a 404 before any view.
+
+    No ID, key or name can contain one, and PostgreSQL refuses NUL in text outright: a query
+    with it fails with an error (a 500) where a missing object should be a 404. Every route,
+    the API's and the pages', is covered here at once.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if any("\x00" in str(value) for value in (*view_args, *view_kwargs.values())):
+            raise Http404("Not found.")
