@@ -43,8 +43,10 @@ worker: install
 beat: install
 	$(VENV)/bin/celery -A cleopay beat --loglevel=info --schedule var/celerybeat-schedule
 
+## bench: the benchmark on a fresh PostgreSQL database (see BENCHMARKS.md); make bench SCALE=100k
+SCALE ?= 1m
 bench: install
-	$(PY) -m bench $(BENCH_ARGS)
+	$(PY) -m bench --scale $(SCALE) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var/ staticfiles/ .pytest_cache .ruff_cache

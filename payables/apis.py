@@ -1,14 +1,14 @@
 """Payables endpoints (CONTRACT §4): thin views over ``selectors`` and ``services``."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
 from accounts.permissions import Capability
 from cleopay.api.views import ApiView, BusinessApiView
 from connections.selectors import caller_business_id, connection_get
-from payables import selectors, services
+from payables import exports, listing, selectors, services
 from payables.serializers import (
     CancelInput,
     DeclineInput,
@@ -76,9 +76,9 @@ class PayableListApi(BusinessApiView):
         queryset = selectors.payable_list(
             business_id=business_id, user=request.user, params=request.query_params
         )
-        context = {"business_id": business_id}
         return self.paginate(
-            queryset, lambda rows: PayableListItemSerializer(rows, many=True, context=context).data
+            listing.payable_rows(queryset),
+            lambda rows: listing.list_items(rows, business_id=business_id),
         )
 
     @extend_schema(
@@ -94,6 +94,24 @@ class PayableListApi(BusinessApiView):
             business_id=business_id, actor=request.user, **data.validated_data
         )
         return Response(_detail(payable.pk, business_id), status=status.HTTP_201_CREATED)
+
+
+class PayableExportApi(BusinessApiView):
+    @extend_schema(
+        operation_id="payables_export_csv",
+        parameters=LIST_PARAMS,
+        responses={
+            (200, "text/csv"): OpenApiResponse(
+                response=str, description="One row per payable, after a header row."
+            )
+        },
+        description="The business's payables as CSV, with the list's filters, newest first.",
+    )
+    def get(self, request, business_id: str):
+        queryset = selectors.payable_list(
+            business_id=business_id, user=request.user, params=request.query_params
+        )
+        return exports.payables_csv_response(queryset, business_id=business_id)
 
 
 class ConnectionInvoiceListApi(ApiView):
@@ -116,9 +134,9 @@ class ConnectionInvoiceListApi(ApiView):
             params=request.query_params,
             connection_id=connection.pk,
         )
-        context = {"business_id": business_id}
         return self.paginate(
-            queryset, lambda rows: PayableListItemSerializer(rows, many=True, context=context).data
+            listing.payable_rows(queryset),
+            lambda rows: listing.list_items(rows, business_id=business_id),
         )
 
 

@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 
 from cleopay import ids
+from cleopay.api.filtering import CachedFormFilterSet
 from payables.models import PayableStatus, PayableTag
 
 BOOLEAN_CHOICES = [("true", "true"), ("false", "false")]
@@ -39,7 +40,7 @@ class StatusListFilter(django_filters.Filter):
         return qs.filter(status__in=value) if value else qs
 
 
-class PayableFilter(django_filters.FilterSet):
+class PayableFilter(CachedFormFilterSet):
     """Filters one business's payables; ``business_id`` and ``user`` say who is looking."""
 
     direction = django_filters.ChoiceFilter(

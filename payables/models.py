@@ -86,10 +86,18 @@ class ApprovalStatus(models.TextChoices):
 
 class Payable(ConcurrentTransitionMixin, models.Model):
     id = PublicIdField(prefix="pay")
-    connection = models.ForeignKey(Connection, on_delete=models.PROTECT, related_name="payables")
+    # No index of their own on connection, payee and payer: the indexes and the invoice-number
+    # constraint below all start with one of them, and serve it as well.
+    connection = models.ForeignKey(
+        Connection, on_delete=models.PROTECT, related_name="payables", db_index=False
+    )
     # Copied from the connection at creation (a connection's sides never change).
-    payee = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="payables_as_payee")
-    payer = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="payables_as_payer")
+    payee = models.ForeignKey(
+        Business, on_delete=models.PROTECT, related_name="payables_as_payee", db_index=False
+    )
+    payer = models.ForeignKey(
+        Business, on_delete=models.PROTECT, related_name="payables_as_payer", db_index=False
+    )
     status = FSMField(max_length=20, choices=PayableStatus.choices, default=S.DRAFT, protected=True)
     amount = MoneyField()
     currency = models.CharField(max_length=3, default=CURRENCY, editable=False)
@@ -161,6 +169,18 @@ class Payable(ConcurrentTransitionMixin, models.Model):
             models.Index(
                 fields=["connection", "-created_at", "-id"], name="payable_connection_created_idx"
             ),
+            # A side's list by status, newest first (the inbox: incoming, SUBMITTED): the page
+            # is one index range, and the keys of a deep page an index-only scan. Incoming
+            # payables are never drafts, hence the condition.
+            models.Index(
+                fields=["payer", "status", "-created_at", "-id"],
+                condition=models.Q(submitted_at__isnull=False),
+                name="payable_incoming_status_idx",
+            ),
+            models.Index(
+                fields=["payee", "status", "-created_at", "-id"],
+                name="payable_outgoing_status_idx",
+            ),
         ]
         ordering = ["-created_at", "-id"]
 
@@ -227,7 +247,10 @@ class Payable(ConcurrentTransitionMixin, models.Model):
 
 class LineItem(models.Model):
     id = PublicIdField(prefix="li")
-    payable = models.ForeignKey(Payable, on_delete=models.CASCADE, related_name="line_items")
+    # Indexed by the (payable, position) constraint.
+    payable = models.ForeignKey(
+        Payable, on_delete=models.CASCADE, related_name="line_items", db_index=False
+    )
     position = models.PositiveIntegerField()
     description = models.CharField(max_length=500)
     quantity = models.DecimalField(
@@ -263,7 +286,10 @@ class LineItem(models.Model):
 class PayableTag(models.Model):
     """A tag one side put on a payable; the tag's business says whose it is."""
 
-    payable = models.ForeignKey(Payable, on_delete=models.CASCADE, related_name="tag_links")
+    # Indexed by the (payable, tag) constraint.
+    payable = models.ForeignKey(
+        Payable, on_delete=models.CASCADE, related_name="tag_links", db_index=False
+    )
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
@@ -311,7 +337,10 @@ class PayableEvent(models.Model):
     """One fact in a payable's timeline. Append-only: never edited or deleted."""
 
     id = PublicIdField(prefix="evt")
-    payable = models.ForeignKey(Payable, on_delete=models.PROTECT, related_name="events")
+    # Indexed by the (payable, position) constraint.
+    payable = models.ForeignKey(
+        Payable, on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     # 1, 2, 3... per payable, assigned under the payable's row lock: the timeline's order.
     position = models.PositiveIntegerField()
     type = models.CharField(max_length=40, choices=EventType.choices)

@@ -7,6 +7,11 @@ urlpatterns = [
         "businesses/<str:business_id>/payables", apis.PayableListApi.as_view(), name="payable-list"
     ),
     path(
+        "businesses/<str:business_id>/payables/export-csv",
+        apis.PayableExportApi.as_view(),
+        name="payable-export",
+    ),
+    path(
         "connections/<str:connection_id>/invoices",
         apis.ConnectionInvoiceListApi.as_view(),
         name="connection-invoices",

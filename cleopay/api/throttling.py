@@ -2,13 +2,45 @@
 
 Rates come from THROTTLE_RATE_USER and THROTTLE_RATE_AUTH (e.g. ``6000/min``); a throttled
 request is a 429 with ``Retry-After``.
+
+Requests are counted per fixed window (one atomic increment of a small cache key). DRF's own
+``SimpleRateThrottle`` keeps the timestamp of every request of the last window and reads and
+writes that whole list on each request: at 6000/min that is tens of kilobytes through the
+cache per call, growing with the traffic it is meant to limit. The price of a counter is that a
+client may send up to twice the rate across a window boundary.
 """
 
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
 
-class TokenRateThrottle(SimpleRateThrottle):
+class WindowRateThrottle(SimpleRateThrottle):
+    """``SimpleRateThrottle``'s rates and keys, counted per fixed window."""
+
+    def allow_request(self, request, view):
+        if self.rate is None:
+            return True
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        window = int(self.timer() // self.duration)
+        self.window_ends = (window + 1) * self.duration
+        return self._count(f"{key}:{window}") <= self.num_requests
+
+    def _count(self, key: str) -> int:
+        """This request's number in the window (the first one creates the counter)."""
+        try:
+            return self.cache.incr(key)
+        except ValueError:  # no counter yet in this window
+            if self.cache.add(key, 1, timeout=self.duration + 1):
+                return 1
+            return self.cache.incr(key)  # another request created it in between
+
+    def wait(self):
+        return max(self.window_ends - self.timer(), 1)
+
+
+class TokenRateThrottle(WindowRateThrottle):
     scope = "user"
 
     def get_rate(self):
@@ -22,7 +54,7 @@ class TokenRateThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
-class AuthRateThrottle(SimpleRateThrottle):
+class AuthRateThrottle(WindowRateThrottle):
     """Sign-up and token exchange, keyed by client address: slows password guessing."""
 
     scope = "auth"

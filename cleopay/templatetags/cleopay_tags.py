@@ -1,4 +1,4 @@
-"""Template helpers of the pages: money, field errors, query strings, input IDs."""
+"""Template helpers of the pages: money, counts, field errors, query strings, input IDs."""
 
 import re
 from decimal import Decimal, InvalidOperation
@@ -21,6 +21,18 @@ def money(value) -> str:
         return str(value)
     sign = "-" if amount < 0 else ""
     return f"{sign}${abs(amount):,.2f}"
+
+
+@register.filter
+def count_label(value) -> str:
+    """A count from ``payables.selectors`` (capped at ``COUNT_CAP + 1``): ``42``, ``1,000+``."""
+    from payables.selectors import COUNT_CAP
+
+    if value is None or value == "":
+        return "0"
+    if value > COUNT_CAP:
+        return f"{COUNT_CAP:,}+"
+    return str(value)
 
 
 @register.filter
