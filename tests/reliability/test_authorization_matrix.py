@@ -306,8 +306,6 @@ MATRIX: list[Row] = [
     Row("payable-list", "GET", "payer business", NONE, R, query="search=F-&direction=incoming"),
     Row("payable-list", "GET", "payer business", NONE, R, query="awaitingMyApproval=true"),
     Row("payable-list", "POST", "payee business", cap("INVOICE", 201), NONE, body=_new_payable),
-    Row("payable-export", "GET", "payee business", R, NONE),
-    Row("payable-export", "GET", "payer business", NONE, R),
     Row("payable-list", "POST", "payer business", NONE, cap("INVOICE", 400), body=_new_payable,
         note="Acme is not the payee of the connection: a 400 on connectionId"),
     Row("payable-export", "GET", "payee business", R, NONE),
