@@ -113,7 +113,7 @@ def pgbench_floor(
     xacts = re.search(r"number of transactions actually processed: (\d+)", stdout)
     if match is None or xacts is None:
         raise RuntimeError(f"pgbench failed: {stdout}\n{stderr}")
-    tps = float(match.group(1))
+    tps = float(match.group(1))  # pgbench's transactions per second: a rate, not money
     # CPU over the metered span, pages over the same span at the reported rate.
     return tps, 1000 * db / (tps * max(seconds - 0.6, 0.1))
 
