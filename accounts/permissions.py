@@ -46,8 +46,9 @@ def role_allows(role: str | None, capability: Capability) -> bool:
 def roles_of(user) -> dict[str, str]:
     """The user's role in each of their businesses, ``{business_id: role}``.
 
-    Read once per request (one query) and kept on the user object, which lives as long as
-    the request does.
+    Read once per request and kept on the user object, which lives as long as the request
+    does: an API token's authentication reads them with the token and the user (one query for
+    the three), a session's with one query here.
     """
     if user is None or not user.is_authenticated:
         return {}
@@ -55,9 +56,16 @@ def roles_of(user) -> dict[str, str]:
     if cached is None:
         from accounts.models import Membership
 
-        cached = dict(Membership.objects.filter(user=user).values_list("business_id", "role"))
-        user._cleopay_roles = cached
+        cached = dict(
+            Membership.objects.filter(user=user).order_by().values_list("business_id", "role")
+        )
+        remember_roles(user, cached)
     return cached
+
+
+def remember_roles(user, roles: dict[str, str]) -> None:
+    """Keep ``roles`` (``{business_id: role}``, read with the user) for the rest of the request."""
+    user._cleopay_roles = roles
 
 
 def forget_roles(user) -> None:

@@ -232,3 +232,26 @@ def test_me_lists_every_membership(api, owner):
 def test_session_login_also_authenticates_the_api(client, owner):
     client.force_login(owner)
     assert client.get("/api/me").json()["id"] == owner.id
+
+
+def test_a_role_change_applies_at_the_tokens_next_request(api, owner):
+    # The roles are read with the token on every request, never kept between requests.
+    member = factories.member(owner.business, "viewer")
+    client = api(member)
+    url = f"/api/businesses/{owner.business.id}"
+    body = {"defaultApprovalAction": "auto_approve"}
+    assert client.patch(f"{url}/settings", body, format="json").status_code == 403
+
+    promote = api(owner).patch(f"{url}/members/{member.id}", {"role": "admin"}, format="json")
+    assert promote.status_code == 200
+    assert client.patch(f"{url}/settings", body, format="json").status_code == 200
+
+    assert api(owner).delete(f"{url}/members/{member.id}").status_code == 204
+    assert client.get(url).status_code == 404
+
+
+def test_a_token_of_a_user_in_no_business_works_and_sees_none(api, owner):
+    loner = factories.UserFactory()
+    client = api(loner)
+    assert client.get("/api/me").json()["memberships"] == []
+    assert client.get(f"/api/businesses/{owner.business.id}").status_code == 404

@@ -412,12 +412,12 @@ class TestAwaitingMyApproval:
         client = review.api(review.ann)
         url = f"/api/businesses/{review.payer.id}/payables?awaitingMyApproval=true&limit=50"
         review.create()
-        # token, roles, the page, the tags of the page
-        with django_assert_num_queries(4):
+        # the token with its user and roles, the page, the tags of the page
+        with django_assert_num_queries(3):
             assert len(client.get(url).json()["results"]) == 1
         for _ in range(5):
             review.create()
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(3):
             assert len(client.get(url).json()["results"]) == 6
 
 
@@ -434,13 +434,13 @@ def test_the_payable_detail_costs_the_same_queries_however_far_the_review_went(
     pid = review.create()["id"]
     client = review.api(review.cy)
     url = f"/api/payables/{pid}"
-    # token, roles, the side, the payable, lines, attachments, tags, payments, the round, its
+    # the token with its user and roles, the side, the payable, lines, attachments, tags, payments, the round, its
     # decisions, the payer's approvers
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         assert client.get(url).json()["approval"]["currentStep"] == 0
     review.approve(review.ann, pid)
     review.approve(review.bob, pid)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         assert len(decisions(client.get(url).json()["approval"])) == 2
 
 

@@ -128,7 +128,7 @@ def test_list_query_count_does_not_grow_with_rows(
             tags=[tag],
         )
     # Auth, roles, the page, steps, named approvers, connection and tag links.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(url(business))
     assert len(response.json()["results"]) == 8
 

@@ -103,8 +103,8 @@ def test_rows_are_read_in_chunks(parties, monkeypatch, django_assert_num_queries
     for _ in range(25):
         make_payable(parties, S.SUBMITTED)
     client = parties.client(parties.payer_owner)
-    # Token, memberships, the rows (one streamed query), the tags of each chunk of 10.
-    with django_assert_num_queries(2 + 1 + 3):
+    # The token with its user and roles, the rows (one streamed query), the tags of each chunk of 10.
+    with django_assert_num_queries(1 + 1 + 3):
         response = client.get(f"/api/businesses/{parties.payer.id}/payables/export-csv")
         lines = b"".join(response.streaming_content).count(b"\n")
     assert lines == 26

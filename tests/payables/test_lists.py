@@ -232,8 +232,8 @@ def test_a_page_costs_the_same_queries_for_1_row_or_25(parties, side, django_ass
         add_payable()
     assert len(client.get(url).json()["results"]) == 25
     assert _count(client, url) == one
-    # token, roles, the page, the tags of the page
-    with django_assert_num_queries(4):
+    # the token with its user and roles, the page, the tags of the page
+    with django_assert_num_queries(3):
         client.get(url)
 
 
