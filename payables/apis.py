@@ -73,7 +73,7 @@ class PayableListApi(BusinessApiView):
         responses={200: PayableListItemSerializer(many=True)},
     )
     def get(self, request, business_id: str):
-        queryset = selectors.payable_list(
+        queryset = selectors.payable_filter(
             business_id=business_id, user=request.user, params=request.query_params
         )
         return self.paginate(
@@ -108,7 +108,7 @@ class PayableExportApi(BusinessApiView):
         description="The business's payables as CSV, with the list's filters, newest first.",
     )
     def get(self, request, business_id: str):
-        queryset = selectors.payable_list(
+        queryset = selectors.payable_filter(
             business_id=business_id, user=request.user, params=request.query_params
         )
         return exports.payables_csv_response(queryset, business_id=business_id)
@@ -128,7 +128,7 @@ class ConnectionInvoiceListApi(ApiView):
         business_id = caller_business_id(
             connection=connection, user=request.user, prefer=_prefer(request)
         )
-        queryset = selectors.payable_list(
+        queryset = selectors.payable_filter(
             business_id=business_id,
             user=request.user,
             params=request.query_params,

@@ -68,10 +68,8 @@ class PayableFilter(CachedFormFilterSet):
         super().__init__(*args, **kwargs)
 
     def filter_direction(self, qs, name, value):
-        if value == "incoming":
-            return qs.incoming(self.business_id)
-        if value == "outgoing":
-            return qs.outgoing(self.business_id)
+        # The list already starts from that side (``selectors.payable_filter``), so that its
+        # query names one column: here the value is only checked.
         return qs
 
     def filter_tag(self, qs, name, value):

@@ -44,7 +44,7 @@ def _viewer_tags(business_id: str) -> Prefetch:
 
 def _one_side_or_both(business_id: str, direction: str | None) -> QuerySet[Payable]:
     """The payables the list starts from. With a direction, only that side's (the filter set
-    applies it again), so the query names one column and an index on it serves it alone."""
+    only checks the value), so the query names one column and an index on it serves it alone."""
     if direction == "incoming":
         return Payable.objects.incoming(business_id)
     if direction == "outgoing":
@@ -52,12 +52,14 @@ def _one_side_or_both(business_id: str, direction: str | None) -> QuerySet[Payab
     return Payable.objects.for_business(business_id)
 
 
-def payable_list(
+def payable_filter(
     *, business_id: str, user, params, connection_id: str | None = None
 ) -> QuerySet[Payable]:
     """The business's payables (drafts only as the payee), filtered by ``params``, newest first.
 
-    Invalid filter values are a 400 naming the parameter.
+    Only which rows and in what order: the list's rows (``payables.listing``) and the export
+    choose their columns; ``payable_list`` reads model instances. Invalid filter values are a
+    400 naming the parameter.
     """
     queryset = _one_side_or_both(business_id, params.get("direction"))
     if connection_id is not None:
@@ -65,10 +67,19 @@ def payable_list(
     filterset = PayableFilter(data=params, queryset=queryset, business_id=business_id, user=user)
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
+    return filterset.qs.order_by("-created_at", "-id")
+
+
+def payable_list(
+    *, business_id: str, user, params, connection_id: str | None = None
+) -> QuerySet[Payable]:
+    """``payable_filter`` as model instances, with both businesses and the viewer's tags."""
     return (
-        filterset.qs.select_related("payee", "payer")
+        payable_filter(
+            business_id=business_id, user=user, params=params, connection_id=connection_id
+        )
+        .select_related("payee", "payer")
         .prefetch_related(_viewer_tags(business_id))
-        .order_by("-created_at", "-id")
     )
 
 
