@@ -470,18 +470,20 @@ def _step_people(payable, request: ApprovalRequest, position: int) -> set[str]:
     )
 
 
-def approvers_now(*, payable) -> list[str]:
+def approvers_now(*, payable, request: ApprovalRequest | None = None) -> list[str]:
     """Who may approve the payable's current step right now (sorted user IDs; empty when none).
 
     Those the step names who are still members with a role that approves, less the payable's
-    authors and whoever already approved it in this round.
+    authors and whoever already approved it in this round. ``request``: the pending round, when
+    the caller has it in hand (it is read otherwise).
     """
-    request = (
-        ApprovalRequest.objects.filter(payable=payable, status=ApprovalRequestStatus.PENDING)
-        .only("id", "outcome", "snapshot", "current_step")
-        .first()
-    )
     if request is None:
+        request = (
+            ApprovalRequest.objects.filter(payable=payable, status=ApprovalRequestStatus.PENDING)
+            .only("id", "outcome", "snapshot", "current_step")
+            .first()
+        )
+    if request is None or not request.is_pending:
         return []
     done = set(
         Approval.objects.filter(request=request, decision=ApprovalDecision.APPROVED).values_list(

@@ -6,9 +6,33 @@ change it records and while that service holds the payable's row lock (which mak
 per-payable ``position`` safe to compute). Nothing ever edits or deletes an event.
 """
 
+from django.db import transaction
 from django.db.models import Max
 
 from payables.models import EventType, Payable, PayableEvent, PayableStatus, Payment
+
+
+def _next_position(payable: Payable) -> int:
+    """The position of the payable's next event.
+
+    Read from the table once per transaction and counted on in memory for the transaction's
+    other events (the caller holds the payable's lock, so nobody else appends meanwhile); the
+    count is dropped at the commit. A payable created in this transaction starts at 1 without
+    a read (``payable_created_event``).
+    """
+    last = getattr(payable, "_last_event_position", None)
+    if last is None:
+        last = PayableEvent.objects.filter(payable=payable).aggregate(last=Max("position"))["last"]
+    _count_positions(payable, last=(last or 0) + 1)
+    return payable._last_event_position
+
+
+def _count_positions(payable: Payable, *, last: int) -> None:
+    """Remember the payable's last event position until the transaction commits."""
+    counting = getattr(payable, "_last_event_position", None) is not None
+    payable._last_event_position = last
+    if not counting:
+        transaction.on_commit(lambda: payable.__dict__.pop("_last_event_position", None))
 
 
 def _write(
@@ -20,10 +44,9 @@ def _write(
     from_status: str | None,
     note: str = "",
 ) -> PayableEvent:
-    last = PayableEvent.objects.filter(payable=payable).aggregate(last=Max("position"))["last"]
     return PayableEvent.objects.create(
         payable=payable,
-        position=(last or 0) + 1,
+        position=_next_position(payable),
         type=type,
         actor=actor,
         business_id=business_id,
@@ -34,6 +57,7 @@ def _write(
 
 
 def payable_created_event(*, payable: Payable, actor) -> PayableEvent:
+    _count_positions(payable, last=0)  # just inserted: no event yet
     return _write(
         payable=payable,
         type=EventType.CREATED,

@@ -234,25 +234,39 @@ def _next_invoice_number(connection: Connection, *, after: int | None = None) ->
     return _format_invoice_number(n), n
 
 
-def _replace_lines(payable: Payable, lines: list[LineItem]) -> None:
-    payable.line_items.all().delete()
+# A new payable's lines, attachments and tags are added; an edit replaces them (the ``_replace``
+# functions), which costs a delete first.
+def _add_lines(payable: Payable, lines: list[LineItem]) -> None:
     for line in lines:
         line.payable = payable
     LineItem.objects.bulk_create(lines)
 
 
-def _replace_attachments(payable: Payable, files: list[File]) -> None:
-    payable.attachment_links.all().delete()
+def _add_attachments(payable: Payable, files: list[File]) -> None:
     PayableAttachment.objects.bulk_create(
         PayableAttachment(payable=payable, file=f, position=index + 1)
         for index, f in enumerate(files)
     )
 
 
+def _add_tags(payable: Payable, tags: list[Tag]) -> None:
+    PayableTag.objects.bulk_create(PayableTag(payable=payable, tag=tag) for tag in tags)
+
+
+def _replace_lines(payable: Payable, lines: list[LineItem]) -> None:
+    payable.line_items.all().delete()
+    _add_lines(payable, lines)
+
+
+def _replace_attachments(payable: Payable, files: list[File]) -> None:
+    payable.attachment_links.all().delete()
+    _add_attachments(payable, files)
+
+
 def _replace_tags(payable: Payable, *, business_id: str, tags: list[Tag]) -> None:
     """Replace one side's tags; the other side's stay untouched."""
     PayableTag.objects.filter(payable=payable, tag__business_id=business_id).delete()
-    PayableTag.objects.bulk_create(PayableTag(payable=payable, tag=tag) for tag in tags)
+    _add_tags(payable, tags)
 
 
 def _clean_custom_fields(
@@ -412,9 +426,9 @@ def payable_create(
         created_by=actor,
     )
     _insert_payable(payable, connection=connection, generated=generated)
-    _replace_lines(payable, lines)
-    _replace_attachments(payable, files)
-    _replace_tags(payable, business_id=business_id, tags=tags)
+    _add_lines(payable, lines)
+    _add_attachments(payable, files)
+    _add_tags(payable, tags)
     events.payable_created_event(payable=payable, actor=actor)
     if submit:
         _submit(payable, actor=actor, custom_fields_checked=True)
@@ -564,25 +578,34 @@ def _step_label(request, position: int) -> str:
 
 def _request_approvals(payable: Payable, request) -> list[str]:
     """Notify who may approve the current step now; returns them."""
-    approvers = approval_services.approvers_now(payable=payable)
+    approvers = approval_services.approvers_now(payable=payable, request=request)
     notifications.notify_approval_requested(
         payable=payable, user_ids=approvers, step=_step_label(request, request.current_step or 0)
     )
     return approvers
 
 
-def _start_review(payable: Payable, actor) -> None:
-    """Route a payable just submitted (``approvals.services.approval_request_start``).
+def _submit(payable: Payable, *, actor, custom_fields_checked: bool = False) -> None:
+    """DRAFT or DECLINED → SUBMITTED, and the payer's review starts
+    (``approvals.services.approval_request_start``).
 
-    A workflow or manual review leaves it SUBMITTED and asks the current step's people to
-    approve; automatic approval (the connection's ``autoApprove``, else the payer's
-    ``defaultApprovalAction``) approves it at once, as the system (actor null).
+    The review is routed before the payable is saved, so that one UPDATE records both the
+    submission and how it is reviewed. A workflow or manual review leaves it SUBMITTED and asks
+    the current step's people to approve; automatic approval (the connection's
+    ``autoApprove``, else the payer's ``defaultApprovalAction``) approves it at once, as the
+    system (actor null).
     """
+    if not custom_fields_checked:
+        _require_custom_fields(payable)
+    from_status = payable.status
+    payable.submit(by=actor)
     request = approval_services.approval_request_start(payable=payable)
     payable.approval_status = _APPROVAL_STATUS[request.outcome]
+    _save(payable, "status", "submitted_at", "submitted_by", "decline_reason", "approval_status")
+    events.payable_submitted_event(payable=payable, actor=actor, from_status=from_status)
     if request.outcome == ApprovalRequestOutcome.AUTO_APPROVE:
         payable.approve()
-        _save(payable, "status", "approval_status", "approved_at")
+        _save(payable, "status", "approved_at")
         why = (
             "connection auto-approve"
             if payable.connection.auto_approve
@@ -594,19 +617,8 @@ def _start_review(payable: Payable, actor) -> None:
         notifications.notify_payable_submitted(payable=payable)
         notifications.notify_payable_approved(payable=payable)
         return
-    _save(payable, "approval_status")
     asked = _request_approvals(payable, request)
     notifications.notify_payable_submitted(payable=payable, exclude=asked)
-
-
-def _submit(payable: Payable, *, actor, custom_fields_checked: bool = False) -> None:
-    if not custom_fields_checked:
-        _require_custom_fields(payable)
-    from_status = payable.status
-    payable.submit(by=actor)
-    _save(payable, "status", "submitted_at", "submitted_by", "decline_reason")
-    events.payable_submitted_event(payable=payable, actor=actor, from_status=from_status)
-    _start_review(payable, actor)
 
 
 @transaction.atomic

@@ -1,6 +1,8 @@
 """GET /api/payables/{id}/events: the timeline, written with the change (that it is never edited is
 tests/reliability/test_db_constraints.py)."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import IntegrityError, transaction
 
@@ -101,6 +103,27 @@ class TestTimeline:
                 payable=payable, position=2, type="payable.updated", business=parties.payee,
                 to_status=S.APPROVED,
             )  # fmt: skip
+
+    def test_several_events_of_one_transaction_take_the_next_positions(self, parties):
+        # Create + submit + automatic approval is one transaction, settling a payment another.
+        parties.connection.auto_approve = True
+        parties.connection.save()
+        payable = services.payable_create(
+            business_id=parties.payee.id,
+            actor=parties.payee_owner,
+            connection_id=parties.connection.id,
+            amount=Decimal("10.00"),
+            submit=True,
+        )
+        services.payable_pay(payable_id=payable.id, actor=parties.payer_owner)
+        timeline = list(payable.events.order_by("position").values_list("position", "type"))
+        assert [position for position, _type in timeline] == list(range(1, len(timeline) + 1))
+        assert [t for _p, t in timeline[:3]] == [
+            "payable.created",
+            "payable.submitted",
+            "payable.approved",
+        ]
+        assert timeline[-1][1] == "payable.paid"
 
 
 @pytest.mark.django_db
