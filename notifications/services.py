@@ -70,7 +70,7 @@ def notify(
     note: str = "",
 ) -> list[Notification]:
     """Notify ``user_ids`` (hearing as members of ``business_id``) in the app now, in the
-    caller's transaction, and by e-mail once it commits (one task per notification)."""
+    caller's transaction, and by e-mail once it commits (one task for them all)."""
     now = timezone.now()
     rows = Notification.objects.bulk_create(
         Notification(
@@ -90,18 +90,16 @@ def notify(
 
 
 def _publish_emails(notification_ids: list[str]) -> None:
-    """Publish the e-mail tasks (``cleopay.publish``). A broker that is down costs one bounded
-    attempt; the rest of the batch is left to the sweep (their ``emailed_at`` stays null), and
-    nothing is raised into the request."""
-    from notifications.tasks import send_notification_email
+    """Publish the e-mail task (``cleopay.publish``). A broker that is down costs one bounded
+    attempt and the e-mails are left to the sweep (their ``emailed_at`` stays null); nothing is
+    raised into the request."""
+    from notifications.tasks import send_notification_emails
 
-    for index, notification_id in enumerate(notification_ids):
-        if not publish(send_notification_email, notification_id, keep=False):
-            logger.warning(
-                "%d notification e-mail(s) not queued; send_pending_emails will send them",
-                len(notification_ids) - index,
-            )
-            return
+    if not publish(send_notification_emails, notification_ids, keep=False):
+        logger.warning(
+            "%d notification e-mail(s) not queued; send_pending_emails will send them",
+            len(notification_ids),
+        )
 
 
 # --- the facts ---------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.db import connection, connections
 
 from cleopay.api.errors import Conflict
 from notifications.models import Notification
-from notifications.tasks import send_notification_email
+from notifications.tasks import send_notification_emails
 from payables import services, tasks
 from payables.models import (
     LedgerTransfer,
@@ -247,7 +247,7 @@ class TestNotifications:
         assert "declined" in message.subject and "Missing PO number" in message.body
         assert message.alternatives and "Missing PO number" in message.alternatives[0][0]
         for notification in Notification.objects.filter(payable=payable):
-            assert send_notification_email(notification.id) == 0
+            assert send_notification_emails([notification.id]) == 0
         assert len(mail.outbox) == 2
 
 

@@ -333,13 +333,13 @@ def test_a_worker_killed_after_the_transfer_never_moves_the_money_twice(
 @pytest.mark.django_db
 def test_the_outbox_keeps_what_could_not_be_sent_until_the_broker_answers():
     from accounts.tasks import send_member_invitation_email
-    from notifications.tasks import send_notification_email
+    from notifications.tasks import send_notification_emails
 
     with broker_at(CLOSED_PORT):
         assert publish.publish(send_member_invitation_email, "inv_missing") is False
         assert publish.broker_marked_down()
         # work with its own record of what is left (a notification's e-mail) is not kept
-        assert publish.publish(send_notification_email, "ntf_missing", keep=False) is False
+        assert publish.publish(send_notification_emails, ["ntf_missing"], keep=False) is False
         assert publish_pending_tasks() == 0  # still down: kept, one more attempt counted
     row = PendingTask.objects.get()
     assert (row.task, row.args, row.attempts) == (
