@@ -141,14 +141,25 @@ def test_inactive_workflows_and_other_businesses_workflows_are_ignored(payer, co
     assert match(payer, connection, "10.00") is None
 
 
-def test_matching_costs_one_query(payer, connection, approver, django_assert_num_queries):
+def test_matching_costs_two_queries_however_many_workflows(
+    payer, connection, approver, django_assert_num_queries
+):
     tag = factories.TagFactory(business=payer)
     for priority in range(5):
         factories.approval_workflow(
             payer, steps=[{"approvers": [approver]}], priority=priority, tags=[tag]
         )
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         assert match(payer, connection, "10.00") is None
+
+
+def test_a_payer_without_a_workflow_for_the_amount_costs_one_plain_query(
+    payer, connection, approver, django_assert_num_queries
+):
+    factories.approval_workflow(payer, steps=[{"approvers": [approver]}], max_amount="5.00")
+    with django_assert_num_queries(1) as queries:
+        assert match(payer, connection, "10.00") is None
+    assert "EXISTS" not in queries.captured_queries[0]["sql"].upper()
 
 
 def test_snapshot_is_plain_json_and_frozen(payer, approver):
