@@ -6,7 +6,7 @@ from ``?businessId=`` when given, else from the payee side if the caller is on i
 payer's.
 """
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django_fsm import can_proceed
 from rest_framework.exceptions import NotFound, ValidationError
 
@@ -108,8 +108,11 @@ def viewing_business(*, user, payable_id: str, prefer: str | None = None) -> str
 
 
 def payable_detail(*, payable_id: str, business_id: str) -> Payable:
-    """Everything the detail shows, in a fixed number of queries (the side was checked before)."""
-    return (
+    """Everything the detail shows, in a fixed number of queries (the side was checked before).
+
+    The review round and its decisions are read for the payer only, the one side that sees them.
+    """
+    payable = (
         Payable.objects.select_related("payee", "payer")
         .prefetch_related(
             Prefetch("line_items", queryset=LineItem.objects.order_by("position")),
@@ -119,10 +122,12 @@ def payable_detail(*, payable_id: str, business_id: str) -> Payable:
             ),
             _viewer_tags(business_id),
             Prefetch("payments", queryset=Payment.objects.order_by("created_at", "id")),
-            latest_approval_request_prefetch(),
         )
         .get(pk=payable_id)
     )
+    if business_id == payable.payer_id:
+        prefetch_related_objects([payable], latest_approval_request_prefetch())
+    return payable
 
 
 def payable_get(*, user, payable_id: str, prefer: str | None = None) -> tuple[Payable, str]:

@@ -434,14 +434,18 @@ def test_the_payable_detail_costs_the_same_queries_however_far_the_review_went(
     pid = review.create()["id"]
     client = review.api(review.cy)
     url = f"/api/payables/{pid}"
-    # the token with its user and roles, the side, the payable, lines, attachments, tags, payments, the round, its
-    # decisions, the payer's approvers
+    # the token with its user and roles, the side, the payable, lines, attachments, tags,
+    # payments, the round, its decisions, the payer's approvers
     with django_assert_num_queries(10):
         assert client.get(url).json()["approval"]["currentStep"] == 0
     review.approve(review.ann, pid)
     review.approve(review.bob, pid)
     with django_assert_num_queries(10):
         assert len(decisions(client.get(url).json()["approval"])) == 2
+    # The payee does not see the review, and nothing of it is read for them.
+    payee = review.api(review.payee_owner)
+    with django_assert_num_queries(7):
+        assert payee.get(url).json()["approval"] is None
 
 
 def test_the_rounds_are_numbered_per_payable(review):
