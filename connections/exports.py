@@ -1,26 +1,24 @@
 """
-CSV export of connections, streamed: rows are read in chunks (``iterator(chunk_size=...)``, the
-tags of each chunk in one more query) and written out as they come, so memory stays flat however
-many connections there are.
+CSV export of connections, streamed, each row as the caller's acting side sees it: rows are read
+in chunks (``iterator(chunk_size=...)``, the tags of each chunk in one more query) and written
+out as they come (``cleopay.csvexport``), so memory stays flat however many connections there
+are.
 
-Spreadsheet programs run a cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or
-carriage return before one) as a formula; such cells get a leading apostrophe, which makes them
-plain text. Names, aliases, tags and e-mails are all chosen by users, some by the other business.
+Names, aliases, tags and e-mails are all chosen by users, some by the other business: they are
+neutralised, so a spreadsheet never runs them as formulas.
 """
 
-import csv
-import io
 from datetime import UTC
 
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+from cleopay import csvexport
+from cleopay.csvexport import neutralise
 from connections.models import Connection
 from connections.selectors import acting_business_id
 
 EXPORT_CHUNK_SIZE = 500
-# Bytes gathered before a piece of the body is handed to the server.
-FLUSH_BYTES = 64 * 1024
 HEADER = [
     "id",
     "business",
@@ -33,15 +31,6 @@ HEADER = [
     "auto_approve",
     "created_at",
 ]
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value) -> str:
-    """The cell as text a spreadsheet shows rather than evaluates."""
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 def _timestamp(value) -> str:
@@ -73,19 +62,17 @@ def connection_row(connection: Connection, side: str) -> list:
     ]
 
 
-def connection_csv_chunks(queryset, *, business_ids, prefer: str | None = None):
-    """The CSV text, in pieces of about ``FLUSH_BYTES``."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(HEADER)
+def python_lines(queryset, *, business_ids, prefer: str | None = None):
+    """The rows of ``queryset`` as lists of CSV cells."""
     for connection in queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE):
         side = acting_business_id(connection, business_ids, prefer)
-        writer.writerow([neutralise(cell) for cell in connection_row(connection, side)])
-        if buffer.tell() >= FLUSH_BYTES:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+        yield [neutralise(cell) for cell in connection_row(connection, side)]
+
+
+def connection_csv_chunks(queryset, *, business_ids, prefer: str | None = None):
+    """The CSV text, in pieces of about ``csvexport.FLUSH_BYTES``."""
+    lines = python_lines(queryset, business_ids=business_ids, prefer=prefer)
+    return csvexport.python_chunks(lines, HEADER)
 
 
 def connections_csv_response(queryset, *, business_ids, prefer: str | None = None):

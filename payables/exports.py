@@ -3,19 +3,18 @@ CSV export of a business's payables, with the list's filters, streamed.
 
 Rows come from the list's read path (``payables.listing``) as tuples, in chunks of
 ``EXPORT_CHUNK_SIZE`` (a server-side cursor on PostgreSQL), the viewing side's tags of each chunk
-in one more query, and are written out as they come: memory stays flat however many payables
-there are. Cells a user chose (invoice number, memo, the other business's name, tag names) are
-neutralised like the connections export's, so a spreadsheet never runs them as formulas.
+in one more query, and are written out as they come (``cleopay.csvexport``): memory stays flat
+however many payables there are. Cells a user chose (invoice number, memo, the other business's
+name, tag names) are neutralised, so a spreadsheet never runs them as formulas.
 """
 
-import csv
-import io
 from datetime import UTC, datetime
 
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from connections.exports import FLUSH_BYTES, neutralise
+from cleopay import csvexport
+from cleopay.csvexport import neutralise
 from payables.listing import viewer_tags
 
 EXPORT_CHUNK_SIZE = 2000
@@ -72,11 +71,8 @@ def _chunks(queryset):
         yield chunk
 
 
-def payable_csv_chunks(queryset, *, business_id: str):
-    """The CSV text of ``queryset`` (a filtered, ordered payables queryset), in pieces."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(HEADER)
+def python_lines(queryset, *, business_id: str):
+    """The rows of ``queryset`` as lists of CSV cells."""
     rows = queryset.prefetch_related(None).values_list(*COLUMNS)
     for chunk in _chunks(rows):
         tags = viewer_tags([row[0] for row in chunk], business_id=business_id)
@@ -86,29 +82,27 @@ def payable_csv_chunks(queryset, *, business_id: str):
         ) in chunk:  # fmt: skip
             outgoing = payee_id == business_id
             names = "; ".join(tag["name"] for tag in tags.get(payable_id, ()))
-            writer.writerow(
-                (
-                    payable_id,
-                    neutralise(number),
-                    status,
-                    "outgoing" if outgoing else "incoming",
-                    neutralise(payer_name if outgoing else payee_name),
-                    amount,
-                    currency,
-                    issue_date,
-                    due_date,
-                    neutralise(memo),
-                    neutralise(names),
-                    connection_id,
-                    _timestamp(created_at),
-                    _timestamp(submitted_at),
-                )
-            )
-        if buffer.tell() >= FLUSH_BYTES:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+            yield [
+                payable_id,
+                neutralise(number),
+                status,
+                "outgoing" if outgoing else "incoming",
+                neutralise(payer_name if outgoing else payee_name),
+                str(amount),
+                currency,
+                issue_date.isoformat(),
+                due_date.isoformat(),
+                neutralise(memo),
+                neutralise(names),
+                connection_id,
+                _timestamp(created_at),
+                _timestamp(submitted_at),
+            ]
+
+
+def payable_csv_chunks(queryset, *, business_id: str):
+    """The CSV of ``queryset`` (a filtered, ordered payables queryset), in pieces."""
+    return csvexport.python_chunks(python_lines(queryset, business_id=business_id), HEADER)
 
 
 def payables_csv_response(queryset, *, business_id: str) -> StreamingHttpResponse:

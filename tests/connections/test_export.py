@@ -2,16 +2,19 @@
 streamed in chunks with flat memory and a constant number of queries."""
 
 import csv
+import datetime
 import io
 import re
 import tracemalloc
+from types import SimpleNamespace
 
 import pytest
 from django.http import StreamingHttpResponse
 
-from accounts.models import Business
+from accounts.models import Business, Membership
+from cleopay import csvexport
 from connections import exports
-from connections.models import Connection
+from connections.models import Connection, ConnectionTag
 from tests import factories
 
 HEADER = [
@@ -83,6 +86,11 @@ def test_header_and_one_row_per_connection_from_my_side(api, connection, acme, g
     assert theirs[1][1:6] == ["Globex Ltd", "Acme Corp", "payee", "Acme HQ", "Customers"]
 
 
+def test_a_user_without_a_business_exports_just_the_header(api, connection):
+    _, rows = export(api(factories.UserFactory()))
+    assert rows == [HEADER]
+
+
 def test_export_takes_the_list_filters(api, acme, globex):
     active = factories.ConnectionFactory(payer=acme, payee=globex)
     archived = factories.ConnectionFactory(payer=globex, payee=acme, status="archived")
@@ -151,6 +159,94 @@ def test_rows_are_read_in_chunks(api, acme, monkeypatch, django_assert_num_queri
         b"".join(response.streaming_content)
 
 
+def _at(hour: int, second: int = 0, micro: int = 0) -> datetime.datetime:
+    return datetime.datetime(2026, 11, 21, hour, 0, second, micro, tzinfo=datetime.UTC)
+
+
+def awkward_connections(acme, globex) -> SimpleNamespace:
+    """Connections whose cells try the CSV writing, and ``both``, a member of Acme and Globex.
+
+    Formula starts, quotes, commas, line breaks, non-ASCII names, empty aliases, an unbound
+    e-mail invitation, no net terms, timestamps with and without microseconds, tags of both
+    sides. Tag names sort the same in any collation.
+    """
+    globex.name = '+Globex "Ltd", Zürich'
+    globex.save()
+    initech = factories.BusinessFactory(name="Initech ☃")
+    umbrella = factories.BusinessFactory(name="Umbrella")
+    w = SimpleNamespace(both=factories.member(acme, "viewer"))
+    Membership.objects.create(business=globex, user=w.both, role="viewer")
+    w.c1 = factories.ConnectionFactory(
+        payer=acme,
+        payee=globex,
+        payer_alias="=Globex IT",
+        payee_alias='Acme, "HQ"\r\nFloor 2',
+        net_terms=30,
+        auto_approve=True,
+    )
+    w.c2 = factories.ConnectionFactory(payer=globex, payee=acme)
+    w.c3 = factories.ConnectionFactory(payer=acme, payee=initech, payer_alias="a\rb", net_terms=0)
+    w.c4 = Connection.objects.create(
+        payee=acme, invited_by_business=acme, invited_email="-pat@newco.example"
+    )
+    w.c5 = factories.ConnectionFactory(payer=umbrella, payee=globex, status="pending")
+    for connection, created_at in (
+        (w.c1, _at(12, micro=123456)),
+        (w.c2, _at(11)),
+        (w.c3, _at(10, micro=5)),
+        (w.c4, _at(9)),
+        (w.c5, _at(8, second=1)),
+    ):
+        Connection.objects.filter(pk=connection.pk).update(created_at=created_at)
+    w.zeta = factories.tag_on(w.c1, acme, "zeta")
+    factories.tag_on(w.c1, acme, "@ops")
+    factories.tag_on(w.c1, globex, 'c, "x"')
+    factories.tag_on(w.c1, globex, "customers")
+    ConnectionTag.objects.create(connection=w.c3, tag=w.zeta)
+    factories.tag_on(w.c5, globex, "=1+1")
+    return w
+
+
+def test_awkward_cells_are_written_exactly(api, acme, globex):
+    w = awkward_connections(acme, globex)
+    response = api(acme.owner).get("/api/connections/export-csv")
+    body = b"".join(response.streaming_content).decode()
+
+    them = '"\'+Globex ""Ltd"", Zürich"'
+    assert body == (
+        ",".join(HEADER) + "\n"
+        f"{w.c1.id},Acme Corp,{them},payer,'=Globex IT,'@ops; zeta,active,30,true,"
+        "2026-11-21T12:00:00.123456Z\n"
+        f"{w.c2.id},Acme Corp,{them},payee,,,active,,false,2026-11-21T11:00:00Z\n"
+        f'{w.c3.id},Acme Corp,Initech ☃,payer,"a\rb",zeta,active,0,false,'
+        "2026-11-21T10:00:00.000005Z\n"
+        f"{w.c4.id},Acme Corp,'-pat@newco.example,payee,,,pending,,false,2026-11-21T09:00:00Z\n"
+    )
+
+
+def test_a_member_of_both_sides_sees_each_row_from_one_side(api, acme, globex):
+    w = awkward_connections(acme, globex)
+    client = api(w.both)
+    them = '\'+Globex "Ltd", Zürich'
+
+    rows = {row[0]: row[1:6] for row in export(client)[1][1:]}
+    # The payer side by default; Globex where only Globex is on the connection.
+    assert rows[w.c1.id] == ["Acme Corp", them, "payer", "'=Globex IT", "'@ops; zeta"]
+    assert rows[w.c2.id] == [them, "Acme Corp", "payer", "", ""]
+    assert rows[w.c5.id] == [them, "Umbrella", "payee", "", "'=1+1"]
+    assert len(rows) == 5
+
+    rows = {row[0]: row[1:6] for row in export(client, f"?businessId={globex.id}")[1][1:]}
+    assert rows[w.c1.id] == [
+        them,
+        "Acme Corp",
+        "payee",
+        'Acme, "HQ"\r\nFloor 2',
+        'c, "x"; customers',
+    ]
+    assert set(rows) == {w.c1.id, w.c2.id, w.c5.id}
+
+
 def _peak_while_streaming(client) -> tuple[int, int]:
     response = client.get("/api/connections/export-csv")
     lines = 0
@@ -166,7 +262,7 @@ def _peak_while_streaming(client) -> tuple[int, int]:
 
 def test_memory_does_not_grow_with_the_number_of_rows(db, api, monkeypatch):
     monkeypatch.setattr(exports, "EXPORT_CHUNK_SIZE", 50)
-    monkeypatch.setattr(exports, "FLUSH_BYTES", 4096)
+    monkeypatch.setattr(csvexport, "FLUSH_BYTES", 4096)
     small, small_owner = factories.business_with_owner("Small")
     large, large_owner = factories.business_with_owner("Large")
     _connections(small, 100)
