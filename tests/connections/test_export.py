@@ -2,16 +2,20 @@
 streamed in chunks with flat memory and a constant number of queries."""
 
 import csv
+import datetime
 import io
 import re
 import tracemalloc
+from types import SimpleNamespace
 
 import pytest
+from django.db import connection as db_connection
 from django.http import StreamingHttpResponse
 
-from accounts.models import Business
-from connections import exports
-from connections.models import Connection
+from accounts.models import Business, Membership
+from cleopay import csvexport
+from connections import exports, selectors
+from connections.models import Connection, ConnectionTag
 from tests import factories
 
 HEADER = [
@@ -83,6 +87,11 @@ def test_header_and_one_row_per_connection_from_my_side(api, connection, acme, g
     assert theirs[1][1:6] == ["Globex Ltd", "Acme Corp", "payee", "Acme HQ", "Customers"]
 
 
+def test_a_user_without_a_business_exports_just_the_header(api, connection):
+    _, rows = export(api(factories.UserFactory()))
+    assert rows == [HEADER]
+
+
 def test_export_takes_the_list_filters(api, acme, globex):
     active = factories.ConnectionFactory(payer=acme, payee=globex)
     archived = factories.ConnectionFactory(payer=globex, payee=acme, status="archived")
@@ -130,12 +139,16 @@ def _connections(payer: Business, count: int, *, tagged: bool = True) -> None:
         )
 
 
+ON_POSTGRES = db_connection.vendor == "postgresql"
+
+
 @pytest.mark.parametrize("count", [1, 30])
 def test_export_runs_a_constant_number_of_queries(api, acme, count, django_assert_num_queries):
     _connections(acme, count)
     client = api(acme.owner)
-    # The token with its user and roles, the connections (one chunk), their tags (one query per chunk).
-    with django_assert_num_queries(3):
+    # The token with its user and roles, then on PostgreSQL one COPY; elsewhere the connections
+    # (one chunk) and their tags (one query per chunk).
+    with django_assert_num_queries(2 if ON_POSTGRES else 3):
         response = client.get("/api/connections/export-csv")
         lines = b"".join(response.streaming_content).count(b"\n")
     assert lines == count + 1
@@ -145,10 +158,139 @@ def test_rows_are_read_in_chunks(api, acme, monkeypatch, django_assert_num_queri
     monkeypatch.setattr(exports, "EXPORT_CHUNK_SIZE", 10)
     _connections(acme, 30)
     client = api(acme.owner)
-    # One query for the rows, and one tags query per chunk of 10: the rows are not read at once.
-    with django_assert_num_queries(1 + 1 + 3):
+    # Elsewhere than on PostgreSQL (one COPY, streamed): one query for the rows, and one tags
+    # query per chunk of 10, so the rows are not read at once.
+    with django_assert_num_queries(1 + 1 if ON_POSTGRES else 1 + 1 + 3) as queries:
         response = client.get("/api/connections/export-csv")
         b"".join(response.streaming_content)
+    if ON_POSTGRES:
+        assert queries.captured_queries[-1]["sql"].startswith("COPY (SELECT ")
+
+
+def _at(hour: int, second: int = 0, micro: int = 0) -> datetime.datetime:
+    return datetime.datetime(2026, 11, 21, hour, 0, second, micro, tzinfo=datetime.UTC)
+
+
+def awkward_connections(acme, globex) -> SimpleNamespace:
+    """Connections whose cells try the CSV writing, and ``both``, a member of Acme and Globex.
+
+    Formula starts, quotes, commas, line breaks, non-ASCII names, empty aliases, an unbound
+    e-mail invitation, no net terms, timestamps with and without microseconds, tags of both
+    sides. Tag names sort the same in any collation.
+    """
+    globex.name = '+Globex "Ltd", Zürich'
+    globex.save()
+    initech = factories.BusinessFactory(name="Initech ☃")
+    umbrella = factories.BusinessFactory(name="Umbrella")
+    w = SimpleNamespace(both=factories.member(acme, "viewer"))
+    Membership.objects.create(business=globex, user=w.both, role="viewer")
+    w.c1 = factories.ConnectionFactory(
+        payer=acme,
+        payee=globex,
+        payer_alias="=Globex IT",
+        payee_alias='Acme, "HQ"\r\nFloor 2',
+        net_terms=30,
+        auto_approve=True,
+    )
+    w.c2 = factories.ConnectionFactory(payer=globex, payee=acme)
+    w.c3 = factories.ConnectionFactory(payer=acme, payee=initech, payer_alias="a\rb", net_terms=0)
+    w.c4 = Connection.objects.create(
+        payee=acme, invited_by_business=acme, invited_email="-pat@newco.example"
+    )
+    w.c5 = factories.ConnectionFactory(payer=umbrella, payee=globex, status="pending")
+    for connection, created_at in (
+        (w.c1, _at(12, micro=123456)),
+        (w.c2, _at(11)),
+        (w.c3, _at(10, micro=5)),
+        (w.c4, _at(9)),
+        (w.c5, _at(8, second=1)),
+    ):
+        Connection.objects.filter(pk=connection.pk).update(created_at=created_at)
+    w.zeta = factories.tag_on(w.c1, acme, "zeta")
+    factories.tag_on(w.c1, acme, "@ops")
+    factories.tag_on(w.c1, globex, 'c, "x"')
+    factories.tag_on(w.c1, globex, "customers")
+    ConnectionTag.objects.create(connection=w.c3, tag=w.zeta)
+    factories.tag_on(w.c5, globex, "=1+1")
+    return w
+
+
+def test_awkward_cells_are_written_exactly(api, acme, globex):
+    w = awkward_connections(acme, globex)
+    response = api(acme.owner).get("/api/connections/export-csv")
+    body = b"".join(response.streaming_content).decode()
+
+    them = '"\'+Globex ""Ltd"", Zürich"'
+    assert body == (
+        ",".join(HEADER) + "\n"
+        f"{w.c1.id},Acme Corp,{them},payer,'=Globex IT,'@ops; zeta,active,30,true,"
+        "2026-11-21T12:00:00.123456Z\n"
+        f"{w.c2.id},Acme Corp,{them},payee,,,active,,false,2026-11-21T11:00:00Z\n"
+        f'{w.c3.id},Acme Corp,Initech ☃,payer,"a\rb",zeta,active,0,false,'
+        "2026-11-21T10:00:00.000005Z\n"
+        f"{w.c4.id},Acme Corp,'-pat@newco.example,payee,,,pending,,false,2026-11-21T09:00:00Z\n"
+    )
+
+
+def test_a_member_of_both_sides_sees_each_row_from_one_side(api, acme, globex):
+    w = awkward_connections(acme, globex)
+    client = api(w.both)
+    them = '\'+Globex "Ltd", Zürich'
+
+    rows = {row[0]: row[1:6] for row in export(client)[1][1:]}
+    # The payer side by default; Globex where only Globex is on the connection.
+    assert rows[w.c1.id] == ["Acme Corp", them, "payer", "'=Globex IT", "'@ops; zeta"]
+    assert rows[w.c2.id] == [them, "Acme Corp", "payer", "", ""]
+    assert rows[w.c5.id] == [them, "Umbrella", "payee", "", "'=1+1"]
+    assert len(rows) == 5
+
+    rows = {row[0]: row[1:6] for row in export(client, f"?businessId={globex.id}")[1][1:]}
+    assert rows[w.c1.id] == [
+        them,
+        "Acme Corp",
+        "payee",
+        'Acme, "HQ"\r\nFloor 2',
+        'c, "x"; customers',
+    ]
+    assert set(rows) == {w.c1.id, w.c2.id, w.c5.id}
+
+
+VIEWS = [
+    ("acme", None, {}),
+    ("both", None, {}),
+    ("both", "globex", {}),
+    ("both", "acme", {}),
+    ("globex", "globex", {}),
+    ("both", None, {"status": "active"}),
+    ("both", None, {"status": "pending"}),
+    ("both", "globex", {"search": "acme"}),
+    ("both", None, {"tag": "zeta"}),
+]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(("businesses", "prefer", "filters"), VIEWS)
+def test_copy_writes_the_bytes_python_writes(acme, globex, businesses, prefer, filters):
+    w = awkward_connections(acme, globex)
+    business_ids = {
+        "acme": {acme.id},
+        "globex": {globex.id},
+        "both": {acme.id, globex.id},
+    }[businesses]
+    prefer = {None: None, "acme": acme.id, "globex": globex.id}[prefer]
+    if "tag" in filters:
+        filters = {**filters, "tag": w.zeta.id}
+    queryset = selectors.connection_list(business_ids=list(business_ids), **filters)
+
+    copied = b"".join(
+        csvexport.copy_chunks(
+            exports.copy_select(queryset, business_ids=business_ids, prefer=prefer), HEADER
+        )
+    )
+    lines = exports.python_lines(queryset, business_ids=business_ids, prefer=prefer)
+    written = "".join(csvexport.python_chunks(lines, HEADER)).encode()
+    assert copied.count(b"\n") > 1  # rows, not just the header
+    assert copied == written
 
 
 def _peak_while_streaming(client) -> tuple[int, int]:
@@ -166,7 +308,7 @@ def _peak_while_streaming(client) -> tuple[int, int]:
 
 def test_memory_does_not_grow_with_the_number_of_rows(db, api, monkeypatch):
     monkeypatch.setattr(exports, "EXPORT_CHUNK_SIZE", 50)
-    monkeypatch.setattr(exports, "FLUSH_BYTES", 4096)
+    monkeypatch.setattr(csvexport, "FLUSH_BYTES", 4096)
     small, small_owner = factories.business_with_owner("Small")
     large, large_owner = factories.business_with_owner("Large")
     _connections(small, 100)
