@@ -78,12 +78,16 @@ class LimitOffsetPagination(BasePagination):
     def _deep_page(self, queryset):
         """The page at ``offset``, reading only the rows it shows.
 
-        The keys of the page are found first (a subquery on the filter and ordering columns,
-        which an index-only scan can count past without visiting the rows it skips), then only
-        those rows are read, instead of the database reading every row before the offset.
+        The keys of the page are found first (a query on the filter and ordering columns, which
+        an index-only scan can count past without visiting the rows it skips), then only those
+        rows are read, instead of the database reading every row before the offset. Two plain
+        queries: as one (the keys as a subquery), PostgreSQL spent longer planning it than
+        running it.
         """
-        keys = queryset.values("pk")[self.offset : self.offset + self.limit + 1]
-        return queryset.filter(pk__in=keys)
+        keys = list(
+            queryset.values_list("pk", flat=True)[self.offset : self.offset + self.limit + 1]
+        )
+        return queryset.filter(pk__in=keys) if keys else []
 
     def get_paginated_response(self, data):
         return Response(self.get_paginated_data(data))

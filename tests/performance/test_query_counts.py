@@ -254,3 +254,16 @@ def test_payables_due_dates_and_amounts_do_not_change_the_cost(api):
     world.payables(49, amount=Decimal("9999.99"), due_date=datetime.date(2027, 1, 1))
     url = "/api/businesses/{acme}/payables?dueAfter=2026-01-01&amountMin=1&limit=50"
     assert _count(world.client, _url(world, url))[0] == base
+
+
+def test_an_offset_page_reads_its_keys_then_only_its_rows(api):
+    world = World(api)
+    world.payables(30)
+    first, _ = _count(world.client, _url(world, "/api/businesses/{acme}/payables?limit=5"))
+    url = "/api/businesses/{acme}/payables?limit=5&offset=20"
+    deep, body = _count(world.client, _url(world, url))
+    assert len(json.loads(body)["results"]) == 5
+    assert deep == first + 1  # the page's keys, then its rows
+    past, body = _count(world.client, _url(world, "/api/businesses/{acme}/payables?offset=99"))
+    assert json.loads(body)["results"] == []
+    assert past == first - 1  # no rows to read, nor their tags
