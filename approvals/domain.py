@@ -185,6 +185,7 @@ def eligible_approvers(*, payer_business_id: str, step_snapshot: Mapping[str, An
     return set(
         Membership.objects.filter(business_id=payer_business_id, role__in=APPROVING_ROLES)
         .filter(Q(user_id__in=named) | Q(role__in=roles))
+        .order_by()  # a set: the default order would join the businesses for nothing
         .values_list("user_id", flat=True)
     )
 
@@ -192,9 +193,9 @@ def eligible_approvers(*, payer_business_id: str, step_snapshot: Mapping[str, An
 def manual_review_approvers(*, payer_business_id: str) -> set[str]:
     """Under manual review any owner, admin or approver of the payer may approve."""
     return set(
-        Membership.objects.filter(
-            business_id=payer_business_id, role__in=APPROVING_ROLES
-        ).values_list("user_id", flat=True)
+        Membership.objects.filter(business_id=payer_business_id, role__in=APPROVING_ROLES)
+        .order_by()  # a set: the default order would join the businesses for nothing
+        .values_list("user_id", flat=True)
     )
 
 

@@ -412,17 +412,20 @@ def _pending_request(payable) -> ApprovalRequest:
     )
 
 
-def approval_request_start(*, payable) -> ApprovalRequest:
+def approval_request_start(*, payable, earlier_rounds: bool = True) -> ApprovalRequest:
     """Open the review round of a payable just submitted: route it and freeze the workflow.
 
     The first matching workflow by priority is copied into the round (later edits to it change
     nothing here); with none, ``auto_approve`` closes the round at once as approved and
     ``manual_review`` leaves it pending for any owner, admin or approver of the payer. A round
-    still pending from before is superseded.
+    still pending from before is superseded. ``earlier_rounds=False``: the payable was never
+    submitted before (it comes from DRAFT, which nothing returns to), so there is none to read.
     """
     now = timezone.now()
-    rounds = list(
-        ApprovalRequest.objects.select_for_update().filter(payable=payable).order_by("round")
+    rounds = (
+        list(ApprovalRequest.objects.select_for_update().filter(payable=payable).order_by("round"))
+        if earlier_rounds
+        else []
     )
     for earlier in rounds:
         if earlier.is_pending:
@@ -486,9 +489,9 @@ def approvers_now(*, payable, request: ApprovalRequest | None = None) -> list[st
     if request is None or not request.is_pending:
         return []
     done = set(
-        Approval.objects.filter(request=request, decision=ApprovalDecision.APPROVED).values_list(
-            "user_id", flat=True
-        )
+        Approval.objects.filter(request=request, decision=ApprovalDecision.APPROVED)
+        .order_by()  # a set: the default order would join the round and the payable
+        .values_list("user_id", flat=True)
     )
     people = _step_people(payable, request, request.current_step or 0)
     return sorted(people - done - _authors(payable))

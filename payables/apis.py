@@ -93,7 +93,8 @@ class PayableListApi(BusinessApiView):
         payable = services.payable_create(
             business_id=business_id, actor=request.user, **data.validated_data
         )
-        return Response(_detail(payable.pk, business_id), status=status.HTTP_201_CREATED)
+        data = PayableSerializer(payable, context={"business_id": business_id}).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
 
 class PayableExportApi(BusinessApiView):

@@ -44,6 +44,7 @@ from approvals.domain import payable_custom_fields_validate
 from approvals.models import ApprovalRequestOutcome
 from cleopay.api.errors import Conflict, ConflictCode, InvalidTransition, field_error
 from cleopay.money import MAX_AMOUNT, quantize
+from cleopay.prefetch import keep_related
 from connections.models import Connection, ConnectionStatus, Tag
 from files.models import File
 from notifications import services as notifications
@@ -176,13 +177,15 @@ def _reconcile_amount(*, amount: Decimal | None, lines: list[LineItem] | None) -
 
 
 def _tags_of(*, business_id: str, tag_ids: list[str]) -> list[Tag]:
-    """The business's own tags with these IDs, in the order given; 400 naming any other."""
+    """The business's own tags with these IDs, in the order a payable shows them (by name, as
+    the database orders names); 400 naming any other."""
     wanted = list(dict.fromkeys(tag_ids))
-    found = {tag.pk: tag for tag in Tag.objects.filter(business_id=business_id, pk__in=wanted)}
+    tags = list(Tag.objects.filter(business_id=business_id, pk__in=wanted).order_by("name", "id"))
+    found = {tag.pk for tag in tags}
     missing = [tag_id for tag_id in wanted if tag_id not in found]
     if missing:
         raise field_error("tagIds", f"No tag of this business with ID {', '.join(missing)}.")
-    return [found[tag_id] for tag_id in wanted]
+    return tags
 
 
 def _files_of(*, business_id: str, file_ids: list[str]) -> list[File]:
@@ -242,15 +245,17 @@ def _add_lines(payable: Payable, lines: list[LineItem]) -> None:
     LineItem.objects.bulk_create(lines)
 
 
-def _add_attachments(payable: Payable, files: list[File]) -> None:
-    PayableAttachment.objects.bulk_create(
-        PayableAttachment(payable=payable, file=f, position=index + 1)
-        for index, f in enumerate(files)
+def _add_attachments(payable: Payable, files: list[File]) -> list[PayableAttachment]:
+    return PayableAttachment.objects.bulk_create(
+        [
+            PayableAttachment(payable=payable, file=f, position=index + 1)
+            for index, f in enumerate(files)
+        ]
     )
 
 
-def _add_tags(payable: Payable, tags: list[Tag]) -> None:
-    PayableTag.objects.bulk_create(PayableTag(payable=payable, tag=tag) for tag in tags)
+def _add_tags(payable: Payable, tags: list[Tag]) -> list[PayableTag]:
+    return PayableTag.objects.bulk_create([PayableTag(payable=payable, tag=tag) for tag in tags])
 
 
 def _replace_lines(payable: Payable, lines: list[LineItem]) -> None:
@@ -338,7 +343,7 @@ def _connection_for_new_payable(*, business_id: str, connection_id: str) -> Conn
     """
     connection = (
         Connection.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("payer")
+        .select_related("payer", "payee")
         .filter(pk=connection_id, payee_id=business_id)
         .first()
     )
@@ -391,7 +396,11 @@ def payable_create(
     custom_fields: dict | None = None,
     submit: bool = False,
 ) -> Payable:
-    """Create a payable as the payee ``business_id`` (and submit it at once with ``submit``)."""
+    """Create a payable as the payee ``business_id`` (and submit it at once with ``submit``).
+
+    Returns it as ``selectors.payable_detail`` reads it for the payee, with its line items,
+    attachments, payments (none) and the payee's tags in hand: the response needs no read-back.
+    """
     require(actor, business_id, Capability.INVOICE)
     connection = _connection_for_new_payable(business_id=business_id, connection_id=connection_id)
     # Submitting at once: required fields are checked now, in the same 400 as the types.
@@ -415,7 +424,7 @@ def payable_create(
 
     payable = Payable(
         connection=connection,
-        payee_id=connection.payee_id,
+        payee=connection.payee,
         payer=connection.payer,
         amount=amount,
         issue_date=issue_date,
@@ -427,11 +436,16 @@ def payable_create(
     )
     _insert_payable(payable, connection=connection, generated=generated)
     _add_lines(payable, lines)
-    _add_attachments(payable, files)
-    _add_tags(payable, tags)
+    attachment_links = _add_attachments(payable, files)
+    tag_links = _add_tags(payable, tags)
     events.payable_created_event(payable=payable, actor=actor)
     if submit:
         _submit(payable, actor=actor, custom_fields_checked=True)
+    # What the response shows was all written here: it goes with the payable, not read back.
+    keep_related(payable, "line_items", lines)
+    keep_related(payable, "attachment_links", attachment_links)
+    keep_related(payable, "payments", [])
+    payable.viewer_tag_links = tag_links
     return payable
 
 
@@ -599,7 +613,9 @@ def _submit(payable: Payable, *, actor, custom_fields_checked: bool = False) -> 
         _require_custom_fields(payable)
     from_status = payable.status
     payable.submit(by=actor)
-    request = approval_services.approval_request_start(payable=payable)
+    request = approval_services.approval_request_start(
+        payable=payable, earlier_rounds=from_status != PayableStatus.DRAFT
+    )
     payable.approval_status = _APPROVAL_STATUS[request.outcome]
     _save(payable, "status", "submitted_at", "submitted_by", "decline_reason", "approval_status")
     events.payable_submitted_event(payable=payable, actor=actor, from_status=from_status)

@@ -469,3 +469,72 @@ def test_idempotency_key_replays_the_creation(parties):
     assert first.json()["id"] == again.json()["id"]
     assert Payable.objects.count() == 1
     assert LineItem.objects.count() == 0
+
+
+@pytest.mark.django_db
+class TestTheResponseIsWhatWasStored:
+    """The create response is built from what was written, not read back: it must be exactly
+    what a later GET returns, whatever the payable holds and however its review starts."""
+
+    @pytest.fixture
+    def full_body(self, parties):
+        make = factories.CustomFieldDefinitionFactory
+        make(business=parties.payer, key="po", type="text")
+        make(business=parties.payer, key="budget", type="number")
+        make(business=parties.payer, key="needed_by", type="date")
+        make(business=parties.payer, key="region", type="select", options=["EU", "US"])
+        make(business=parties.payer, key="capex", type="boolean")
+        make(business=parties.payer, key="hours", type="number", scope="line_item")
+        # Named so that the order the business lists them differs from the order given.
+        tags = [
+            factories.TagFactory(business=parties.payee, name=name)
+            for name in ("zeta", "Alpha", "mid")
+        ]
+        files = [
+            factories.FileFactory(business=parties.payee, original_filename=name)
+            for name in ("b.pdf", "a.pdf")
+        ]
+        return {
+            "connectionId": parties.connection.id,
+            "memo": "Q3 work",
+            "lineItems": [
+                {"description": "Design", "quantity": "2.5", "unitPrice": "120.10"},
+                {"description": "Build", "quantity": 3, "unitPrice": "99.99",
+                 "customFields": {"hours": "12.25"}},
+                {"description": "Support", "quantity": "1.0000", "unitPrice": "0.10"},
+            ],
+            "attachments": [f.id for f in files],
+            "tagIds": [t.id for t in tags],
+            "customFields": {
+                "po": "PO-7", "budget": "1500.5", "needed_by": "2026-12-01",
+                "region": "EU", "capex": True,
+            },
+        }  # fmt: skip
+
+    def _created_and_read(self, parties, body):
+        response = post(parties, body)
+        assert response.status_code == 201, response.content
+        created = response.json()
+        read = parties.client(parties.payee_owner).get(f"/api/payables/{created['id']}")
+        return created, read.json()
+
+    def test_a_draft_with_everything(self, parties, full_body):
+        created, read = self._created_and_read(parties, full_body)
+        assert created == read
+        assert [t["name"] for t in created["tags"]] == ["Alpha", "mid", "zeta"]
+        assert [a["filename"] for a in created["attachments"]] == ["b.pdf", "a.pdf"]
+        assert [line["quantity"] for line in created["lineItems"]] == [2.5, 3, 1]
+
+    @pytest.mark.parametrize("review", ["manual", "auto", "workflow"])
+    def test_submitted_at_once(self, parties, full_body, review):
+        if review == "auto":
+            parties.connection.auto_approve = True
+            parties.connection.save(update_fields=["auto_approve"])
+        if review == "workflow":
+            factories.approval_workflow(
+                parties.payer, steps=[{"approvers": [parties.payer_approver], "required": 1}]
+            )
+        created, read = self._created_and_read(parties, {**full_body, "submit": True})
+        assert created == read
+        assert created["status"] == ("APPROVED" if review == "auto" else "SUBMITTED")
+        assert created["approval"] is None  # the payee does not see the payer's review
