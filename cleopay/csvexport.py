@@ -22,6 +22,7 @@ makes them plain text: ``neutralise`` in Python, ``Neutralised`` in SQL.
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.db import connections
 from django.db.models import F, Func, TextField
@@ -72,6 +73,13 @@ class Neutralised(Func):
             f"THEN '''' || {sql} ELSE {sql} END, '')",
             (*params, *params, *params),
         )
+
+
+def iso_timestamp(value: datetime | None) -> str:
+    """The Python twin of ``IsoTimestamp``: ``2026-11-21T10:00:00.123456Z``; empty for None."""
+    if value is None:
+        return ""
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 class IsoTimestamp(Func):

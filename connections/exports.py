@@ -21,7 +21,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from cleopay import csvexport
-from cleopay.csvexport import IsoTimestamp, Neutralised, neutralise
+from cleopay.csvexport import IsoTimestamp, Neutralised, iso_timestamp, neutralise
 from connections.models import Connection, ConnectionTag
 from connections.selectors import acting_business_id
 
@@ -38,10 +38,6 @@ HEADER = [
     "auto_approve",
     "created_at",
 ]
-
-
-def _timestamp(value) -> str:
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def connection_row(connection: Connection, side: str) -> list:
@@ -65,7 +61,7 @@ def connection_row(connection: Connection, side: str) -> list:
         connection.status,
         "" if connection.net_terms is None else connection.net_terms,
         "true" if connection.auto_approve else "false",
-        _timestamp(connection.created_at),
+        iso_timestamp(connection.created_at),
     ]
 
 

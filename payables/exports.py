@@ -10,7 +10,7 @@ more query, and are written in Python (``python_lines``). Both give the same byt
 never runs them as formulas.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import Case, F, Q, Value, When
@@ -18,7 +18,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from cleopay import csvexport
-from cleopay.csvexport import IsoDate, IsoTimestamp, Neutralised, neutralise
+from cleopay.csvexport import IsoDate, IsoTimestamp, Neutralised, iso_timestamp, neutralise
 from payables.listing import viewer_tags
 from payables.models import PayableTag
 
@@ -58,12 +58,6 @@ COLUMNS = (
 )
 
 
-def _timestamp(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
 def _chunks(queryset):
     """Lists of up to ``EXPORT_CHUNK_SIZE`` row tuples, streamed from the database."""
     chunk = []
@@ -100,8 +94,8 @@ def python_lines(queryset, *, business_id: str):
                 neutralise(memo),
                 neutralise(names),
                 connection_id,
-                _timestamp(created_at),
-                _timestamp(submitted_at),
+                iso_timestamp(created_at),
+                iso_timestamp(submitted_at),
             ]
 
 
