@@ -255,3 +255,16 @@ def test_a_token_of_a_user_in_no_business_works_and_sees_none(api, owner):
     client = api(loner)
     assert client.get("/api/me").json()["memberships"] == []
     assert client.get(f"/api/businesses/{owner.business.id}").status_code == 404
+
+
+def test_a_token_still_in_date_works_and_one_of_a_deactivated_user_does_not(api, owner):
+    client = api(owner)
+    AuthToken.objects.filter(user=owner).update(expiry=timezone.now() + timedelta(minutes=5))
+    me = client.get("/api/me")
+    assert me.status_code == 200
+    assert me.json()["email"] == owner.email
+
+    User.objects.filter(pk=owner.pk).update(is_active=False)
+    response = client.get("/api/me")
+    assert response.status_code == 401
+    assert response.json()["type"] == "authentication_error"
