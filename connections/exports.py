@@ -14,14 +14,14 @@ neutralised, so a spreadsheet never runs them as formulas.
 from datetime import UTC
 
 from django.contrib.postgres.aggregates import StringAgg
-from django.contrib.postgres.fields import ArrayField
-from django.db.models import BooleanField, Case, CharField, F, Func, Q, TextField, Value, When
+from django.db.models import Case, F, Q, TextField, Value, When
 from django.db.models.functions import Coalesce
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from cleopay import csvexport
 from cleopay.csvexport import IsoTimestamp, Neutralised, iso_timestamp, neutralise
+from cleopay.expressions import AnyOf
 from connections.models import Connection, ConnectionTag
 from connections.selectors import acting_business_id
 
@@ -72,27 +72,9 @@ def python_lines(queryset, *, business_ids, prefer: str | None = None):
         yield [neutralise(cell) for cell in connection_row(connection, side)]
 
 
-class _AnyOf(Func):
-    """``column = ANY(%s)``: one array parameter where ``__in`` takes one per value (a member of
-    a thousand businesses names them all in each cell that depends on the side)."""
-
-    arity = 2
-    output_field = BooleanField()
-
-    def __init__(self, column: str, values):
-        array = Value(sorted(values), output_field=ArrayField(CharField()))
-        super().__init__(F(column), array)
-
-    def as_sql(self, compiler, connection, **extra_context):
-        (column, column_params), (array, array_params) = (
-            compiler.compile(expression) for expression in self.source_expressions
-        )
-        return f"{column} = ANY({array})", (*column_params, *array_params)
-
-
 def _acts_as_payer(business_ids, prefer: str | None) -> Q:
     """``acting_business_id`` in SQL: whether the caller speaks for the payer side."""
-    payer_is_mine = Q(_AnyOf("payer_id", business_ids))
+    payer_is_mine = Q(AnyOf("payer_id", business_ids))
     if prefer is None or prefer not in business_ids:
         return payer_is_mine
     return Q(payer_id=prefer) | (~Q(payee_id=prefer) & payer_is_mine)
@@ -136,7 +118,7 @@ def copy_select(queryset, *, business_ids, prefer: str | None = None) -> csvexpo
     )
     # Each side's tag names of each connection, in the order of ``_with_visible_tags``.
     tags = (
-        ConnectionTag.objects.filter(_AnyOf("tag__business_id", business_ids))
+        ConnectionTag.objects.filter(AnyOf("tag__business_id", business_ids))
         .values("connection_id", "tag__business_id")
         .annotate(names=Neutralised(StringAgg("tag__name", "; ", order_by=("tag__name", "tag_id"))))
         .values_list("connection_id", "tag__business_id", "names")

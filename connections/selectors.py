@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from rest_framework.exceptions import NotFound
 
 from accounts.permissions import roles_of
+from cleopay.expressions import AnyOf
 from connections.models import (
     SIDE_EVENT_TYPES,
     Connection,
@@ -20,8 +21,9 @@ from connections.models import (
 
 def connection_queryset_for(*, business_ids) -> QuerySet[Connection]:
     """Connections where any of ``business_ids`` is the payer or the payee."""
-    business_ids = list(business_ids)
-    return Connection.objects.filter(Q(payer_id__in=business_ids) | Q(payee_id__in=business_ids))
+    return Connection.objects.filter(
+        Q(AnyOf("payer_id", business_ids)) | Q(AnyOf("payee_id", business_ids))
+    )
 
 
 def caller_business_ids(*, user, business_id: str | None = None) -> list[str]:
@@ -53,7 +55,7 @@ def _with_visible_tags(queryset: QuerySet[Connection], business_ids) -> QuerySet
     return queryset.select_related("payer", "payee").prefetch_related(
         Prefetch(
             "tags",
-            queryset=Tag.objects.filter(business_id__in=list(business_ids)).order_by("name", "id"),
+            queryset=Tag.objects.filter(AnyOf("business_id", business_ids)).order_by("name", "id"),
             to_attr="visible_tags",
         )
     )
