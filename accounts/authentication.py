@@ -16,7 +16,8 @@ from rest_framework import exceptions
 from accounts.models import Membership, User
 from accounts.permissions import remember_roles
 
-# The user's roles as one JSON object ({business_id: role}); null or {} for none.
+# The user's roles as one JSON object ({business_id: role}), by the database's own aggregate;
+# null (PostgreSQL) or {} (SQLite) for a user in no business.
 _JSON_OBJECT_AGG = {"postgresql": "jsonb_object_agg", "sqlite": "json_group_object"}
 
 
