@@ -509,6 +509,7 @@ def approval_record(*, payable, actor) -> ApprovalProgress:
         raise PermissionDenied("You created or submitted this payable, so you cannot approve it.")
     earlier = (
         Approval.objects.filter(request=request, user=actor, decision=ApprovalDecision.APPROVED)
+        .order_by()  # at most one row: the default order would join the round and the payable
         .values_list("step", flat=True)
         .first()
     )

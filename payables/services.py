@@ -843,7 +843,12 @@ def payment_execute(*, payment_id: str, actor=None) -> Payment | None:
 
 def _lock_payment(payment_id: str) -> tuple[Payable | None, Payment | None]:
     """Lock the payment's payable, then the payment (the one lock order)."""
-    payable_id = Payment.objects.filter(pk=payment_id).values_list("payable_id", flat=True).first()
+    payable_id = (
+        Payment.objects.filter(pk=payment_id)
+        .order_by()  # one row: the default order would join the payable for nothing
+        .values_list("payable_id", flat=True)
+        .first()
+    )
     if payable_id is None:
         return None, None
     payable = (
