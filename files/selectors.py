@@ -5,6 +5,7 @@ from rest_framework.exceptions import NotFound
 
 from accounts.permissions import roles_of
 from cleopay import ids
+from cleopay.expressions import AnyOf
 from files.models import File
 
 
@@ -17,12 +18,12 @@ def file_get(*, user, file_id: str) -> File:
         raise NotFound("Not found.")
     business_ids = list(roles_of(user).keys())
     on_visible_payable = PayableAttachment.objects.filter(
-        Q(payable__payee_id__in=business_ids)
-        | Q(payable__payer_id__in=business_ids, payable__submitted_at__isnull=False)
+        Q(AnyOf("payable__payee_id", business_ids))
+        | (Q(AnyOf("payable__payer_id", business_ids)) & Q(payable__submitted_at__isnull=False))
     ).values("file_id")
     record = (
         File.objects.filter(pk=file_id)
-        .filter(Q(business_id__in=business_ids) | Q(pk__in=on_visible_payable))
+        .filter(Q(AnyOf("business_id", business_ids)) | Q(pk__in=on_visible_payable))
         .first()
     )
     if record is None:

@@ -5,6 +5,7 @@ from rest_framework.exceptions import NotFound
 
 from accounts.permissions import roles_of
 from cleopay import ids
+from cleopay.expressions import AnyOf
 from notifications.models import Notification
 
 
@@ -12,7 +13,7 @@ def notification_list(
     *, user, unread: bool | None = None, business_id: str | None = None
 ) -> QuerySet[Notification]:
     """The caller's notifications, newest first; ``unread`` True/False filters on read state."""
-    queryset = Notification.objects.filter(user=user, business_id__in=list(roles_of(user)))
+    queryset = Notification.objects.filter(AnyOf("business_id", roles_of(user)), user=user)
     if business_id is not None:
         queryset = queryset.filter(business_id=business_id)
     if unread is not None:

@@ -29,6 +29,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Membership, Role
+from cleopay.expressions import AnyOf
 from cleopay.mail import send_templated_mail
 from cleopay.publish import publish
 from notifications.models import Notification, NotificationType
@@ -213,7 +214,7 @@ def notification_mark_read(*, user, notification_id: str) -> Notification:
 def notifications_mark_all_read(*, user, business_ids: Iterable[str]) -> int:
     """Mark every unread notification of the caller (in ``business_ids``) read; returns how many."""
     return Notification.objects.filter(
-        user=user, business_id__in=list(business_ids), read_at__isnull=True
+        AnyOf("business_id", business_ids), user=user, read_at__isnull=True
     ).update(read_at=timezone.now())
 
 

@@ -3,13 +3,15 @@
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 
+from cleopay.expressions import AnyOf
+
 
 class PayableQuerySet(models.QuerySet):
     def visible_to(self, business_ids) -> "PayableQuerySet":
         """Payables any of ``business_ids`` may see: all of a payee's, a payer's once submitted."""
-        business_ids = list(business_ids)
         return self.filter(
-            Q(payee_id__in=business_ids) | Q(payer_id__in=business_ids, submitted_at__isnull=False)
+            Q(AnyOf("payee_id", business_ids))
+            | (Q(AnyOf("payer_id", business_ids)) & Q(submitted_at__isnull=False))
         )
 
     def outgoing(self, business_id: str) -> "PayableQuerySet":
