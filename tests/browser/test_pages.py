@@ -136,6 +136,40 @@ def test_menus_and_dialogs_work_with_the_keyboard(open_page, demo_data):
     expect(decline).to_be_focused()
 
 
+# Runs when the list changes (a MutationObserver, right after the swap's task): whether htmx has
+# already taken over the new filter form and tab links (its mark on an element it has processed),
+# so that submitting or clicking them now stays in place instead of loading the whole page.
+WATCH_SWAPS = """
+() => {
+  window.swapChecks = [];
+  const processed = el => Boolean(el && el['htmx-internal-data'] &&
+                                  el['htmx-internal-data'].initHash);
+  new MutationObserver(() => {
+    const form = document.querySelector('#list form.filters');
+    const tab = document.querySelector('#list a[hx-get]');
+    if (form && tab) window.swapChecks.push([processed(form), processed(tab)]);
+  }).observe(document.body, {childList: true, subtree: true});
+}
+"""
+
+
+def test_a_swapped_list_is_live_at_once(open_page, demo_data):
+    """No moment after an update where the new form or tabs would reload the whole page (htmx
+    processes new content when it settles, which must not wait)."""
+    _businesses, users = demo_data
+    page = open_page()
+    log_in(page, users["alice"].email, demo.PASSWORD)
+    page.evaluate(WATCH_SWAPS)
+    page.get_by_role("link", name="All", exact=False).last.click()
+    expect(page.locator("#list tbody tr")).to_have_count(10)
+    page.evaluate("window.notReloaded = true")
+    page.get_by_label("Search").fill("hosting")
+    expect(page.locator("#list tbody tr")).to_have_count(4)
+    checks = page.evaluate("window.swapChecks")
+    assert checks and all(submit and click for submit, click in checks), checks
+    assert page.evaluate("window.notReloaded") is True
+
+
 def test_inbox_filters_and_tabs_update_in_place(open_page, demo_data):
     _businesses, users = demo_data
     page = open_page()
