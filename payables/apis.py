@@ -59,9 +59,16 @@ def _prefer(request) -> str | None:
     return request.query_params.get("businessId") or None
 
 
-def _detail(payable_id: str, business_id: str) -> dict:
-    payable = selectors.payable_detail(payable_id=payable_id, business_id=business_id)
+def _represent(payable, business_id: str) -> dict:
+    """The payable as ``business_id`` sees it (read by ``selectors.payable_detail``, or just
+    created with its related rows in hand)."""
     return PayableSerializer(payable, context={"business_id": business_id}).data
+
+
+def _detail(payable_id: str, business_id: str) -> dict:
+    return _represent(
+        selectors.payable_detail(payable_id=payable_id, business_id=business_id), business_id
+    )
 
 
 class PayableListApi(BusinessApiView):
@@ -93,8 +100,7 @@ class PayableListApi(BusinessApiView):
         payable = services.payable_create(
             business_id=business_id, actor=request.user, **data.validated_data
         )
-        data = PayableSerializer(payable, context={"business_id": business_id}).data
-        return Response(data, status=status.HTTP_201_CREATED)
+        return Response(_represent(payable, business_id), status=status.HTTP_201_CREATED)
 
 
 class PayableExportApi(BusinessApiView):
@@ -153,7 +159,7 @@ class PayableDetailApi(ApiView):
         payable, business_id = selectors.payable_get(
             user=request.user, payable_id=payable_id, prefer=_prefer(request)
         )
-        return Response(PayableSerializer(payable, context={"business_id": business_id}).data)
+        return Response(_represent(payable, business_id))
 
     @extend_schema(
         operation_id="payables_update",
