@@ -15,7 +15,15 @@ from pathlib import Path
 
 from bench import scales
 from bench.cpu import CpuMeter
-from bench.env import ROOT, BenchEnv, ensure_wrk, recreate_database, redis_reachable, setup_django
+from bench.env import (
+    ROOT,
+    BenchEnv,
+    collectstatic,
+    ensure_wrk,
+    recreate_database,
+    redis_reachable,
+    setup_django,
+)
 from bench.load import CONNECTIONS, LoadGenerator
 from bench.server import THREADS, WORKERS, gunicorn
 
@@ -76,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         "scaling": {},
     }
     ctx = Context(args, scale, env)
+    # The pages, at every scale, are served with DEBUG off: from the static manifest.
+    collectstatic(env)
     try:
         steps = [] if args.no_scaling or args.reuse else _smaller_steps(scale)
         for step in steps:
@@ -178,10 +188,6 @@ def measure_all(env, ctx, loaded, wrk, only, results) -> None:
         return not only or item in only
 
     actors = measures.prepare_actors(loaded)
-    if measures.page_path(actors) is not None:
-        from bench.env import collectstatic
-
-        collectstatic(env)
     with gunicorn(env.server_environ()) as server:
         gen = LoadGenerator(wrk, server.base, CpuMeter(env.database_name, server.worker_pids))
         print("== 1. inbox API", flush=True)
@@ -209,7 +215,8 @@ def measure_all(env, ctx, loaded, wrk, only, results) -> None:
 
 
 def _exports(env, actors, ctx) -> list[dict]:
-    """Each export on a fresh single-worker server, so its peak RSS is that export's alone."""
+    """Each export on a fresh single-worker server, so its peak RSS is that export's alone; its
+    time is the median of the run's rounds."""
     from bench import measures
     from bench.dataset import export_window
 
@@ -230,7 +237,9 @@ def _exports(env, actors, ctx) -> list[dict]:
     exports = []
     for name, path, token in cases:
         with gunicorn(env.server_environ(), workers=1, threads=1) as server:
-            figures = measures.measure_export(server.base, path, actors.bearer(token), server)
+            figures = measures.measure_export(
+                server.base, path, actors.bearer(token), server, rounds=ctx.rounds
+            )
         figures["name"] = name
         exports.append(figures)
     return exports

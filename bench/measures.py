@@ -387,12 +387,13 @@ def measure_lifecycle(env, loaded, ctx) -> dict:
 
 
 # --- 5. CSV exports ---------------------------------------------------------------------------------
-def measure_export(base: str, path: str, headers: dict, server) -> dict:
-    """Stream one export to the end: rows (lines after the header), rows/s, the worker's peak RSS.
+def measure_export(base: str, path: str, headers: dict, server, *, rounds: int) -> dict:
+    """Stream one export to the end ``rounds`` times on one worker: rows (lines after the
+    header), the median time and its rows/s, and the worker's peak RSS over all of them.
 
     The worker first answers one small request for the same token (``/api/me``), so that the
     time is the export's and not the fresh worker's first request (imports, connection); its
-    peak RSS covers both.
+    peak RSS covers that too.
     """
     host = urlsplit(base)
     conn = http.client.HTTPConnection(host.hostname, host.port, timeout=600)
@@ -400,20 +401,25 @@ def measure_export(base: str, path: str, headers: dict, server) -> dict:
     warm = conn.getresponse()
     assert warm.status == 200, warm.read()[:300]
     warm.read()
-    started = time.perf_counter()
-    conn.request("GET", path, headers=headers)
-    response = conn.getresponse()
-    assert response.status == 200, response.read()[:300]
-    lines = 0
-    while chunk := response.read(1 << 16):
-        lines += chunk.count(b"\n")
-    seconds = time.perf_counter() - started
+    times, row_counts = [], set()
+    for _ in range(rounds):
+        started = time.perf_counter()
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        assert response.status == 200, response.read()[:300]
+        lines = 0
+        while chunk := response.read(1 << 16):
+            lines += chunk.count(b"\n")
+        times.append(time.perf_counter() - started)
+        row_counts.add(max(lines - 1, 0))
     conn.close()
-    rows = max(lines - 1, 0)
+    assert len(row_counts) == 1, f"the export changed between rounds: {row_counts}"
+    rows, seconds = row_counts.pop(), statistics.median(times)
     return {
         "path": path,
         "rows": rows,
         "seconds": round(seconds, 2),
+        "round_seconds": [round(t, 2) for t in times],
         "rows_per_s": round(rows / seconds, 0) if seconds else None,
         "peak_rss_mb": round(server.peak_rss_mb(), 1),
     }
