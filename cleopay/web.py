@@ -12,6 +12,7 @@ The current business is in every URL (``/b/<business_id>/...``). ``business_page
 once, before the view: not a member is a 404, a role without the capability a 403.
 """
 
+import html
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString
 from rest_framework import exceptions
 
 from accounts.permissions import Capability, role_allows, roles_of
@@ -230,6 +232,22 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
     ):
         return target
     return fallback
+
+
+def option_tags(choices, selected: str = "") -> SafeString:
+    """The ``<option>`` elements of ``choices`` ((value, label) pairs), ``selected`` marked.
+
+    For the long lists, such as a finance team's thousand connections: a template loop, or
+    ``format_html`` per option, cost several times as much. Both parts are escaped as the
+    template would escape them.
+    """
+    return SafeString(
+        "".join(
+            f'<option value="{html.escape(str(value))}"{" selected" if value == selected else ""}>'
+            f"{html.escape(str(label))}</option>"
+            for value, label in choices
+        )
+    )
 
 
 def query_string(params: dict, **changes) -> str:

@@ -61,6 +61,19 @@ class World:
         )
         ConnectionTag.objects.bulk_create(ConnectionTag(connection=c, tag=self.tag) for c in made)
 
+    def customers(self, n: int) -> list[Connection]:
+        """Active connections on which Acme is paid, under names long enough to see on a page."""
+        others = Business.objects.bulk_create(
+            [
+                Business(name=f"Customer {i:03d} Stationery and Office Supplies Ltd")
+                for i in range(n)
+            ]
+        )
+        return Connection.objects.bulk_create(
+            Connection(payer=other, payee=self.acme, invited_by_business=self.acme, status="active")
+            for other in others
+        )
+
     def tags(self, n: int) -> None:
         for _ in range(n):
             factories.TagFactory(business=self.acme)
@@ -245,6 +258,24 @@ def test_a_page_costs_the_same_for_1_row_as_for_50(api, client, name, maker, pag
     fifty, large = _count(client, url)
     assert len(large) > len(small) + 49 * 100  # the 49 new rows are on the page
     assert (one, fifty) == (queries, queries)
+
+
+# The new-invoice page with a customer chosen: the customer list is one query of plain rows.
+EDITOR_QUERIES = 13
+
+
+def test_the_new_invoice_page_costs_the_same_for_1_customer_as_for_50(api, client):
+    world = World(api)
+    client.force_login(world.owner)
+    (chosen,) = world.customers(1)
+    url = reverse("invoice-new", args=[world.acme.id]) + f"?connectionId={chosen.id}"
+    client.get(url)  # the session's first read
+    one, small = _count(client, url)
+    world.customers(49)
+    fifty, large = _count(client, url)
+    assert large.count(b"<option") == small.count(b"<option") + 49 + 1  # and "Choose a customer"
+    assert f'value="{chosen.id}" selected'.encode() in large
+    assert (one, fifty) == (EDITOR_QUERIES, EDITOR_QUERIES)
 
 
 def test_payables_due_dates_and_amounts_do_not_change_the_cost(api):
