@@ -292,6 +292,28 @@ def test_required_fields_are_refused_at_submit_beside_their_inputs(world):
     ]
 
 
+def test_the_customers_are_listed_by_alias_or_name_escaped_and_active_only(world):
+    world.connection.payee_alias = 'Our <best> "customer"'
+    world.connection.save()
+    smith = factories.BusinessFactory(name="Smith & <Sons>")
+    named = factories.ConnectionFactory(payer=smith, payee=world.payee)
+    gone = factories.ConnectionFactory(payee=world.payee, status="archived")
+    elsewhere = factories.ConnectionFactory()  # between two other businesses
+
+    client = world.client(world.payee_owner)
+    page = text(client.get(new_url(world)))
+    foreign = text(client.get(new_url(world) + f"?connectionId={elsewhere.id}"))
+
+    assert '<option value="">Choose a customer</option>' in page
+    assert f'<option value="{named.id}">Smith &amp; &lt;Sons&gt;</option>' in page
+    assert (
+        f'<option value="{world.connection.id}">Our &lt;best&gt; &quot;customer&quot;</option>'
+        in page
+    )
+    assert gone.id not in page and elsewhere.id not in page
+    assert " selected" not in foreign.split('id="f-connectionId"')[1].split("</select>")[0]
+
+
 def test_choosing_another_customer_updates_what_was_suggested_only(world):
     initech = factories.BusinessFactory(name="Initech")
     other = factories.ConnectionFactory(payer=initech, payee=world.payee, net_terms=10)
