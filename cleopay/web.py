@@ -250,6 +250,14 @@ def option_tags(choices, selected: str = "") -> SafeString:
     )
 
 
+def page_offset(request: HttpRequest) -> int:
+    """A list page's ``?offset=`` (its first row): a whole number, else the first page."""
+    try:
+        return max(0, int(request.GET.get("offset", "0")))
+    except ValueError:
+        return 0
+
+
 def query_string(params: dict, **changes) -> str:
     """``params`` with ``changes`` applied (None drops a key), as ``?a=1&b=2`` (or "")."""
     merged = {k: v for k, v in {**params, **changes}.items() if v not in (None, "")}

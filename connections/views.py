@@ -17,6 +17,8 @@ from cleopay.web import (
     Problems,
     business_page,
     done,
+    page_offset,
+    query_string,
     render_confirm,
     require_capability,
     service_errors,
@@ -32,6 +34,9 @@ from connections.serializers import (
     TagIdsInput,
     TagInput,
 )
+
+# Connections per page, newest first, as on the other list pages.
+PAGE_SIZE = 50
 
 
 @dataclass
@@ -117,7 +122,7 @@ def connection_list_page(request, business_id: str):
             for message in invite_problems.fields.pop(name, []):
                 invite_problems.add("counterparty", message)
 
-    rows = []
+    rows, offset, has_next = [], page_offset(request), False
     if not problems:
         connections = selectors.connection_list(
             business_ids=[business_id],
@@ -125,16 +130,23 @@ def connection_list_page(request, business_id: str):
             tag=query.get("tag") or None,
             search=query.get("search") or None,
         )
-        rows = [_row(c, business_id, administer=request.can["administer"]) for c in connections]
+        page = list(connections[offset : offset + PAGE_SIZE + 1])
+        has_next = len(page) > PAGE_SIZE
+        rows = [
+            _row(c, business_id, administer=request.can["administer"]) for c in page[:PAGE_SIZE]
+        ]
     context = {
         "rows": rows,
+        "previous_offset": max(0, offset - PAGE_SIZE) if offset else None,
+        "next_offset": offset + PAGE_SIZE if has_next else None,
         "query": query,
         "problems": problems,
         "invite_problems": invite_problems,
         "values": values,
         "statuses": ConnectionStatus.choices,
         "tags": selectors.tag_list(business_id=business_id),
-        "export_query": request.GET.urlencode(),
+        # The export is the whole filtered list, whatever page is shown.
+        "export_query": query_string(request.GET.dict(), offset=None),
         "role_choices": [
             (ConnectionRole.PAYER, "We pay them (they send us invoices)"),
             (ConnectionRole.PAYEE, "They pay us (we send them invoices)"),

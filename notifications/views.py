@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from cleopay.web import business_page, service_errors
+from cleopay.web import business_page, page_offset, service_errors
 from notifications import selectors, services
 
 PAGE_SIZE = 50
@@ -13,10 +13,7 @@ PAGE_SIZE = 50
 
 @business_page()
 def notification_list(request, business_id: str):
-    try:
-        offset = max(0, int(request.GET.get("offset", "0")))
-    except ValueError:
-        offset = 0
+    offset = page_offset(request)
     rows = list(
         selectors.notification_list(user=request.user, business_id=business_id)[
             offset : offset + PAGE_SIZE + 1

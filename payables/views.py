@@ -27,6 +27,7 @@ from cleopay.web import (
     business_page,
     done,
     option_tags,
+    page_offset,
     render_confirm,
     safe_next,
     service_errors,
@@ -87,13 +88,6 @@ class Row:
     actions: list[str]
 
 
-def _offset(request) -> int:
-    try:
-        return max(0, int(request.GET.get("offset", "0")))
-    except ValueError:
-        return 0
-
-
 def _list_page(request, business_id: str, *, direction: str, tabs: list[Tab], template: str):
     """A page of the business's payables in one direction: tabs, filters, rows, their actions."""
     tab_keys = {tab.key: tab for tab in tabs}
@@ -103,7 +97,7 @@ def _list_page(request, business_id: str, *, direction: str, tabs: list[Tab], te
     tab = tab_keys.get(request.GET.get("tab", ""), tab_keys[default])
     filters = {name: request.GET.get(name, "").strip() for name in FILTERS}
     params = {"direction": direction, **tab.params, **{k: v for k, v in filters.items() if v}}
-    offset = _offset(request)
+    offset = page_offset(request)
 
     page: list[Payable] = []
     with service_errors() as problems:

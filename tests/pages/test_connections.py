@@ -29,6 +29,27 @@ def test_the_list_shows_each_connection_from_this_sides_view(world):
     assert "Invite a business" not in page  # a viewer invites no one
 
 
+def test_a_long_list_comes_in_pages_of_fifty_newest_first_filters_kept(world):
+    vendors = factories.BusinessFactory.create_batch(54)
+    for vendor in vendors:  # world.connection is the oldest; 55 active in all
+        factories.ConnectionFactory(payer=world.payer, payee=vendor)
+    client = world.client(world.payer_viewer)
+    url = list_url(world.payer) + "?status=active"
+
+    first = text(client.get(url))
+    second = text(client.get(url + "&offset=50"))
+
+    newest_first = [v.name for v in reversed(vendors)] + ["Globex"]
+    assert first.count('class="row-title"') == 50 and second.count('class="row-title"') == 5
+    assert newest_first[0] in first and newest_first[49] in first and "Globex" not in first
+    assert all(name in second for name in newest_first[50:]) and newest_first[0] not in second
+    assert "?status=active&amp;offset=50" in first and "Newer" not in first
+    assert "?status=active&amp;offset=0" in second and "Older" not in second
+    # The export is the whole filtered list, whatever page is shown.
+    export = reverse("connections-export", args=[world.payer.id])
+    assert f'href="{export}?status=active"' in second
+
+
 def test_invite_by_email_then_the_invited_business_accepts(world):
     other, other_owner = factories.business_with_owner("Initech")
     client = world.client(world.payer_admin)
