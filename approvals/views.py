@@ -28,7 +28,7 @@ from cleopay.web import (
     service_errors,
     validated,
 )
-from connections.selectors import connection_list, tag_list
+from connections.selectors import connection_choices, tag_list
 
 ROLE_LABELS = dict(Role.choices)
 APPROVING_ROLE_CHOICES = [
@@ -149,14 +149,10 @@ class WorkflowForm:
 
 def _workflow_choices(business_id: str) -> dict:
     members = [m for m in membership_list(business_id=business_id) if m.role in APPROVING_ROLES]
-    connections = connection_list(business_ids=[business_id]).filter(payer_id=business_id)
     return {
         "members": members,
         "role_choices": APPROVING_ROLE_CHOICES,
-        "connections": [
-            (c.pk, c.payer_alias or (c.payee.name if c.payee else c.invited_email))
-            for c in connections
-        ],
+        "connections": connection_choices(business_id=business_id, side="payer"),
         "tags": list(tag_list(business_id=business_id)),
     }
 

@@ -26,6 +26,24 @@ def connection_queryset_for(*, business_ids) -> QuerySet[Connection]:
     )
 
 
+def connection_choices(
+    *, business_id: str, side: str, status: str | None = None
+) -> list[tuple[str, str]]:
+    """The business's connections on ``side`` (``payer``: those it pays; ``payee``: those it
+    invoices), newest first, as a form's choices: (connection ID, the alias this business gave,
+    else the other business's name, else the invited e-mail). Plain rows, not model instances: a
+    finance team has a thousand connections, and every filter and editor lists them all.
+    """
+    other = "payee" if side == "payer" else "payer"
+    rows = Connection.objects.filter(**{f"{side}_id": business_id})
+    if status:
+        rows = rows.filter(status=status)
+    rows = rows.order_by("-created_at", "-id").values_list(
+        "pk", f"{side}_alias", f"{other}__name", "invited_email"
+    )
+    return [(pk, alias or name or email) for pk, alias, name, email in rows]
+
+
 def caller_business_ids(*, user, business_id: str | None = None) -> list[str]:
     """The caller's businesses, or only ``business_id`` when given (404 unless it is theirs)."""
     roles = roles_of(user)

@@ -34,7 +34,7 @@ from cleopay.web import (
     validated,
 )
 from connections.models import Connection, ConnectionStatus
-from connections.selectors import connection_list, connection_queryset_for, tag_list
+from connections.selectors import connection_choices, connection_list, tag_list
 from files import selectors as file_selectors
 from files import services as file_services
 from payables import selectors, services
@@ -138,14 +138,8 @@ def _list_page(request, business_id: str, *, direction: str, tabs: list[Tab], te
             )
         else:
             tabs = [t for t in tabs if t.key != "awaiting"]
-    # The filter's choices: every connection on this side, as (id, alias or the other side's
-    # name or invited e-mail). Read as plain rows: a finance team has a thousand of them.
-    side, other = ("payer", "payee") if direction == "incoming" else ("payee", "payer")
-    connections = (
-        connection_queryset_for(business_ids=[business_id])
-        .filter(**{f"{side}_id": business_id})
-        .order_by("-created_at", "-id")
-        .values_list("pk", f"{side}_alias", f"{other}__name", "invited_email")
+    connections = connection_choices(
+        business_id=business_id, side="payer" if direction == "incoming" else "payee"
     )
     context = {
         "direction": direction,
@@ -158,10 +152,7 @@ def _list_page(request, business_id: str, *, direction: str, tabs: list[Tab], te
         "filters": filters,
         "filtered": any(filters.values()),
         "problems": problems,
-        "connection_options": option_tags(
-            ((pk, alias or name or email) for pk, alias, name, email in connections),
-            filters["connectionId"],
-        ),
+        "connection_options": option_tags(connections, filters["connectionId"]),
         "tags": tag_list(business_id=business_id),
         "offset": offset,
         "previous_offset": max(0, offset - PAGE_SIZE) if offset else None,
@@ -453,15 +444,8 @@ def _confirm_text(action: str, payable: Payable, other_name: str) -> str:
 
 
 def _payee_connections(business_id: str) -> list[tuple[str, str]]:
-    """The customers this business may invoice, newest first, as (connection ID, the alias it
-    gave them or their name): plain rows, for a business with a thousand customers."""
-    rows = (
-        connection_queryset_for(business_ids=[business_id])
-        .filter(payee_id=business_id, status=ConnectionStatus.ACTIVE)
-        .order_by("-created_at", "-id")
-        .values_list("pk", "payee_alias", "payer__name")
-    )
-    return [(pk, alias or name) for pk, alias, name in rows]
+    """The customers this business may invoice now: (connection ID, label), newest first."""
+    return connection_choices(business_id=business_id, side="payee", status=ConnectionStatus.ACTIVE)
 
 
 def _definitions_for(connection: Connection | None):
