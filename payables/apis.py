@@ -86,6 +86,9 @@ class PayableListApi(BusinessApiView):
         return self.paginate(
             listing.payable_rows(queryset),
             lambda rows: listing.list_items(rows, business_id=business_id),
+            parts=selectors.payable_sides(
+                business_id=business_id, user=request.user, params=request.query_params
+            ),
         )
 
     @extend_schema(

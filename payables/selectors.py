@@ -70,6 +70,25 @@ def payable_filter(
     return filterset.qs.order_by("-created_at", "-id")
 
 
+def payable_sides(*, business_id: str, user, params) -> list[QuerySet[Payable]] | None:
+    """A list of both directions as its two sides, each filtered by ``params`` like
+    ``payable_filter`` (None when ``params`` name a direction).
+
+    The sides are disjoint (a business cannot connect to itself), and each is one index range
+    in the list's order, where their OR is none: without them, the first page of a business
+    with most of a million payables sorted all of them (0.9 s). The paginator reads each side's
+    first rows and merges them.
+    """
+    if params.get("direction"):
+        return None
+    sides = []
+    for direction in ("outgoing", "incoming"):
+        one_side = params.copy()
+        one_side["direction"] = direction
+        sides.append(payable_filter(business_id=business_id, user=user, params=one_side))
+    return sides
+
+
 def payable_list(
     *, business_id: str, user, params, connection_id: str | None = None
 ) -> QuerySet[Payable]:

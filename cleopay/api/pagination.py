@@ -7,11 +7,17 @@ No page counts the table. One extra row is fetched to know whether a next page e
 following it costs an index seek however deep the client goes, where a large ``offset`` would
 make the database walk and discard every row before it. The queryset must be ordered by fields
 that end in a unique one (e.g. ``-created_at, -id``).
+
+A list whose rows are the union of disjoint parts, each of which an index serves in the list's
+order where their OR is served by none (a business's payables: those it sends, and those it
+receives), can name them: each part's first keys are read in order and merged here, then only
+the page's rows are read.
 """
 
 import base64
 import binascii
 import json
+from operator import itemgetter
 
 from django.db.models import Q
 from rest_framework.exceptions import ValidationError
@@ -47,7 +53,9 @@ class LimitOffsetPagination(BasePagination):
     offset_query_param = "offset"
     cursor_query_param = "cursor"
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def paginate_queryset(self, queryset, request, view=None, parts=None):
+        """The page's rows of ``queryset``; ``parts``: disjoint querysets, ordered like it, whose
+        union it is (see the module's docstring), or None."""
         self.request = request
         self.limit = min(_parse_non_negative(request, "limit", DEFAULT_LIMIT, 1), MAX_LIMIT)
         self.offset = _parse_non_negative(request, "offset", 0, 0, MAX_OFFSET)
@@ -56,16 +64,24 @@ class LimitOffsetPagination(BasePagination):
         cursor = self._decode_cursor(request.query_params.get(self.cursor_query_param))
 
         self.direction = "n"
+        skip, seek = self.offset, None
         if cursor is not None:
             self.direction, values = cursor
-            queryset = queryset.filter(self._seek(values, forward=self.direction == "n"))
-            if self.direction == "p":
-                queryset = queryset.reverse()
-            rows = list(queryset[: self.limit + 1])
-        elif self.offset:
+            skip, seek = 0, self._seek(values, forward=self.direction == "n")
+
+        def narrow(rows):
+            if seek is None:
+                return rows
+            rows = rows.filter(seek)
+            return rows.reverse() if self.direction == "p" else rows
+
+        if parts:
+            keys = self._merged_keys([narrow(part) for part in parts], skip)
+            rows = list(narrow(queryset).filter(pk__in=keys)) if keys else []
+        elif skip:
             rows = list(self._deep_page(queryset))
         else:
-            rows = list(queryset[: self.limit + 1])
+            rows = list(narrow(queryset)[: self.limit + 1])
 
         self.has_more = len(rows) > self.limit
         rows = rows[: self.limit]
@@ -88,6 +104,21 @@ class LimitOffsetPagination(BasePagination):
             queryset.values_list("pk", flat=True)[self.offset : self.offset + self.limit + 1]
         )
         return queryset.filter(pk__in=keys) if keys else []
+
+    def _merged_keys(self, parts, skip: int) -> list:
+        """The keys of the page's rows (and one more) in the union of ``parts``: the first
+        ``skip + limit + 1`` keys of each, read in the list's order, merged and cut here."""
+        end = skip + self.limit + 1
+        names = [field.lstrip("-") for field in self.ordering]
+        found = []
+        for part in parts:
+            found += part.values_list(*names, "pk")[:end]
+        # A stable sort per field, the last first: the list's order, reversed for a "previous"
+        # page, whose parts were read reversed.
+        for index in reversed(range(len(names))):
+            descending = self.ordering[index].startswith("-") != (self.direction == "p")
+            found.sort(key=itemgetter(index), reverse=descending)
+        return [row[-1] for row in found[skip:end]]
 
     def get_paginated_response(self, data):
         return Response(self.get_paginated_data(data))

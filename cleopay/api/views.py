@@ -60,10 +60,11 @@ class ApiView(APIView):
         """The caller's role in a business reached through an object (404/403 otherwise)."""
         return require(self.request.user, business_id, capability)
 
-    def paginate(self, queryset, serialize):
-        """One page of ``queryset`` as the list response; ``serialize`` maps the page's rows."""
+    def paginate(self, queryset, serialize, *, parts=None):
+        """One page of ``queryset`` as the list response; ``serialize`` maps the page's rows.
+        ``parts``: disjoint querysets whose union ``queryset`` is (``LimitOffsetPagination``)."""
         paginator = self.pagination_class()
-        rows = paginator.paginate_queryset(queryset, self.request, view=self)
+        rows = paginator.paginate_queryset(queryset, self.request, view=self, parts=parts)
         return paginator.get_paginated_response(serialize(rows))
 
 

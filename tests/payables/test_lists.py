@@ -7,7 +7,7 @@ import pytest
 from django.db import connection as db_connection
 from django.test.utils import CaptureQueriesContext
 
-from payables.models import PayableStatus, PayableTag
+from payables.models import Payable, PayableStatus, PayableTag
 from tests import factories
 from tests.payables.helpers import error_fields, make_payable
 
@@ -232,9 +232,51 @@ def test_a_page_costs_the_same_queries_for_1_row_or_25(parties, side, django_ass
         add_payable()
     assert len(client.get(url).json()["results"]) == 25
     assert _count(client, url) == one
-    # the token with its user and roles, the page, the tags of the page
-    with django_assert_num_queries(3):
+    # the token with its user and roles, the first keys of each side (both directions are
+    # listed), the page's rows, their tags
+    with django_assert_num_queries(5):
         client.get(url)
+
+
+@pytest.mark.django_db
+def test_both_directions_are_merged_newest_first_by_offset_next_and_previous(parties):
+    """Without a direction each side is read on its own and the two merged: the pages are
+    those of the one list, ties in time broken by ID, the payer's drafts left out."""
+    acme = parties.payer
+    reverse = factories.ConnectionFactory(payer=parties.payee, payee=acme)
+    start = datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC)
+    for i in range(11):
+        at = start + datetime.timedelta(minutes=i // 2)  # pairs share a time
+        for made in (
+            make_payable(parties, S.DRAFT if i % 4 == 0 else S.SUBMITTED),  # Acme pays
+            factories.PayableFactory(  # Acme is paid, drafts included
+                connection=reverse, status=S.DRAFT if i % 3 == 0 else S.APPROVED
+            ),
+        ):
+            Payable.objects.filter(pk=made.pk).update(created_at=at)
+    expected = list(
+        Payable.objects.for_business(acme.id)
+        .order_by("-created_at", "-id")
+        .values_list("id", flat=True)
+    )
+    client = parties.client(parties.payer_owner)
+
+    by_offset = [ids(client.get(list_url(acme, f"limit=4&offset={o}"))) for o in range(0, 20, 4)]
+    url, pages = list_url(acme, "limit=4"), []
+    while url:
+        page = client.get(url).json()
+        pages.append([row["id"] for row in page["results"]])
+        last, url = page, page["next"]
+    url, back = last["previous"], []
+    while url:
+        page = client.get(url).json()
+        back.insert(0, [row["id"] for row in page["results"]])
+        url = page["previous"]
+
+    assert len(expected) == 19  # 11 paid by Acme less 3 drafts, 11 sent by Acme
+    assert [row for page in by_offset for row in page] == expected
+    assert pages == by_offset
+    assert back == pages[:-1]
 
 
 @pytest.mark.django_db

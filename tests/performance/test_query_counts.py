@@ -152,7 +152,14 @@ class World:
 
 # (name, row maker, URL (``{...}`` filled in from the world), the pinned query count)
 CASES = [
-    ("payables", "payables", "/api/businesses/{acme}/payables?limit=50", 3),
+    # Both directions: each side's first keys, then the page's rows.
+    ("payables", "payables", "/api/businesses/{acme}/payables?limit=50", 5),
+    (
+        "payables, one direction",
+        "payables",
+        "/api/businesses/{acme}/payables?direction=incoming&limit=50",
+        3,
+    ),
     (
         "payables inbox",
         "payables",
@@ -290,11 +297,11 @@ def test_payables_due_dates_and_amounts_do_not_change_the_cost(api):
 def test_an_offset_page_reads_its_keys_then_only_its_rows(api):
     world = World(api)
     world.payables(30)
-    first, _ = _count(world.client, _url(world, "/api/businesses/{acme}/payables?limit=5"))
-    url = "/api/businesses/{acme}/payables?limit=5&offset=20"
-    deep, body = _count(world.client, _url(world, url))
+    url = "/api/businesses/{acme}/payables?direction=incoming&limit=5"
+    first, _ = _count(world.client, _url(world, url))
+    deep, body = _count(world.client, _url(world, url + "&offset=20"))
     assert len(json.loads(body)["results"]) == 5
     assert deep == first + 1  # the page's keys, then its rows
-    past, body = _count(world.client, _url(world, "/api/businesses/{acme}/payables?offset=99"))
+    past, body = _count(world.client, _url(world, url + "&offset=99"))
     assert json.loads(body)["results"] == []
     assert past == first - 1  # no rows to read, nor their tags
