@@ -55,3 +55,22 @@ def test_someone_elses_notification_is_not_found(world):
     assert response.status_code == 404
     notification.refresh_from_db()
     assert not notification.is_read
+
+
+def test_the_list_comes_in_pages_of_fifty(world):
+    payable = make_payable(world, S.SUBMITTED)
+    Notification.objects.bulk_create(
+        Notification(
+            user=world.payer_owner, business=world.payer, payable=payable,
+            type="payable_submitted", message=f"Invoice number {i:03d} arrived",
+        )
+        for i in range(51)
+    )  # fmt: skip
+    client = world.client(world.payer_owner)
+    url = reverse("notifications", args=[world.payer.id])
+
+    first, second = text(client.get(url)), text(client.get(url + "?offset=50"))
+
+    assert first.count("Invoice number") == 50 and second.count("Invoice number") == 1
+    assert f'href="{url}?offset=50">Older' in first and "Newer" not in first
+    assert f'href="{url}?offset=0">← Newer' in second and "Older" not in second
