@@ -6,6 +6,7 @@ from ``?businessId=`` when given, else from the payee side if the caller is on i
 payer's.
 """
 
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django_fsm import can_proceed
 from rest_framework.exceptions import NotFound, ValidationError
@@ -233,19 +234,30 @@ def _capped_count(queryset) -> int:
     return queryset[: COUNT_CAP + 1].count()
 
 
-def payable_status_counts(*, business_id: str, direction: str) -> dict[str, int]:
-    """How many of the business's payables are in each status, one direction, each counted up
-    to ``COUNT_CAP + 1`` (one short index range per status); statuses with none are left out."""
-    if direction == "incoming":
-        queryset = Payable.objects.incoming(business_id)
-        statuses = [s for s in PayableStatus.values if s != PayableStatus.DRAFT]
-    else:
-        queryset = Payable.objects.outgoing(business_id)
-        statuses = PayableStatus.values
-    counts = {status: _capped_count(queryset.filter(status=status)) for status in statuses}
-    counts = {status: n for status, n in counts.items() if n}
-    counts["all"] = _capped_count(queryset)
-    return counts
+def payable_tab_counts(
+    *, business_id: str, user, params, statuses, awaiting: bool = False
+) -> dict[str, int]:
+    """How many of the payables ``params`` filter (one direction, no status) are in each of
+    ``statuses``, in all of them ("all") and, with ``awaiting``, await ``user``'s approval;
+    each counted up to ``COUNT_CAP + 1``. Statuses with none are left out.
+
+    One query: a capped count per tab, joined by ``UNION ALL``. A ``GROUP BY status`` would be
+    one query too, but it reads every matching row, where each capped count stops at the cap
+    on the list's own index, so the tabs cost the same at a million payables as at a hundred.
+    """
+    base = payable_filter(business_id=business_id, user=user, params=params)
+    parts = [("all", base), *((status, base.filter(status=status)) for status in statuses)]
+    if awaiting:
+        parts.append(("awaiting", base.awaiting_approval_by(user, business_id)))
+    selects, values = [], []
+    for index, (key, queryset) in enumerate(parts):
+        sql, sql_params = queryset.values("pk")[: COUNT_CAP + 1].query.sql_with_params()
+        selects.append(f"SELECT %s AS tab, COUNT(*) AS n FROM ({sql}) AS part_{index}")
+        values += [key, *sql_params]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), values)
+        counts = dict(cursor.fetchall())
+    return {key: n for key, n in counts.items() if n or key in ("all", "awaiting")}
 
 
 def awaiting_count(*, user, business_id: str) -> int:

@@ -99,12 +99,25 @@ def _list_page(request, business_id: str, *, direction: str, tabs: list[Tab], te
     params = {"direction": direction, **tab.params, **{k: v for k, v in filters.items() if v}}
     offset = page_offset(request)
 
+    may_approve = direction == "incoming" and request.can["approve"]
+    if direction == "incoming" and not may_approve:
+        tabs = [t for t in tabs if t.key != "awaiting"]
+    statuses = [t.params["status"] for t in tabs if "status" in t.params]
     page: list[Payable] = []
+    counts: dict[str, int] = {}
     with service_errors() as problems:
         queryset = selectors.payable_list(
             business_id=business_id, user=request.user, params=params
         ).select_related("connection")
         page = list(queryset[offset : offset + PAGE_SIZE + 1])
+        # The tabs count what the filters leave, each tab's status in place of the current one.
+        counts = selectors.payable_tab_counts(
+            business_id=business_id,
+            user=request.user,
+            params={k: v for k, v in params.items() if k not in ("status", "awaitingMyApproval")},
+            statuses=statuses,
+            awaiting=may_approve,
+        )
     has_next = len(page) > PAGE_SIZE
     page = page[:PAGE_SIZE]
 
@@ -130,14 +143,6 @@ def _list_page(request, business_id: str, *, direction: str, tabs: list[Tab], te
             )
         )
 
-    counts = selectors.payable_status_counts(business_id=business_id, direction=direction)
-    if direction == "incoming":
-        if request.can["approve"]:
-            counts["awaiting"] = selectors.awaiting_count(
-                user=request.user, business_id=business_id
-            )
-        else:
-            tabs = [t for t in tabs if t.key != "awaiting"]
     connections = connection_choices(
         business_id=business_id, side="payer" if direction == "incoming" else "payee"
     )
@@ -146,8 +151,6 @@ def _list_page(request, business_id: str, *, direction: str, tabs: list[Tab], te
         "tabs": tabs,
         "tab": tab,
         "tab_counts": [(t, counts.get(t.params.get("status", t.key), 0)) for t in tabs],
-        # Read once, shown by the tab and the menu's badge alike.
-        "awaiting_count": counts.get("awaiting", 0),
         "rows": rows,
         "filters": filters,
         "filtered": any(filters.values()),
@@ -159,6 +162,10 @@ def _list_page(request, business_id: str, *, direction: str, tabs: list[Tab], te
         "next_offset": offset + PAGE_SIZE if has_next else None,
         "today": timezone.now().date(),
     }
+    if may_approve and not context["filtered"] and "awaiting" in counts:
+        # Read once, shown by the tab and the menu's badge alike (the badge counts everything
+        # awaiting, so with filters on it is read on its own).
+        context["awaiting_count"] = counts["awaiting"]
     return render(request, template, context, status=problems.status if problems else 200)
 
 

@@ -134,6 +134,27 @@ def test_filters_narrow_the_list(world):
     assert numbers(dueBefore=later) == {"CHEAP-1", "DEAR-1", "INITECH-1"}
 
 
+def test_tab_counts_follow_the_filters(world):
+    for n in range(3):
+        make_payable(world, S.SUBMITTED, invoice_number=f"HOST-{n}", memo="Hosting")
+    for n in range(8):
+        make_payable(world, S.APPROVED, invoice_number=f"RENT-{n}", memo="Rent")
+    client = world.client(world.payer_approver)
+
+    page = text(client.get(inbox_url(world, tab="all", search="hosting")))
+
+    start = page.index('aria-label="Status"')
+    tabs = page[start : page.index("</nav>", start)]
+    assert 'aria-current="page">All <span class="count">3</span>' in tabs
+    assert 'Awaiting my approval <span class="count">3</span>' in tabs
+    assert 'Submitted <span class="count">3</span>' in tabs
+    assert 'Approved <span class="count zero">0</span>' in tabs
+    # The top bar's badge still counts everything awaiting the user, whatever the filters.
+    assert 'id="nav-awaiting" class="count" title="Awaiting my approval">3' in page
+    unfiltered = text(client.get(inbox_url(world, tab="all")))
+    assert 'aria-current="page">All <span class="count">11</span>' in unfiltered
+
+
 def test_a_bad_filter_is_named_beside_its_field(world):
     response = world.client(world.payer_owner).get(inbox_url(world, amountMin="lots"))
 

@@ -59,10 +59,21 @@ def test_the_inbox_counts_its_queries(world, django_assert_num_queries):
     rich_payable(world, S.SUBMITTED, 0)
     client.get(url)
 
-    # session, user, roles, payables (+ tags), awaiting rows, status counts (one capped count
-    # per status an incoming payable can have, and all), awaiting count, connections for the
-    # filter, tags for the filter, the switcher's memberships, unread notifications
-    with django_assert_num_queries(18):
+    # session, user, roles, payables (+ tags), awaiting rows, the tabs' counts (one query for
+    # every tab), connections for the filter, tags for the filter, the switcher's memberships,
+    # unread notifications
+    with django_assert_num_queries(11):
+        client.get(url)
+
+
+def test_filtered_tabs_are_counted_in_one_query(world, django_assert_num_queries):
+    client = world.client(world.payer_approver)
+    url = reverse("inbox", args=[world.payer.id]) + "?tab=all&search=Q-0"
+    rich_payable(world, S.SUBMITTED, 0)
+    client.get(url)
+
+    # as above, and the top bar's badge, which counts everything awaiting, filters or not
+    with django_assert_num_queries(12):
         client.get(url)
 
 

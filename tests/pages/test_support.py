@@ -87,8 +87,19 @@ def test_status_counts_per_direction(world):
     make_payable(world, S.SUBMITTED)
     make_payable(world, S.SUBMITTED)
 
-    incoming = selectors.payable_status_counts(business_id=world.payer.id, direction="incoming")
-    outgoing = selectors.payable_status_counts(business_id=world.payee.id, direction="outgoing")
+    statuses = ["DRAFT", "SUBMITTED", "PAID"]
+    incoming = selectors.payable_tab_counts(
+        business_id=world.payer.id,
+        user=world.payer_owner,
+        params={"direction": "incoming"},
+        statuses=statuses,
+    )
+    outgoing = selectors.payable_tab_counts(
+        business_id=world.payee.id,
+        user=world.payee_owner,
+        params={"direction": "outgoing"},
+        statuses=statuses,
+    )
 
     assert incoming == {"SUBMITTED": 2, "all": 2}
     assert outgoing == {"DRAFT": 1, "SUBMITTED": 2, "all": 3}

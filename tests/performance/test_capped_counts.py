@@ -23,9 +23,15 @@ def test_counts_stop_one_past_the_cap(world, monkeypatch):
         make_payable(world, S.SUBMITTED)
     make_payable(world, S.APPROVED)
 
-    counts = selectors.payable_status_counts(business_id=world.payer.id, direction="incoming")
+    counts = selectors.payable_tab_counts(
+        business_id=world.payer.id,
+        user=world.payer_approver,
+        params={"direction": "incoming"},
+        statuses=["SUBMITTED", "APPROVED", "PAID"],
+        awaiting=True,
+    )
 
-    assert counts == {"SUBMITTED": 4, "APPROVED": 1, "all": 4}
+    assert counts == {"SUBMITTED": 4, "APPROVED": 1, "all": 4, "awaiting": 4}
     assert selectors.awaiting_count(user=world.payer_approver, business_id=world.payer.id) == 4
 
 
