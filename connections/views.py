@@ -6,6 +6,7 @@ settings, archive: ADMINISTER)."""
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -186,7 +187,59 @@ def _connection_or_404(request, business_id: str, connection_id: str) -> Connect
 
 @business_page()
 def connection_detail(request, business_id: str, connection_id: str):
-    return _render_detail(request, business_id, connection_id)
+    """One connection; its one form (alias, tags, and for owners and admins the shared
+    settings) posts here and saves every part at once, so no part's edit is lost to another's
+    Save button."""
+    if request.method != "POST":
+        return _render_detail(request, business_id, connection_id)
+    require_capability(request, Capability.INVOICE)
+    connection = _connection_or_404(request, business_id, connection_id)
+    settings_body = None
+    if request.can["administer"]:
+        settings_body = {"netTerms": _number(request.POST.get("netTerms", ""))}
+        if connection.role_of(business_id) == ConnectionRole.PAYER:
+            settings_body["autoApprove"] = request.POST.get("autoApprove") == "on"
+    problems = Problems()
+    # Every part is checked before any is saved: a refused net terms keeps the alias unsaved
+    # and on the page, with the rest of what was typed.
+    parts = [
+        (AliasInput, {"alias": request.POST.get("alias", "").strip()}),
+        (TagIdsInput, {"tagIds": request.POST.getlist("tagIds")}),
+    ]
+    if settings_body is not None:
+        parts.append((SettingsInput, settings_body))
+    data = {}
+    for serializer, body in parts:
+        with service_errors() as found:
+            data.update(validated(serializer, body))
+        for name, messages_of in found.fields.items():
+            for message in messages_of:
+                problems.add(name, message)
+        problems.general += found.general
+        problems.status = found.status if found else problems.status
+    if not problems:
+        with service_errors() as problems, transaction.atomic():
+            services.connection_set_alias(
+                connection_id=connection_id,
+                actor=request.user,
+                business_id=business_id,
+                alias=data["alias"],
+            )
+            services.connection_set_tags(
+                connection_id=connection_id,
+                actor=request.user,
+                business_id=business_id,
+                tag_ids=data["tagIds"],
+            )
+            if settings_body is not None:
+                names = {"netTerms": "net_terms", "autoApprove": "auto_approve"}
+                services.connection_update_settings(
+                    connection_id=connection_id,
+                    actor=request.user,
+                    business_id=business_id,
+                    changes={names[key]: data[key] for key in settings_body},
+                )
+    return _after_change(request, business_id, connection_id, problems, "all", "Changes saved.")
 
 
 def _render_detail(request, business_id: str, connection_id: str, problems=None, form=None):
@@ -198,7 +251,13 @@ def _render_detail(request, business_id: str, connection_id: str, problems=None,
         "connection": connection,
         "events": selectors.connection_event_list(connection=connection, business_id=business_id),
         "tags": selectors.tag_list(business_id=business_id),
-        "tag_ids": {tag.pk for tag in row.tags},
+        # After a refused save, what was typed and ticked, not what is stored.
+        "tag_ids": set(request.POST.getlist("tagIds")) if problems else {t.pk for t in row.tags},
+        "settings_attrs": "" if request.can["administer"] else "disabled",
+        "alias_attrs": "" if request.can["invoice"] else "disabled",
+        "auto_approve": (request.POST.get("autoApprove") == "on")
+        if problems
+        else connection.auto_approve,
         "is_payer": row.role == ConnectionRole.PAYER,
         "problems": problems,
         "form": form or "",
@@ -217,57 +276,6 @@ def _after_change(request, business_id, connection_id, problems, form: str, mess
         return _render_detail(request, business_id, connection_id, problems=problems, form=form)
     messages.success(request, message)
     return redirect("connection-detail", business_id=business_id, connection_id=connection_id)
-
-
-@require_POST
-@business_page(Capability.INVOICE)
-def connection_alias(request, business_id: str, connection_id: str):
-    _connection_or_404(request, business_id, connection_id)
-    with service_errors() as problems:
-        data = validated(AliasInput, {"alias": request.POST.get("alias", "").strip()})
-        services.connection_set_alias(
-            connection_id=connection_id,
-            actor=request.user,
-            business_id=business_id,
-            alias=data["alias"],
-        )
-    return _after_change(request, business_id, connection_id, problems, "alias", "Alias saved.")
-
-
-@require_POST
-@business_page(Capability.INVOICE)
-def connection_tags(request, business_id: str, connection_id: str):
-    _connection_or_404(request, business_id, connection_id)
-    with service_errors() as problems:
-        data = validated(TagIdsInput, {"tagIds": request.POST.getlist("tagIds")})
-        services.connection_set_tags(
-            connection_id=connection_id,
-            actor=request.user,
-            business_id=business_id,
-            tag_ids=data["tagIds"],
-        )
-    return _after_change(request, business_id, connection_id, problems, "tags", "Tags saved.")
-
-
-@require_POST
-@business_page(Capability.ADMINISTER)
-def connection_settings(request, business_id: str, connection_id: str):
-    connection = _connection_or_404(request, business_id, connection_id)
-    body = {"netTerms": _number(request.POST.get("netTerms", ""))}
-    if connection.role_of(business_id) == ConnectionRole.PAYER:
-        body["autoApprove"] = request.POST.get("autoApprove") == "on"
-    names = {"netTerms": "net_terms", "autoApprove": "auto_approve"}
-    with service_errors() as problems:
-        data = validated(SettingsInput, body)
-        services.connection_update_settings(
-            connection_id=connection_id,
-            actor=request.user,
-            business_id=business_id,
-            changes={names[key]: value for key, value in data.items()},
-        )
-    return _after_change(
-        request, business_id, connection_id, problems, "settings", "Settings saved."
-    )
 
 
 def _status_action(request, business_id, connection_id, *, verb: str):

@@ -98,9 +98,9 @@ def test_alias_tags_and_net_terms_are_edited(world):
     detail = reverse("connection-detail", args=[world.payee.id, world.connection.id])
     client = world.client(world.payee_owner)
 
-    client.post(detail + "/alias", {"alias": "Acme HQ"})
-    client.post(detail + "/tags", {"tagIds": [tag.id]})
-    client.post(detail + "/settings", {"netTerms": "15"})
+    response = client.post(detail, {"alias": "Acme HQ", "tagIds": [tag.id], "netTerms": "15"})
+
+    assert response.status_code == 302
 
     world.connection.refresh_from_db()
     assert world.connection.payee_alias == "Acme HQ"
@@ -113,18 +113,32 @@ def test_alias_tags_and_net_terms_are_edited(world):
 def test_settings_errors_stay_on_the_page(world):
     detail = reverse("connection-detail", args=[world.payer.id, world.connection.id])
 
-    response = world.client(world.payer_owner).post(detail + "/settings", {"netTerms": "-3"})
+    tag = factories.TagFactory(business=world.payer, name="Hosting")
+    body = {"alias": "Globex Hosting", "tagIds": [tag.id], "netTerms": "-3", "autoApprove": "on"}
+
+    response = world.client(world.payer_owner).post(detail, body)
 
     assert response.status_code == 400
-    assert 'id="f-netTerms-error"' in text(response)
+    page = text(response)
+    assert 'id="f-netTerms-error"' in page
+    # Nothing is saved, and nothing typed is lost: the alias, the tag and the box are kept.
+    assert 'value="Globex Hosting"' in page and 'value="-3"' in page
+    assert f'value="{tag.id}" checked' in page
+    assert 'name="autoApprove" checked' in page
+    world.connection.refresh_from_db()
+    assert world.connection.payer_alias == "" and not world.connection.auto_approve
 
 
 def test_an_accountant_edits_the_alias_but_not_the_settings(world):
     detail = reverse("connection-detail", args=[world.payer.id, world.connection.id])
     client = world.client(world.payer_accountant)
 
-    assert client.post(detail + "/alias", {"alias": "Globex"}).status_code == 302
-    assert client.post(detail + "/settings", {"netTerms": "5"}).status_code == 403
+    # The accountant's form has the settings disabled; posted anyway, they are left alone.
+    assert client.post(detail, {"alias": "Globex", "netTerms": "5"}).status_code == 302
+    world.connection.refresh_from_db()
+    assert world.connection.payer_alias == "Globex" and world.connection.net_terms != 5
+    assert 'name="netTerms" value="' in text(client.get(detail))
+    assert "disabled" in text(client.get(detail)).split('name="netTerms"')[1][:200]
     assert client.post(detail + "/archive").status_code == 403
 
 
