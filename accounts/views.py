@@ -64,11 +64,12 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 
 def _landing(user) -> str:
-    """Where a logged-in user starts: the inbox of their first business, or creating one."""
+    """Where a logged-in user starts: their first business's home (the list where its work
+    is), or creating a business."""
     first = selectors.me_memberships(user=user).first()
     if first is None:
         return reverse("business-new")
-    return reverse("inbox", kwargs={"business_id": first.business_id})
+    return reverse("business-home", kwargs={"business_id": first.business_id})
 
 
 @login_required

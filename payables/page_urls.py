@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from payables import reports, views
+from payables import landing, reports, views
 
 B = "b/<str:business_id>/"
 
 urlpatterns = [
     path("payables/<str:payable_id>", views.payable_redirect, name="payable-redirect"),
+    path(B, landing.business_home, name="business-home"),
     path(B + "inbox", views.inbox, name="inbox"),
     path(B + "invoices", views.invoices, name="invoices"),
     path(B + "invoices/new", views.invoice_new, name="invoice-new"),

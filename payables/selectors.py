@@ -265,3 +265,19 @@ def awaiting_count(*, user, business_id: str) -> int:
     """How many incoming payables await ``user``'s approval in ``business_id`` (up to
     ``COUNT_CAP + 1``)."""
     return _capped_count(Payable.objects.awaiting_approval_by(user, business_id))
+
+
+def landing_list(*, business_id: str) -> tuple[str, str | None]:
+    """The list a member of ``business_id`` starts on, and its tab: where the work is.
+
+    The inbox, unless the business receives no bills but sends invoices: then its invoices,
+    on the declined ones when some wait to be corrected. Two short index probes at most.
+    """
+    if Payable.objects.incoming(business_id).exists():
+        return "inbox", None
+    outgoing = Payable.objects.outgoing(business_id)
+    if outgoing.filter(status=PayableStatus.DECLINED).exists():
+        return "invoices", "declined"
+    if outgoing.exists():
+        return "invoices", None
+    return "inbox", None

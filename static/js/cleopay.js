@@ -11,6 +11,22 @@
   "use strict";
   document.documentElement.classList.add("js");
 
+  // --- copy buttons: [data-copy="<id>"] copies that element's text ---------------------------
+  function showCopyButtons() {
+    if (!navigator.clipboard) { return; }
+    document.querySelectorAll("[data-copy]").forEach(function (button) { button.hidden = false; });
+  }
+  document.addEventListener("DOMContentLoaded", showCopyButtons);
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) { return; }
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    if (!source) { return; }
+    navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+      say("Copied " + source.textContent.trim() + ".");
+    });
+  });
+
   // --- dialogs ----------------------------------------------------------------------------------
   var lastTrigger = null;
 

@@ -81,7 +81,7 @@ def log_in(page, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/inbox")
+    page.wait_for_url("**/b/**")
 
 
 def screenshot(page, name: str) -> Path:
