@@ -8,8 +8,8 @@ from cleopay.web import business_page
 from payables import selectors
 
 
-@business_page()
 @require_safe
+@business_page()
 def business_home(request, business_id: str):
     """The inbox, or the invoices of a business that only sends them (``selectors.landing_list``)."""
     page, tab = selectors.landing_list(business_id=business_id)

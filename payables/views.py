@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -338,6 +338,47 @@ ACTIONS = {
 }
 
 
+# Who may ever take each action, by side: the capability it needs there. An action outside
+# this table for the viewer's side and role has no confirm page (404); one the status does not
+# allow now leads back to the payable.
+ACTION_CAPABILITIES = {
+    "payee": {"submit": Capability.INVOICE, "cancel": Capability.INVOICE},
+    "payer": {
+        "approve": Capability.APPROVE,
+        "decline": Capability.APPROVE,
+        "schedule": Capability.PAY,
+        "unschedule": Capability.PAY,
+        "pay": Capability.PAY,
+        "cancel": Capability.PAY,
+    },
+}
+
+
+def _confirm_or_away(request, *, action: str, payable: Payable, business_id: str, detail_url):
+    """None when the confirm step may be shown; else the answer instead of it."""
+    side = "payer" if business_id == payable.payer_id else "payee"
+    capability = ACTION_CAPABILITIES[side].get(action)
+    if capability is None or not request.can[capability.value]:
+        raise Http404("Not found.")
+    if action in selectors.payable_actions(
+        user=request.user, payable=payable, business_id=business_id
+    ):
+        return None
+    done_word = {"submit": "submitted", "pay": "paid", "cancel": "cancelled"}.get(
+        action, f"{action.rstrip('e')}ed"
+    )
+    messages.info(
+        request,
+        f"{payable.invoice_number} is {payable.get_status_display().lower()}, "
+        f"so it cannot be {done_word} now.",
+    )
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = detail_url
+        return response
+    return redirect(detail_url)
+
+
 def _run_action(name: str, *, request, payable: Payable, business_id: str) -> Payable:
     """Validate the action's input with the API's serializer and call its service."""
     actor, payable_id = request.user, payable.pk
@@ -405,6 +446,12 @@ def payable_action(request, business_id: str, payable_id: str, action: str):
     detail_url = reverse("payable-detail", args=[business_id, payable_id])
     next_url = safe_next(request, detail_url)
     problems = None
+    if request.method != "POST":
+        away = _confirm_or_away(
+            request, action=action, payable=payable, business_id=business_id, detail_url=detail_url
+        )
+        if away is not None:
+            return away
     if request.method == "POST":
         with service_errors() as problems:
             changed = _run_action(action, request=request, payable=payable, business_id=business_id)

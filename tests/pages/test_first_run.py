@@ -60,3 +60,51 @@ def test_the_business_home_is_its_list_and_a_stranger_gets_a_404(world):
     response = world.client(world.payer_viewer).get(home)
     assert response["Location"] == reverse("inbox", args=[world.payer.id])
     assert world.client(world.payee_owner).get(home).status_code == 404
+
+
+# --- confirm steps only for what the viewer may do -------------------------------------------
+
+
+def action_url(world, business, payable, action):
+    return reverse("payable-action", args=[business.id, payable.id, action])
+
+
+def test_the_payee_cannot_open_the_payers_pay_confirmation(world):
+    payable = make_payable(world, S.APPROVED, amount="468.00")
+
+    for action in ("pay", "approve", "schedule"):
+        response = world.client(world.payee_owner).get(
+            action_url(world, world.payee, payable, action)
+        )
+        assert response.status_code == 404
+        assert "goes to" not in text(response)
+
+
+def test_a_role_without_the_capability_gets_no_confirmation(world):
+    payable = make_payable(world, S.APPROVED)
+
+    response = world.client(world.payer_viewer).get(action_url(world, world.payer, payable, "pay"))
+
+    assert response.status_code == 404
+
+
+def test_an_action_the_status_no_longer_allows_leads_back_to_the_payable(world):
+    payable = make_payable(world, S.PAID, invoice_number="INV-9")
+    client = world.client(world.payer_owner)
+
+    response = client.get(action_url(world, world.payer, payable, "pay"), follow=True)
+
+    detail = reverse("payable-detail", args=[world.payer.id, payable.id])
+    assert response.redirect_chain == [(detail, 302)]
+    assert "INV-9 is paid, so it cannot be paid now." in text(response)
+    htmx = client.get(action_url(world, world.payer, payable, "cancel"), HTTP_HX_REQUEST="true")
+    assert htmx["HX-Redirect"] == detail
+
+
+def test_an_allowed_action_still_shows_its_confirmation(world):
+    payable = make_payable(world, S.APPROVED, amount="468.00")
+
+    response = world.client(world.payer_owner).get(action_url(world, world.payer, payable, "pay"))
+
+    assert response.status_code == 200
+    assert "$468.00 goes to Globex now." in text(response)
