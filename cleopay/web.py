@@ -33,7 +33,7 @@ from django.utils.safestring import SafeString
 from rest_framework import exceptions
 
 from accounts.permissions import Capability, role_allows, roles_of
-from cleopay.api.errors import Conflict, PayloadTooLarge, flatten
+from cleopay.api.errors import Conflict, InvalidTransition, PayloadTooLarge, flatten
 
 # --- errors ---------------------------------------------------------------------------------------
 
@@ -70,10 +70,45 @@ class Problems:
                 self.general.append(f"{name}: {message}")
 
 
+# What the pages call a payable and each status, and each action done, in a finance team's
+# words: "This bill was cancelled, so it can no longer be approved."
+_STATUS_WORDS = {
+    "DRAFT": "is still a draft",
+    "SUBMITTED": "is waiting for approval",
+    "APPROVED": "is approved",
+    "SCHEDULED": "is scheduled for payment",
+    "PAID": "was paid",
+    "DECLINED": "was declined",
+    "CANCELLED": "was cancelled",
+    "pending": "is waiting to be accepted",
+    "active": "is active",
+    "archived": "was archived",
+}
+_FINAL_STATUSES = {"PAID", "CANCELLED", "archived"}
+_PAYER_ACTIONS = {"approve", "decline", "schedule", "unschedule", "pay"}
+_DONE_WORDS = {"pay": "paid", "submit": "submitted", "cancel": "cancelled", "edit": "edited"}
+
+
+def transition_message(*, action: str, current_status: str, noun: str = "payable") -> str:
+    """Why an action cannot be done now, for a person: what the thing is, in plain words."""
+    if noun == "payable":
+        noun = "bill" if action in _PAYER_ACTIONS else "invoice"
+    done_word = _DONE_WORDS.get(action, f"{action.removesuffix('e')}ed")
+    state = _STATUS_WORDS.get(current_status, f"is {current_status.lower()}")
+    if current_status in _FINAL_STATUSES:
+        return f"This {noun} {state}, so it can no longer be {done_word}."
+    return f"This {noun} {state}, so it cannot be {done_word} now."
+
+
 def problems_of(exc: exceptions.APIException) -> Problems:
     """The page's view of an exception a service or an input serializer raised."""
     problems = Problems(status=exc.status_code)
-    if isinstance(exc, exceptions.ValidationError):
+    if isinstance(exc, InvalidTransition):
+        problems.add(
+            None,
+            transition_message(action=exc.action, current_status=exc.current_status, noun=exc.noun),
+        )
+    elif isinstance(exc, exceptions.ValidationError):
         for item in flatten(exc.detail):
             problems.add(item["field"], item["message"])
     elif isinstance(exc, Conflict):

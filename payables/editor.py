@@ -14,6 +14,7 @@ checked by the serializer and the services. The editor only drops rows left enti
 asks for at least one line: it has no amount input, the amount is the lines' total.
 """
 
+import re
 import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -43,10 +44,23 @@ def _quantity_text(quantity: Decimal) -> str:
     return str(quantity.normalize())
 
 
+# "1,234.56": a number as people type it, grouped by thousands with commas.
+_GROUPED_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d*)?")
+
+
+def typed_number(text: str) -> str:
+    """A number typed in the editor as the API takes it: "1,234.56" → "1234.56". Only well
+    grouped commas are dropped ("1,23" stays, and is refused); the API itself stays strict."""
+    text = (text or "").strip()
+    if _GROUPED_NUMBER.fullmatch(text):
+        return text.replace(",", "")
+    return text
+
+
 def _line_total(quantity: str, unit_price: str) -> Decimal | None:
     """The line's total for display, rounded as the services round it (None if not numbers)."""
     try:
-        return quantize(Decimal(quantity.strip()) * Decimal(unit_price.strip()))
+        return quantize(Decimal(typed_number(quantity)) * Decimal(typed_number(unit_price)))
     except (InvalidOperation, ValueError, AttributeError):
         return None
 
@@ -186,8 +200,8 @@ class EditorForm:
         for line in self.lines:
             item = {
                 "description": line.description.strip(),
-                "quantity": line.quantity.strip(),
-                "unitPrice": line.unitPrice.strip(),
+                "quantity": typed_number(line.quantity),
+                "unitPrice": typed_number(line.unitPrice),
                 "accountingCategory": line.accountingCategory.strip(),
             }
             values = {

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from accounts.serializers import UserRefSerializer
 from approvals.selectors import approval_overview
 from approvals.serializers import ApprovalOverviewSerializer
-from cleopay.api.fields import PublicIdField, StrictCharField
+from cleopay.api.fields import DateInputField, PublicIdField, StrictCharField
 from cleopay.money import MoneySerializerField
 from payables.models import (
     QUANTITY_DECIMAL_PLACES,
@@ -51,6 +51,10 @@ class QuantityField(serializers.DecimalField):
         kwargs.setdefault("decimal_places", QUANTITY_DECIMAL_PLACES)
         kwargs.setdefault("coerce_to_string", False)
         kwargs.setdefault("min_value", Decimal("0.0001"))
+        kwargs["error_messages"] = {
+            "min_value": "Enter a quantity greater than 0.",
+            **kwargs.get("error_messages", {}),
+        }
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
@@ -139,8 +143,8 @@ class PayableWriteInput(serializers.Serializer):
     """What the payee may set on a payable (all optional; create adds its own requirements)."""
 
     amount = MoneySerializerField(min_value=Decimal("0.01"), required=False)
-    issueDate = serializers.DateField(source="issue_date", required=False)
-    dueDate = serializers.DateField(source="due_date", required=False)
+    issueDate = DateInputField(source="issue_date", required=False)
+    dueDate = DateInputField(source="due_date", required=False)
     invoiceNumber = StrictCharField(source="invoice_number", max_length=64, required=False)
     memo = StrictCharField(max_length=MAX_MEMO_LENGTH, required=False, allow_blank=True)
     lineItems = LineItemInput(
@@ -176,7 +180,7 @@ class CancelInput(serializers.Serializer):
 
 
 class ScheduleInput(serializers.Serializer):
-    date = serializers.DateField(help_text="The payment date (today or later, UTC).")
+    date = DateInputField(help_text="The payment date (today or later, UTC).")
 
 
 class PayableTagsInput(serializers.Serializer):

@@ -31,6 +31,7 @@ from cleopay.web import (
     render_confirm,
     safe_next,
     service_errors,
+    transition_message,
     validated,
 )
 from connections.models import Connection, ConnectionStatus
@@ -77,6 +78,31 @@ OUTGOING_TABS = [
     *(_status_tab(s) for s in (S.SUBMITTED, S.APPROVED, S.SCHEDULED, S.DECLINED, S.PAID)),
     _status_tab(S.CANCELLED),
 ]
+# What an empty tab says, by direction and tab.
+EMPTY_TEXT = {
+    "incoming": {
+        "awaiting": "Nothing awaits your approval.",
+        "submitted": "No bills are waiting for approval.",
+        "approved": "No approved bills are waiting to be paid.",
+        "scheduled": "No payments are scheduled.",
+        "declined": "No declined bills.",
+        "paid": "No paid bills yet.",
+        "cancelled": "No cancelled bills.",
+        "all": "No bills yet. Invoices your suppliers send you appear here.",
+        "filtered": "No bills match these filters.",
+    },
+    "outgoing": {
+        "all": "No invoices yet. Write one with New invoice.",
+        "draft": "No drafts.",
+        "submitted": "No invoices are waiting for your customers' approval.",
+        "approved": "No approved invoices are waiting to be paid.",
+        "scheduled": "No invoices have a payment scheduled.",
+        "declined": "No declined invoices: nothing to correct.",
+        "paid": "No paid invoices yet.",
+        "cancelled": "No cancelled invoices.",
+        "filtered": "No invoices match these filters.",
+    },
+}
 # Actions a list row offers in place; the rest are on the payable's page.
 ROW_ACTIONS = ("approve", "decline", "schedule", "pay")
 
@@ -154,6 +180,7 @@ def _list_page(request, business_id: str, *, direction: str, tabs: list[Tab], te
         "rows": rows,
         "filters": filters,
         "filtered": any(filters.values()),
+        "empty_text": EMPTY_TEXT[direction]["filtered" if any(filters.values()) else tab.key],
         "problems": problems,
         "connection_options": option_tags(connections, filters["connectionId"]),
         "tags": tag_list(business_id=business_id),
@@ -364,13 +391,9 @@ def _confirm_or_away(request, *, action: str, payable: Payable, business_id: str
         user=request.user, payable=payable, business_id=business_id
     ):
         return None
-    done_word = {"submit": "submitted", "pay": "paid", "cancel": "cancelled"}.get(
-        action, f"{action.rstrip('e')}ed"
-    )
     messages.info(
         request,
-        f"{payable.invoice_number} is {payable.get_status_display().lower()}, "
-        f"so it cannot be {done_word} now.",
+        transition_message(action=action, current_status=payable.status),
     )
     if request.htmx:
         response = HttpResponse(status=204)

@@ -27,3 +27,19 @@ class PublicIdField(StrictCharField):
         if not ids.is_public_id(value, self.prefix):
             raise serializers.ValidationError(f"Not a valid {self.prefix}_ ID.")
         return value
+
+
+class DateInputField(serializers.DateField):
+    """A date written ``2026-05-15``, refused in words a person acts on ("Enter a date like
+    2026-05-15.") rather than DRF's list of format codes."""
+
+    default_error_messages = {
+        "invalid": "Enter a date like 2026-05-15.",
+        "blank": "Enter a date.",
+        "null": "Enter a date.",
+    }
+
+    def to_internal_value(self, value):
+        if isinstance(value, str) and not value.strip():
+            self.fail("blank")
+        return super().to_internal_value(value)

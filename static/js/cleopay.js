@@ -98,7 +98,10 @@
 
   // --- money, exactly -----------------------------------------------------------------------------
   function parseScaled(text, scale) {
-    var match = /^\s*(\d+)(?:\.(\d*))?\s*$/.exec(text || "");
+    text = (text || "").trim();
+    // "1,234.56" as the server takes it: commas grouping thousands are dropped.
+    if (/^\d{1,3}(,\d{3})+(\.\d*)?$/.test(text)) { text = text.replace(/,/g, ""); }
+    var match = /^\s*(\d+)(?:\.(\d*))?\s*$/.exec(text);
     if (!match) { return null; }
     var fraction = match[2] || "";
     if (fraction.length > scale) { return null; }

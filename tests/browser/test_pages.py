@@ -183,7 +183,7 @@ def test_inbox_filters_and_tabs_update_in_place(open_page, demo_data):
     expect(page).to_have_url(re.compile(r"search=hosting"))
     page.get_by_label("Amount up to").fill("400")
     page.get_by_label("Amount up to").press("Enter")
-    expect(page.locator("#list .empty")).to_have_text("No payables match these filters.")
+    expect(page.locator("#list .empty")).to_have_text("No bills match these filters.")
     page.get_by_label("Amount up to").fill("")
     page.get_by_label("Amount up to").press("Enter")
     expect(page.locator("#list tbody tr")).to_have_count(4)

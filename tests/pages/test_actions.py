@@ -157,7 +157,7 @@ def test_a_refused_action_says_why_and_changes_nothing(world):
     assert wrong_role.status_code == 403
     assert "does not allow this" in text(wrong_role)
     assert wrong_status.status_code == 409
-    assert "Cannot approve a payable whose status is APPROVED." in text(wrong_status)
+    assert "This bill is approved, so it cannot be approved now." in text(wrong_status)
     assert status_of(payable) == S.APPROVED
 
 

@@ -1,9 +1,12 @@
 """What a new finance user trips over in the first hour: their own business ID, where they
 land, what the pages say, and confirm steps for actions they can never take."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
+from payables.models import Payable
 from payables.models import PayableStatus as S
 from tests.pages.conftest import text
 from tests.payables.helpers import make_payable
@@ -96,7 +99,7 @@ def test_an_action_the_status_no_longer_allows_leads_back_to_the_payable(world):
 
     detail = reverse("payable-detail", args=[world.payer.id, payable.id])
     assert response.redirect_chain == [(detail, 302)]
-    assert "INV-9 is paid, so it cannot be paid now." in text(response)
+    assert "This bill was paid, so it can no longer be paid." in text(response)
     htmx = client.get(action_url(world, world.payer, payable, "cancel"), HTTP_HX_REQUEST="true")
     assert htmx["HX-Redirect"] == detail
 
@@ -108,3 +111,110 @@ def test_an_allowed_action_still_shows_its_confirmation(world):
 
     assert response.status_code == 200
     assert "$468.00 goes to Globex now." in text(response)
+
+
+# --- what the pages say ------------------------------------------------------------------------
+
+
+def test_a_refused_action_is_said_in_finance_words(world):
+    payable = make_payable(world, S.SUBMITTED)
+    client = world.client(world.payer_approver)
+    url = action_url(world, world.payer, payable, "approve")
+    assert client.get(url).status_code == 200  # the confirm step, opened before...
+    make_cancelled = world.client(world.payee_owner).post(
+        action_url(world, world.payee, payable, "cancel"), {"reason": "Sent twice"}
+    )
+    assert make_cancelled.status_code == 302  # ...the payee cancels the invoice
+
+    response = client.post(url)
+
+    assert response.status_code == 409
+    assert "This bill was cancelled, so it can no longer be approved." in text(response)
+    assert "CANCELLED" not in text(response)
+
+
+def test_an_empty_or_odd_payment_date_says_what_to_enter(world):
+    payable = make_payable(world, S.APPROVED)
+    client = world.client(world.payer_owner)
+    url = action_url(world, world.payer, payable, "schedule")
+
+    empty = text(client.post(url, {"date": ""}))
+    odd = text(client.post(url, {"date": "15/05/2026"}))
+
+    assert "Enter a date." in empty
+    assert "Enter a date like 2026-05-15." in odd
+    assert "wrong format" not in empty + odd and "YYYY" not in empty + odd
+
+
+def editor_body(world, *, quantity: str, unit_price: str) -> dict:
+    return {
+        "connectionId": world.connection.id,
+        "invoiceNumber": "INV-100",
+        "dueDate": "",
+        "memo": "",
+        "description": ["Licences"],
+        "quantity": [quantity],
+        "unitPrice": [unit_price],
+        "accountingCategory": [""],
+        "action": "save",
+    }
+
+
+def test_the_editor_takes_thousands_separators(world):
+    client = world.client(world.payee_owner)
+
+    response = client.post(
+        reverse("invoice-new", args=[world.payee.id]),
+        editor_body(world, quantity="1,000", unit_price="1,234.56"),
+    )
+
+    assert response.status_code == 302
+    payable = Payable.objects.get(invoice_number="INV-100")
+    assert payable.amount == Decimal("1234560.00")
+
+
+def test_a_zero_quantity_says_so_in_words(world):
+    response = world.client(world.payee_owner).post(
+        reverse("invoice-new", args=[world.payee.id]),
+        editor_body(world, quantity="0", unit_price="10"),
+    )
+
+    assert response.status_code == 400
+    assert "Enter a quantity greater than 0." in text(response)
+    assert "0.0001" not in text(response)
+
+
+def test_the_api_still_refuses_grouped_numbers(world, api):
+    body = {
+        "connectionId": world.connection.id,
+        "lineItems": [{"description": "x", "quantity": 1, "unitPrice": "1,234.56"}],
+    }
+
+    response = api(world.payee_owner).post(
+        f"/api/businesses/{world.payee.id}/payables", body, format="json"
+    )
+
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("page", "tab", "says"),
+    [
+        ("inbox", "all", "No bills yet. Invoices your suppliers send you appear here."),
+        ("inbox", "paid", "No paid bills yet."),
+        ("inbox", "awaiting", "Nothing awaits your approval."),
+        ("invoices", "all", "No invoices yet. Write one with New invoice."),
+        ("invoices", "declined", "No declined invoices: nothing to correct."),
+    ],
+)
+def test_each_empty_tab_says_what_it_lacks(world, page, tab, says):
+    business = world.payer if page == "inbox" else world.payee
+
+    html = text(
+        world.client(world.payer_owner if page == "inbox" else world.payee_owner).get(
+            reverse(page, args=[business.id]) + f"?tab={tab}"
+        )
+    )
+
+    assert f'<p class="empty">{says}</p>' in html
+    assert "No all payables" not in html
