@@ -10,8 +10,11 @@ may belong to several. An e-mail that is not registered yet can be invited: the
 What each role may do is one table, in ``accounts.permissions``.
 """
 
+import zoneinfo
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -39,6 +42,16 @@ class UserManager(BaseUserManager):
         return self.get(email__iexact=username)
 
 
+def time_zone_names() -> list[str]:
+    """Every IANA time zone this machine knows, sorted (the settings page's choices)."""
+    return sorted(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError("Choose a time zone from the list.")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     id = PublicIdField(prefix="usr")
     # Stored lower-cased; the functional constraint below also refuses case variants.
@@ -47,6 +60,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May log in to the admin site.")
     date_joined = models.DateTimeField(default=timezone.now)
+    # Times on the pages and in the e-mails are shown in this zone (an IANA name).
+    time_zone = models.CharField(
+        max_length=64, default="UTC", validators=[validate_time_zone], help_text="IANA time zone."
+    )
 
     objects = UserManager()
 

@@ -42,6 +42,7 @@ urlpatterns = [
         name="settings-invitation-revoke",
     ),
     path(B + "settings/approvals", views.settings_approvals, name="settings-approvals"),
+    path(B + "settings/profile", views.settings_profile, name="settings-profile"),
     path(B + "settings/tokens", views.settings_tokens, name="settings-tokens"),
     path(
         B + "settings/tokens/<str:token_key>/revoke",

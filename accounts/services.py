@@ -11,7 +11,14 @@ from knox.models import AuthToken
 from knox.settings import knox_settings
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 
-from accounts.models import Business, MemberInvitation, Membership, Role, User
+from accounts.models import (
+    Business,
+    MemberInvitation,
+    Membership,
+    Role,
+    User,
+    validate_time_zone,
+)
 from accounts.permissions import forget_roles
 from accounts.tasks import send_member_invitation_email
 from cleopay.api.errors import Conflict, ConflictCode, field_error
@@ -27,6 +34,18 @@ def token_create(*, user: User, ttl: timedelta | None = None) -> str:
     """A new API token for ``user`` (default lifetime: API_TOKEN_TTL_DAYS); its secret is seen once."""
     _instance, token = AuthToken.objects.create(user=user, expiry=ttl or knox_settings.TOKEN_TTL)
     return token
+
+
+def user_set_time_zone(*, user: User, time_zone: str) -> User:
+    """The zone the user's pages and e-mails show times in (an IANA name, ``Europe/Paris``)."""
+    try:
+        validate_time_zone(time_zone)
+    except DjangoValidationError as exc:
+        raise field_error("timeZone", exc.messages[0]) from None
+    if user.time_zone != time_zone:
+        user.time_zone = time_zone
+        user.save(update_fields=["time_zone"])
+    return user
 
 
 def token_obtain(*, email: str, password: str) -> str:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from knox.settings import knox_settings
 
 from accounts import selectors, services
-from accounts.models import DefaultApprovalAction, Role
+from accounts.models import DefaultApprovalAction, Role, time_zone_names
 from accounts.permissions import Capability, forget_roles
 from accounts.serializers import (
     BusinessCreateInput,
@@ -287,6 +287,29 @@ def settings_approvals(request, business_id: str):
 
 
 # --- settings: API tokens (the person's, shown under any of their businesses) ----------------------
+
+
+@business_page()
+def settings_profile(request, business_id: str):
+    """The user's own settings: the time zone pages and e-mails show times in."""
+    problems = None
+    if request.method == "POST":
+        with service_errors() as problems:
+            services.user_set_time_zone(
+                user=request.user, time_zone=request.POST.get("timeZone", "")
+            )
+        if not problems:
+            messages.success(request, "Time zone saved.")
+            return redirect("settings-profile", business_id=business_id)
+    context = {
+        "section": "profile",
+        "problems": problems,
+        "time_zone": request.POST.get("timeZone", "") if problems else request.user.time_zone,
+        "time_zones": [(name, name.replace("_", " ")) for name in time_zone_names()],
+    }
+    return render(
+        request, "settings/profile.html", context, status=problems.status if problems else 200
+    )
 
 
 @never_cache

@@ -1,6 +1,9 @@
 """Request checks that belong to no app."""
 
+import zoneinfo
+
 from django.http import Http404
+from django.utils import timezone
 
 
 class RefuseNulInUrl:
@@ -20,3 +23,28 @@ class RefuseNulInUrl:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if any("\x00" in str(value) for value in (*view_args, *view_kwargs.values())):
             raise Http404("Not found.")
+
+
+class UserTimeZone:
+    """Pages show times in the logged-in user's time zone (``User.time_zone``), else UTC.
+
+    After ``AuthenticationMiddleware``. The API is left in UTC: its token users are known only
+    inside DRF's view, and its timestamps are always written in UTC with ``Z``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        zone = None
+        if not request.path.startswith("/api/") and user is not None and user.is_authenticated:
+            zone = getattr(user, "time_zone", None)
+        try:
+            if zone:
+                timezone.activate(zoneinfo.ZoneInfo(zone))
+            else:
+                timezone.deactivate()
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

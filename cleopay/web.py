@@ -205,6 +205,7 @@ SWITCHABLE_PAGES = {
     "settings-custom-fields",
     "settings-approvals",
     "settings-tokens",
+    "settings-profile",
 }
 
 

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role
 from cleopay.expressions import AnyOf
+from cleopay.formats import format_date, format_money
 from cleopay.mail import send_templated_mail
 from cleopay.publish import publish
 from notifications.models import Notification, NotificationType
@@ -43,7 +44,7 @@ EMAIL_GIVE_UP_AFTER = timedelta(days=3)
 
 
 def _money(payable) -> str:
-    return f"${payable.amount:,}"
+    return format_money(payable.amount)
 
 
 def _side_people(business_id: str, *, also: Iterable[str | None] = ()) -> list[str]:
@@ -163,7 +164,7 @@ def notify_payable_scheduled(*, payable, payment) -> list[Notification]:
         business_id=payable.payee_id,
         user_ids=_payee_people(payable),
         message=f"{payable.payer.name} scheduled the payment of invoice "
-        f"{payable.invoice_number} ({_money(payable)}) for {payment.scheduled_for.isoformat()}.",
+        f"{payable.invoice_number} ({_money(payable)}) for {format_date(payment.scheduled_for)}.",
         note=payment.scheduled_for.isoformat(),
     )
 
@@ -248,6 +249,7 @@ def notification_email_send(*, notification_id: str) -> int:
                 "user": user,
                 "link": f"{settings.SITE_URL}/payables/{payable.pk}",
             },
+            time_zone=user.time_zone,
         )
     except Exception:
         Notification.objects.filter(pk=notification_id).update(emailed_at=None)

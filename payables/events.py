@@ -9,6 +9,7 @@ per-payable ``position`` safe to compute). Nothing ever edits or deletes an even
 from django.db import transaction
 from django.db.models import Max
 
+from cleopay.formats import format_date, format_money
 from payables.models import EventType, Payable, PayableEvent, PayableStatus, Payment
 
 
@@ -140,7 +141,8 @@ def payable_scheduled_event(*, payable: Payable, actor, payment: Payment) -> Pay
         actor=actor,
         business_id=payable.payer_id,
         from_status=PayableStatus.APPROVED,
-        note=f"Payment {payment.id} of {payment.amount} scheduled for {payment.scheduled_for}.",
+        note=f"Payment of {format_money(payment.amount)} scheduled for "
+        f"{format_date(payment.scheduled_for)}.",
     )
 
 
@@ -151,7 +153,7 @@ def payable_unscheduled_event(*, payable: Payable, actor, payment: Payment) -> P
         actor=actor,
         business_id=payable.payer_id,
         from_status=PayableStatus.SCHEDULED,
-        note=f"Payment {payment.id} for {payment.scheduled_for} cancelled.",
+        note=f"Payment for {format_date(payment.scheduled_for)} cancelled.",
     )
 
 
@@ -165,7 +167,7 @@ def payment_completed_event(
         actor=actor,
         business_id=payable.payer_id,
         from_status=from_status,
-        note=f"Payment {payment.id} of {payment.amount} completed ({payment.rail} "
+        note=f"Payment of {format_money(payment.amount)} completed ({payment.rail} "
         f"reference {payment.rail_reference}).",
     )
 
@@ -189,7 +191,7 @@ def payment_failed_event(
         actor=actor,
         business_id=payable.payer_id,
         from_status=from_status,
-        note=f"Payment {payment.id} of {payment.amount} failed: {payment.failure_reason}",
+        note=f"Payment of {format_money(payment.amount)} failed: {payment.failure_reason}",
     )
 
 

@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.utils import timezone
 
+from cleopay.formats import format_money
 from cleopay.web import business_page
 from payables.models import OPEN_STATUSES, Payable, PayableStatus, Payment, PaymentStatus
 
@@ -175,7 +176,7 @@ def bar_chart(*, groups: list[tuple[str, list[tuple[str, Decimal, str]]]], title
             y_base -= h
             bars.append(
                 {"x": x, "y": _px(y_base), "w": bar_w, "h": max(1, _px(h)), "css": css,
-                 "title": f"{label}, {name}: ${amount:,.2f}"}
+                 "title": f"{label}, {name}: {format_money(amount)}"}
             )  # fmt: skip
         total = sum((amount for _c, amount, _n in series), ZERO)
         labels.append(
@@ -227,9 +228,10 @@ def reports_page(request, business_id: str):
         "cash_total": sum((w.total for w in weeks), ZERO),
         "aging_chart": aging_chart,
         "cash_chart": cash_chart,
-        "aging_desc": "; ".join(f"{b.label}: ${b.amount:,.2f}" for b in aging),
+        "aging_desc": "; ".join(f"{b.label}: {format_money(b.amount)}" for b in aging),
         "cash_desc": "; ".join(
-            f"week of {w.label}: ${w.scheduled:,.2f} scheduled, ${w.due:,.2f} due" for w in weeks
+            f"week of {w.label}: {format_money(w.scheduled)} scheduled, {format_money(w.due)} due"
+            for w in weeks
         ),
     }
     return render(request, "payables/reports.html", context)

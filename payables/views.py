@@ -21,7 +21,7 @@ from django.utils.dateparse import parse_datetime
 from accounts.permissions import Capability
 from approvals.domain import custom_field_definitions
 from approvals.selectors import connection_custom_field_list
-from cleopay.templatetags.cleopay_tags import money
+from cleopay.formats import format_date, format_money
 from cleopay.web import (
     Problems,
     business_page,
@@ -442,7 +442,7 @@ def _result_message(name: str, payable: Payable, other_name: str) -> str:
         return f"{number} declined and returned to {other_name}."
     if name == "schedule":
         payment = payable.payments.order_by("-created_at").first()
-        when = payment.scheduled_for.strftime("%b %-d, %Y") if payment else "the chosen date"
+        when = format_date(payment.scheduled_for) if payment else "the chosen date"
         return f"Payment of {number} scheduled for {when}."
     if name == "unschedule":
         return f"{number} unscheduled: it is approved and waits to be paid."
@@ -503,8 +503,8 @@ def payable_action(request, business_id: str, payable_id: str, action: str):
 
 
 def _confirm_text(action: str, payable: Payable, other_name: str) -> str:
-    amount = money(payable.amount)
-    due = payable.due_date.strftime("%b %-d, %Y")
+    amount = format_money(payable.amount)
+    due = format_date(payable.due_date)
     return {
         "approve": f"{other_name} · {amount} · due {due}.",
         "decline": f"It goes back to {other_name} with your reason, to correct and resubmit.",

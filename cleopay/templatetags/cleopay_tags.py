@@ -1,26 +1,31 @@
 """Template helpers of the pages: money, counts, field errors, query strings, input IDs."""
 
 import re
-from decimal import Decimal, InvalidOperation
 
 from django import template
 
 from cleopay import web
+from cleopay.formats import format_date, format_money, format_time
 
 register = template.Library()
 
 
 @register.filter
 def money(value) -> str:
-    """``Decimal("1234.5")`` → ``$1,234.50`` (exact: formatted from the Decimal, never a float)."""
-    if value is None or value == "":
-        return ""
-    try:
-        amount = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        return str(value)
-    sign = "-" if amount < 0 else ""
-    return f"{sign}${abs(amount):,.2f}"
+    """``Decimal("1234.5")`` → ``$1,234.50`` (``cleopay.formats.format_money``)."""
+    return format_money(value)
+
+
+@register.filter
+def day(value) -> str:
+    """A date → ``Jan 2, 2027`` (``cleopay.formats.format_date``)."""
+    return format_date(value)
+
+
+@register.filter
+def when(value) -> str:
+    """A timestamp in the viewer's time zone → ``Jan 2, 2027 14:05 CET``."""
+    return format_time(value)
 
 
 @register.filter

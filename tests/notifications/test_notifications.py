@@ -120,13 +120,15 @@ class TestWhoHearsOfWhat:
         pid = review.create()["id"]
         review.approve(review.ann, pid)
         mail.outbox.clear()
-        date = (timezone.now().date() + datetime.timedelta(days=3)).isoformat()
+        day = timezone.now().date() + datetime.timedelta(days=3)
         with commit():
             review.api(review.owner).post(
-                f"/api/payables/{pid}/schedule", {"date": date}, format="json"
+                f"/api/payables/{pid}/schedule", {"date": day.isoformat()}, format="json"
             )
         assert list(inbox()) == ["owner@globex.test"]
-        assert date in mail.outbox[0].body and "scheduled" in mail.outbox[0].subject
+        # As a person reads it: "Dec 6, 2026", not "2026-12-06".
+        written = f"{day:%b} {day.day}, {day.year}"
+        assert written in mail.outbox[0].body and "scheduled" in mail.outbox[0].subject
         mail.outbox.clear()
         with commit():
             review.api(review.owner).post(f"/api/payables/{pid}/pay")

@@ -1,6 +1,7 @@
 """What a new finance user trips over in the first hour: their own business ID, where they
 land, what the pages say, and confirm steps for actions they can never take."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -218,3 +219,44 @@ def test_each_empty_tab_says_what_it_lacks(world, page, tab, says):
 
     assert f'<p class="empty">{says}</p>' in html
     assert "No all payables" not in html
+
+
+# --- each user's time zone ---------------------------------------------------------------------
+
+
+def test_a_user_sets_a_time_zone_and_the_timeline_follows_it(world):
+    payable = make_payable(world, S.SUBMITTED)
+    event = payable.events.create(
+        type="submitted",
+        actor=world.payee_owner,
+        business_id=world.payee.id,
+        to_status=S.SUBMITTED,
+        position=1,
+    )
+    event.created_at = datetime.datetime(2026, 12, 3, 23, 30, tzinfo=datetime.UTC)
+    event.save(update_fields=["created_at"])
+    client = world.client(world.payer_viewer)
+    profile = reverse("settings-profile", args=[world.payer.id])
+    detail = reverse("payable-detail", args=[world.payer.id, payable.id])
+    assert "Dec 3, 2026 23:30 UTC" in text(client.get(detail))
+
+    assert 'value="UTC" selected' in text(client.get(profile))
+    response = client.post(profile, {"timeZone": "Asia/Tokyo"})
+
+    assert response.status_code == 302
+    world.payer_viewer.refresh_from_db()
+    assert world.payer_viewer.time_zone == "Asia/Tokyo"
+    assert "Dec 4, 2026 08:30 JST" in text(client.get(detail))
+    # Someone else's pages stay in their own zone.
+    assert "Dec 3, 2026 23:30 UTC" in text(world.client(world.payer_owner).get(detail))
+
+
+def test_an_unknown_time_zone_is_refused_beside_the_field(world):
+    client = world.client(world.payer_viewer)
+
+    response = client.post(
+        reverse("settings-profile", args=[world.payer.id]), {"timeZone": "Mars/Olympus"}
+    )
+
+    assert response.status_code == 400
+    assert 'id="f-timeZone-error">Choose a time zone from the list.' in text(response)
