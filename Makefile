@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails point at the server `make run` starts, unless SITE_URL is set.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test install lint format worker beat serve bench clean
 
@@ -15,11 +17,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
-## run: set up, migrate, load the demo data and serve on http://127.0.0.1:8000 (SQLite)
+## run: set up, migrate, load the demo data and serve on http://127.0.0.1:8000 (SQLite);
+## make run PORT=8101 serves (and links e-mails to) :8101. The demo logins are printed last.
 run: install
-	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
-	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
-	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=$${DEBUG:-1} SITE_URL=$(SITE_URL) $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} SITE_URL=$(SITE_URL) $(PY) manage.py seed_demo
+	DEBUG=$${DEBUG:-1} SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## test: set up and run the whole suite (SQLite unless DATABASE_URL says otherwise)
 test: install

@@ -6,6 +6,9 @@ import sys
 
 
 def main():
+    from cleopay.envfile import load_env_file
+
+    load_env_file()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cleopay.settings")
     from django.core.management import execute_from_command_line
 

@@ -4,6 +4,9 @@ import os
 
 from celery import Celery
 
+from cleopay.envfile import load_env_file
+
+load_env_file()
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cleopay.settings")
 
 app = Celery("cleopay")

@@ -1,5 +1,6 @@
 """
-Cleo Pay settings, read from the environment (see README "Configuration" and .env.example).
+Cleo Pay settings, read from the environment and a ``.env`` file, the environment winning
+(see README "Configuration" and .env.example).
 
 With nothing set and DEBUG on, the app runs on a SQLite file under var/ with Celery tasks run
 in process, so `make run` needs no servers. In production set DEBUG off, SECRET_KEY,
@@ -13,7 +14,11 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from cleopay.envfile import load_env_file
+
 BASE_DIR = Path(__file__).resolve().parent.parent
+# ``.env`` fills in what the environment leaves unset (``cleopay.envfile``).
+load_env_file()
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
 

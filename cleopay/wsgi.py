@@ -6,6 +6,9 @@ import os
 from django.core.wsgi import get_wsgi_application
 from django.urls import get_resolver
 
+from cleopay.envfile import load_env_file
+
+load_env_file()
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cleopay.settings")
 
 application = get_wsgi_application()

@@ -3,6 +3,8 @@
 import os
 import tempfile
 
+# A checkout's .env is for running the app, never for the tests.
+os.environ.setdefault("ENV_FILE", "")
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment-0123456789")
 os.environ.setdefault("THROTTLE_RATE_AUTH", "100000/min")

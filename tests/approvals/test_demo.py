@@ -14,8 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_routes_large_invoices_through_acmes_two_steps():
-    call_command("seed_demo", stdout=io.StringIO())
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+    call_command("seed_demo", "--force", stdout=io.StringIO())
     assert ApprovalWorkflow.objects.filter(name=WORKFLOW_NAME).count() == 1
 
     waiting = Payable.objects.get(invoice_number="DEMO-GLX-002")  # 2,500.00, submitted
