@@ -11,6 +11,18 @@
   "use strict";
   document.documentElement.classList.add("js");
 
+  // --- status tabs: on a narrow screen the strip scrolls; keep the current tab in sight ------
+  function showCurrentTab() {
+    document.querySelectorAll(".tabs [aria-current]").forEach(function (tab) {
+      var strip = tab.parentElement;
+      if (strip.scrollWidth > strip.clientWidth) {
+        strip.scrollLeft = tab.offsetLeft - strip.offsetLeft - (strip.clientWidth - tab.offsetWidth) / 2;
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", showCurrentTab);
+  document.addEventListener("htmx:afterSettle", showCurrentTab);
+
   // --- copy buttons: [data-copy="<id>"] copies that element's text ---------------------------
   function showCopyButtons() {
     if (!navigator.clipboard) { return; }

@@ -1,13 +1,18 @@
 """
 What a finance user trips over in the first hour, checked in the browser: one Save on a
-connection's page keeps every edit.
+connection's page keeps every edit, the own business ID copied in a click, landing where the
+work is, a time zone of one's own, tab counts that follow the filters; at both widths.
 """
+
+import re
 
 import pytest
 from playwright.sync_api import expect
 
+from payables.models import PayableStatus
 from tests import factories
-from tests.browser.conftest import PHONE, screenshot
+from tests.browser.conftest import LAPTOP, PHONE, screenshot
+from tests.payables.helpers import make_payable
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -66,3 +71,55 @@ def test_the_business_id_is_copied_with_one_click(open_page):
     expect(page.locator("#flash")).to_contain_text(f"Copied {world.payee.id}.")
     assert page.evaluate("navigator.clipboard.readText()") == world.payee.id
     screenshot(page, "connections-business-id-laptop")
+
+
+def test_the_payee_lands_on_its_declined_invoice_and_sets_its_time_zone(open_page):
+    world = factories.payee_and_payer()
+    declined = make_payable(world, PayableStatus.DECLINED, invoice_number="INV-7")
+    declined.decline_reason = "Wrong rate"
+    declined.save()
+
+    for name, viewport in (("laptop", LAPTOP), ("phone", PHONE)):
+        page = open_page(world.payee_accountant, viewport=viewport)
+        expect(page).to_have_url(re.compile(r"/invoices\?tab=declined$"))
+        expect(page.get_by_role("link", name="INV-7", exact=True)).to_be_visible()
+        # The current tab is in sight, even where the strip of tabs scrolls.
+        current = page.locator(".tabs [aria-current]")
+        expect(current).to_contain_text("Declined")
+        assert current.evaluate(
+            "t => { const s = t.parentElement.getBoundingClientRect(), r ="
+            " t.getBoundingClientRect(); return r.left >= s.left && r.right <= s.right; }"
+        )
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        screenshot(page, f"landing-declined-invoice-{name}")
+
+        page.get_by_role("link", name="Settings").first.click()
+        page.get_by_role("link", name="Your profile").click()
+        expect(page.locator("#own-business-id")).to_have_text(world.payee.id)
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        screenshot(page, f"settings-profile-{name}")
+    page.get_by_label("Time zone").select_option("America/New_York")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#flash")).to_contain_text("Time zone saved.")
+    world.payee_accountant.refresh_from_db()
+    assert world.payee_accountant.time_zone == "America/New_York"
+
+
+def test_filtered_tabs_count_what_is_shown(open_page):
+    world = factories.payee_and_payer()
+    for n in range(3):
+        make_payable(world, PayableStatus.SUBMITTED, invoice_number=f"HOST-{n}", memo="Hosting")
+    for n in range(8):
+        make_payable(world, PayableStatus.APPROVED, invoice_number=f"RENT-{n}", memo="Rent")
+
+    for name, viewport in (("laptop", LAPTOP), ("phone", PHONE)):
+        page = open_page(world.payer_owner, viewport=viewport)
+        page.goto(f"/b/{world.payer.id}/inbox?tab=all")
+        tabs = page.get_by_role("navigation", name="Status")
+        expect(tabs.get_by_role("link", name="All 11")).to_be_visible()
+        page.get_by_label("Search").fill("hosting")
+        expect(page.locator("#list tbody tr")).to_have_count(3)
+        expect(tabs.get_by_role("link", name="All 3")).to_be_visible()
+        expect(tabs.get_by_role("link", name="Approved 0")).to_be_attached()
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        screenshot(page, f"inbox-filtered-counts-{name}")
