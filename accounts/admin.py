@@ -19,7 +19,7 @@ class UserAdmin(BaseUserAdmin):
     readonly_fields = ["id", "date_joined", "last_login"]
     inlines = [MembershipInline]
     fieldsets = [
-        (None, {"fields": ["id", "email", "full_name", "password"]}),
+        (None, {"fields": ["id", "email", "full_name", "time_zone", "password"]}),
         ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
         ("Dates", {"fields": ["date_joined", "last_login"]}),
     ]
