@@ -66,7 +66,7 @@ class TokenApi(ApiView):
     def post(self, request):
         data = TokenInput(data=request.data)
         data.is_valid(raise_exception=True)
-        token = services.token_obtain(**data.validated_data)
+        token = services.token_obtain(**data.validated_data, request=request._request)
         return Response({"token": token})
 
 

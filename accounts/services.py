@@ -9,12 +9,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from knox.models import AuthToken
 from knox.settings import knox_settings
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, ValidationError
 
+from accounts import loginguard
 from accounts.models import Business, MemberInvitation, Membership, Role, User
 from accounts.permissions import forget_roles
 from accounts.tasks import send_member_invitation_email
 from cleopay.api.errors import Conflict, ConflictCode, field_error
+from cleopay.clientip import client_ip
 from cleopay.publish import publish_on_commit
 from connections.services import connection_invitations_bind
 
@@ -29,9 +31,15 @@ def token_create(*, user: User, ttl: timedelta | None = None) -> str:
     return token
 
 
-def token_obtain(*, email: str, password: str) -> str:
-    """Exchange credentials for a new token (400 on bad credentials, same message either way)."""
-    user = authenticate(username=_normalize_email(email), password=password)
+def token_obtain(*, email: str, password: str, request=None) -> str:
+    """Exchange credentials for a new token (400 on bad credentials, same message either way;
+    429 once the account or the address is over the password-guessing limits)."""
+    wait = loginguard.failures_wait(
+        account=email, address=client_ip(request) if request is not None else None
+    )
+    if wait:
+        raise Throttled(wait=wait)
+    user = authenticate(request, username=_normalize_email(email), password=password)
     if user is None or not user.is_active:
         raise field_error(None, "Unable to log in with the provided credentials.")
     return token_create(user=user)

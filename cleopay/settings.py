@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.loginguard.LoginGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "cleopay.middleware.RefuseNulInUrl",
@@ -128,11 +129,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
 if REDIS_URL:
+    # Every use of the cache fails open and bounded (cleopay.cache): a Redis that is down or
+    # silent costs one short wait, then the process skips it for a while; nothing answers 500.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "cleopay.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
         }
     }
 else:
@@ -181,6 +184,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.purge_expired_tokens",
         "schedule": timedelta(hours=1),
     },
+    "purge-login-failures": {
+        "task": "accounts.tasks.purge_login_failures",
+        "schedule": timedelta(hours=1),
+    },
     # Pays scheduled payments that are due (and re-drives any left processing by a crash).
     "sweep-due-payments": {
         "task": "payables.tasks.sweep_due_payments",
@@ -196,6 +203,14 @@ CELERY_BEAT_SCHEDULE = {
 # --- API ------------------------------------------------------------------------------------------
 THROTTLE_RATE_AUTH = os.environ.get("THROTTLE_RATE_AUTH", "20/min")
 THROTTLE_RATE_USER = os.environ.get("THROTTLE_RATE_USER", "6000/min")
+# How many proxies in front of the app append to X-Forwarded-For (cleopay.clientip): 0 means
+# none, the header is ignored and REMOTE_ADDR is the client's address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# Password guessing (accounts.loginguard): wrong passwords for one account, and requests to the
+# login, sign-up and reset forms from one address.
+LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "10"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "50"))
+LOGIN_FAILURE_WINDOW = timedelta(minutes=int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15")))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -214,6 +229,7 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": False,
     "PAGE_SIZE": 20,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 
 REST_KNOX = {
