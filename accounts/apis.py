@@ -102,6 +102,25 @@ class LogoutApi(ApiView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class LogoutAllApi(ApiView):
+    capabilities = {"POST": Capability.READ}
+    idempotent = False  # it revokes the very token an idempotency record would belong to
+
+    @extend_schema(
+        operation_id="auth_logout_all",
+        request=None,
+        responses={
+            204: OpenApiResponse(
+                description="Every API token of the caller (this one too) is revoked and "
+                "every session of theirs ended."
+            )
+        },
+    )
+    def post(self, request):
+        services.user_logout_everywhere(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class MeApi(ApiView):
     @extend_schema(operation_id="me", responses={200: MeSerializer})
     def get(self, request):

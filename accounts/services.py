@@ -6,6 +6,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from knox.models import AuthToken
 from knox.settings import knox_settings
@@ -43,6 +44,16 @@ def token_obtain(*, email: str, password: str, request=None) -> str:
     if user is None or not user.is_active:
         raise field_error(None, "Unable to log in with the provided credentials.")
     return token_create(user=user)
+
+
+def user_logout_everywhere(*, user: User) -> int:
+    """End every session of ``user`` (their hash carries the session generation, raised here)
+    and revoke every API token; returns how many tokens were revoked."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+        revoked, _ = AuthToken.objects.filter(user=user).delete()
+    user.refresh_from_db(fields=["session_generation"])
+    return revoked
 
 
 def token_revoke(*, user: User, token_key: str) -> None:
