@@ -104,7 +104,6 @@ class LogoutApi(ApiView):
 
 class LogoutAllApi(ApiView):
     capabilities = {"POST": Capability.READ}
-    idempotent = False  # it revokes the very token an idempotency record would belong to
 
     @extend_schema(
         operation_id="auth_logout_all",
