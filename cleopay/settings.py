@@ -188,6 +188,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.purge_login_failures",
         "schedule": timedelta(hours=1),
     },
+    "sweep-unattached-files": {
+        "task": "files.tasks.sweep_unattached_files",
+        "schedule": timedelta(hours=1),
+    },
     # Pays scheduled payments that are due (and re-drives any left processing by a crash).
     "sweep-due-payments": {
         "task": "payables.tasks.sweep_due_payments",
@@ -288,6 +292,20 @@ STORAGES = {
 }
 # Uploads: 10 MB per file (the files endpoint answers 413 above it); JSON bodies stay small.
 FILE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+# One editor request stores at most this many files, this many bytes in all (checked before any
+# is stored); Django refuses outright a multipart body with three times as many file parts.
+FILE_UPLOADS_PER_REQUEST = int(os.environ.get("FILE_UPLOADS_PER_REQUEST", "10"))
+FILE_UPLOAD_MAX_REQUEST_BYTES = (
+    int(os.environ.get("FILE_UPLOAD_MAX_REQUEST_MB", "25")) * 1024 * 1024
+)
+DATA_UPLOAD_MAX_NUMBER_FILES = 3 * FILE_UPLOADS_PER_REQUEST
+# What one business may keep in uploaded files, in all.
+FILE_STORAGE_QUOTA_BYTES = int(os.environ.get("FILE_STORAGE_QUOTA_MB", "2048")) * 1024 * 1024
+# A file attached to no payable this long after its upload is deleted by the beat sweep.
+FILE_UNATTACHED_TTL = timedelta(hours=int(os.environ.get("FILE_UNATTACHED_TTL_HOURS", "24")))
+# An XLSX (a ZIP archive) with more entries, or more bytes once inflated, is refused.
+XLSX_MAX_ENTRIES = 2000
+XLSX_MAX_INFLATED_BYTES = 200 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Payments -------------------------------------------------------------------------------------
