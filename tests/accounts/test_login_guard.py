@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import LoginFailure
 from tests import factories
+from tests.reliability.report import figure
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +32,13 @@ def test_the_eleventh_wrong_password_for_one_account_is_refused_from_any_address
 
     refused = token_attempt(user.email, PASSWORD, address="192.0.2.99")
 
+    figure(
+        "login-guess-one-account",
+        addresses=11,
+        wrong_passwords_answered=answers.count(400),
+        refused_at_attempt=len(answers) + 1 if refused.status_code == 429 else None,
+        retry_after_s=refused["Retry-After"],
+    )
     assert refused.status_code == 429
     assert refused.json()["type"] == "throttled"
     assert 800 < int(refused["Retry-After"]) <= 900
@@ -47,6 +55,13 @@ def test_spoofed_forwarded_for_headers_do_not_reset_the_address_limit(settings):
         )
         statuses.append(response.status_code)
 
+    figure(
+        "login-guess-spoofed-forwarded-for",
+        limit_per_address=5,
+        attempts=len(statuses),
+        distinct_spoofed_headers=len(statuses),
+        answered_before_refusal=statuses.index(429),
+    )
     assert statuses == [400] * 5 + [429] * 3
     assert set(LoginFailure.objects.values_list("address", flat=True)) == {"203.0.113.7"}
 
