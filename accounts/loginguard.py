@@ -11,7 +11,9 @@ Two limits, checked before a password is looked at:
 - **per client address**: at most ``LOGIN_FAILURES_PER_ADDRESS`` wrong passwords from one
   address in the same window (any accounts), and at most ``THROTTLE_RATE_AUTH`` requests a
   minute to the forms (log in, admin log in, sign-up, password reset), counted in the cache
-  (``cleopay.api.throttling.AuthRateThrottle``, which fails open when the cache is down).
+  (``cleopay.api.throttling.AuthRateThrottle``, which fails open when the cache is down);
+- **reset e-mails per account**: ``THROTTLE_RATE_PASSWORD_RESET`` (5/h) for one e-mail address,
+  also in the cache.
 
 The client address is ``cleopay.clientip.client_ip`` (``TRUSTED_PROXY_COUNT``), never a raw
 ``X-Forwarded-For``. Failures are recorded from Django's ``user_login_failed`` signal, which every
@@ -32,7 +34,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from accounts.models import LoginFailure
-from cleopay.api.throttling import AuthRateThrottle
+from cleopay.api.throttling import AuthRateThrottle, WindowRateThrottle
 from cleopay.clientip import client_ip
 
 
@@ -76,6 +78,37 @@ def requests_wait(request) -> int | None:
     return math.ceil(throttle.wait())
 
 
+class ResetRateThrottle(WindowRateThrottle):
+    """Password-reset e-mails per account (``THROTTLE_RATE_PASSWORD_RESET``): the form cannot be
+    used to flood one mailbox, from however many addresses. Any e-mail counts, registered or
+    not, so the limit says nothing about which have accounts."""
+
+    scope = "reset"
+
+    def __init__(self, account: str):
+        self.account = account_key(account)
+        super().__init__()
+
+    def get_rate(self):
+        return settings.THROTTLE_RATE_PASSWORD_RESET
+
+    def get_cache_key(self, request, view):
+        if not self.account:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": self.account}
+
+
+def reset_wait(request, account: str | None) -> int | None:
+    """The per-address form rate, then the per-account rate of reset e-mails."""
+    wait = requests_wait(request)
+    if wait or not account:
+        return wait
+    throttle = ResetRateThrottle(account)
+    if throttle.allow_request(request, None):
+        return None
+    return math.ceil(throttle.wait())
+
+
 def login_wait(request, account: str | None) -> int | None:
     """Both limits for a password attempt on ``account`` from this request's client."""
     return requests_wait(request) or failures_wait(account=account, address=_address(request))
@@ -102,14 +135,14 @@ def purge(*, older_than=None) -> int:
     return deleted
 
 
-# The pages a person types a password (or an address to reset) into, by URL name. A POST to
-# one of them is checked before the view runs; the password pages also per account.
+# The pages a person types a password (or an address to reset) into, by URL name, each with
+# its check: a POST to one of them is checked before the view runs.
 GUARDED_FORMS = {
-    "login": "username",
-    "admin:login": "username",
-    "signup": None,
-    "password-reset": None,
-    "password-reset-confirm": None,
+    "login": lambda request: login_wait(request, request.POST.get("username")),
+    "admin:login": lambda request: login_wait(request, request.POST.get("username")),
+    "signup": requests_wait,
+    "password-reset": lambda request: reset_wait(request, request.POST.get("email")),
+    "password-reset-confirm": requests_wait,
 }
 
 
@@ -126,11 +159,7 @@ class LoginGuardMiddleware:
             except Resolver404:
                 name = None
             if name in GUARDED_FORMS:
-                field = GUARDED_FORMS[name]
-                if field:
-                    wait = login_wait(request, request.POST.get(field))
-                else:
-                    wait = requests_wait(request)
+                wait = GUARDED_FORMS[name](request)
                 if wait:
                     return too_many_attempts(request, wait)
         return self.get_response(request)

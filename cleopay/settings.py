@@ -215,6 +215,7 @@ THROTTLE_RATE_USER = os.environ.get("THROTTLE_RATE_USER", "6000/min")
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # Password guessing (accounts.loginguard): wrong passwords for one account, and requests to the
 # login, sign-up and reset forms from one address.
+THROTTLE_RATE_PASSWORD_RESET = os.environ.get("THROTTLE_RATE_PASSWORD_RESET", "5/hour")
 LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "10"))
 LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "50"))
 LOGIN_FAILURE_WINDOW = timedelta(minutes=int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15")))

@@ -175,3 +175,18 @@ def test_old_failures_are_purged():
     purge_login_failures()
 
     assert LoginFailure.objects.count() == 1
+
+
+def test_reset_emails_for_one_account_are_limited_whatever_the_address(client):
+    from django.core import mail
+
+    factories.UserFactory(email="flooded@example.com")
+    statuses = [
+        client.post(
+            "/password-reset", {"email": "flooded@example.com"}, REMOTE_ADDR=f"198.51.100.{n}"
+        ).status_code
+        for n in range(7)
+    ]
+
+    assert statuses == [302] * 5 + [429] * 2
+    assert len(mail.outbox) == 5
