@@ -49,7 +49,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False, help_text="May log in to the admin site.")
     date_joined = models.DateTimeField(default=timezone.now)
     # Raised by "log out everywhere": part of the session hash, so every session ends with it.
-    session_generation = models.PositiveIntegerField(default=0, editable=False)
+    session_generation = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     objects = UserManager()
 
