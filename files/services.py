@@ -8,7 +8,7 @@ import unicodedata
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import ProtectedError, Sum
 from django.utils import timezone
 
 from accounts.models import Business
@@ -52,8 +52,11 @@ def file_delete_unattached(*, file_ids: list[str]) -> int:
     uploads). Returns how many were deleted."""
     deleted = 0
     for record in File.objects.filter(pk__in=file_ids, payable_links__isnull=True):
-        with transaction.atomic():
-            record.delete()
+        try:
+            with transaction.atomic():
+                record.delete()
+        except ProtectedError:  # attached to a payable in the meantime: it stays
+            continue
         _delete_bytes(record)
         deleted += 1
     return deleted
