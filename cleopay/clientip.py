@@ -7,6 +7,8 @@ proxy saw), so addresses a client writes into the header itself are never believ
 ``NUM_PROXIES`` is set from the same value, so its throttles agree.
 """
 
+import ipaddress
+
 from django.conf import settings
 
 
@@ -19,4 +21,8 @@ def client_ip(request) -> str:
     if count <= 0 or not forwarded:
         return remote
     hops = [hop.strip() for hop in forwarded.split(",")]
-    return hops[-min(count, len(hops))] or remote
+    chosen = hops[-min(count, len(hops))]
+    try:
+        return str(ipaddress.ip_address(chosen))
+    except ValueError:  # not an address ("unknown", a port, garbage): the peer, then
+        return remote

@@ -190,3 +190,12 @@ def test_reset_emails_for_one_account_are_limited_whatever_the_address(client):
 
     assert statuses == [302] * 5 + [429] * 2
     assert len(mail.outbox) == 5
+
+
+@pytest.mark.parametrize("forwarded", ["unknown", "1.2.3.4:80", "<script>", "::ffff:zz", ""])
+def test_a_forwarded_hop_that_is_not_an_address_falls_back_to_the_peer(settings, forwarded):
+    settings.TRUSTED_PROXY_COUNT = 1
+    response = token_attempt("who@example.com", "wrong", forwarded=forwarded)
+
+    assert response.status_code == 400
+    assert list(LoginFailure.objects.values_list("address", flat=True)) == ["203.0.113.7"]
