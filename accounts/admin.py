@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from accounts.models import Business, MemberInvitation, Membership, User
+from accounts.models import Business, LoginFailure, MemberInvitation, Membership, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -51,3 +51,12 @@ class MemberInvitationAdmin(admin.ModelAdmin):
     list_filter = ["role", ("accepted_at", admin.EmptyFieldListFilter)]
     search_fields = ["email", "business__name"]
     list_select_related = ["business"]
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(admin.ModelAdmin):
+    """Wrong passwords of the last window (accounts.loginguard); delete rows to lift a lock."""
+
+    list_display = ["account", "address", "created_at"]
+    search_fields = ["account", "address"]
+    date_hierarchy = "created_at"

@@ -66,7 +66,7 @@ class TokenApi(ApiView):
     def post(self, request):
         data = TokenInput(data=request.data)
         data.is_valid(raise_exception=True)
-        token = services.token_obtain(**data.validated_data)
+        token = services.token_obtain(**data.validated_data, request=request._request)
         return Response({"token": token})
 
 
@@ -99,6 +99,24 @@ class LogoutApi(ApiView):
     def post(self, request):
         if request.auth is not None and hasattr(request.auth, "token_key"):
             request.auth.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutAllApi(ApiView):
+    capabilities = {"POST": Capability.READ}
+
+    @extend_schema(
+        operation_id="auth_logout_all",
+        request=None,
+        responses={
+            204: OpenApiResponse(
+                description="Every API token of the caller (this one too) is revoked and "
+                "every session of theirs ended."
+            )
+        },
+    )
+    def post(self, request):
+        services.user_logout_everywhere(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

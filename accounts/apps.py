@@ -6,4 +6,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and businesses"
 
     def ready(self):
-        from accounts import schema  # noqa: F401  (registers the OpenAPI auth scheme)
+        from accounts import loginguard, schema  # noqa: F401  (schema: the OpenAPI auth scheme)
+
+        loginguard.connect()

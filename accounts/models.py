@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from cleopay.ids import PublicIdField
 
@@ -68,6 +69,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         validators=[validate_time_zone],
         help_text="IANA time zone.",
     )
+    # Raised by "log out everywhere": part of the session hash, so every session ends with it.
+    session_generation = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     objects = UserManager()
 
@@ -80,6 +83,27 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django's hash of the password, with the session generation: a session keeps working
+        only while both are what they were when it logged in (generation 0 keeps the hashes of
+        sessions from before the field existed)."""
+        if not self.session_generation:
+            return super()._get_session_auth_hash(secret=secret)
+        key_salt = "accounts.User.session_auth_hash"
+        value = f"{self.password}:{self.session_generation}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
+
+    def save(self, *args, **kwargs):
+        """Saving a new password (reset, change, admin, ``changepassword``) revokes every API
+        token of the user. This is the one point every way of setting a password passes through;
+        the sessions end by themselves, their hash being the password's (see above)."""
+        password_changed = self._password is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if password_changed:
+            from knox.models import AuthToken
+
+            AuthToken.objects.filter(user=self).delete()
 
 
 class DefaultApprovalAction(models.TextChoices):
@@ -167,3 +191,22 @@ class MemberInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} invited to {self.business} as {self.role}"
+
+
+class LoginFailure(models.Model):
+    """A wrong password, kept a while so guessing is limited per account and per address
+    (``accounts.loginguard``). ``account`` is the normalised e-mail tried, registered or not,
+    so the limit says nothing about which addresses have accounts."""
+
+    account = models.CharField(max_length=254)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["account", "created_at"], name="login_failure_account_idx"),
+            models.Index(fields=["address", "created_at"], name="login_failure_address_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"wrong password for {self.account} from {self.address}"

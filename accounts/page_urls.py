@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login", views.LoginView.as_view(), name="login"),
     path("logout", views.LogoutView.as_view(), name="logout"),
+    path("logout-everywhere", views.logout_everywhere, name="logout-everywhere"),
     path("signup", views.signup, name="signup"),
     path("password-reset", views.PasswordResetView.as_view(), name="password-reset"),
     path("password-reset/sent", views.PasswordResetDoneView.as_view(), name="password-reset-sent"),

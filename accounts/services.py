@@ -6,11 +6,13 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from knox.models import AuthToken
 from knox.settings import knox_settings
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, ValidationError
 
+from accounts import loginguard
 from accounts.models import (
     Business,
     MemberInvitation,
@@ -22,6 +24,7 @@ from accounts.models import (
 from accounts.permissions import forget_roles
 from accounts.tasks import send_member_invitation_email
 from cleopay.api.errors import Conflict, ConflictCode, field_error
+from cleopay.clientip import client_ip
 from cleopay.publish import publish_on_commit
 from connections.services import connection_invitations_bind
 
@@ -48,12 +51,28 @@ def user_set_time_zone(*, user: User, time_zone: str) -> User:
     return user
 
 
-def token_obtain(*, email: str, password: str) -> str:
-    """Exchange credentials for a new token (400 on bad credentials, same message either way)."""
-    user = authenticate(username=_normalize_email(email), password=password)
+def token_obtain(*, email: str, password: str, request=None) -> str:
+    """Exchange credentials for a new token (400 on bad credentials, same message either way;
+    429 once the account or the address is over the password-guessing limits)."""
+    wait = loginguard.failures_wait(
+        account=email, address=client_ip(request) if request is not None else None
+    )
+    if wait:
+        raise Throttled(wait=wait)
+    user = authenticate(request, username=_normalize_email(email), password=password)
     if user is None or not user.is_active:
         raise field_error(None, "Unable to log in with the provided credentials.")
     return token_create(user=user)
+
+
+def user_logout_everywhere(*, user: User) -> int:
+    """End every session of ``user`` (their hash carries the session generation, raised here)
+    and revoke every API token; returns how many tokens were revoked."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+        revoked, _ = AuthToken.objects.filter(user=user).delete()
+    user.refresh_from_db(fields=["session_generation"])
+    return revoked
 
 
 def token_revoke(*, user: User, token_key: str) -> None:

@@ -25,3 +25,11 @@ def send_member_invitation_email(invitation_id: str) -> int:
 def purge_expired_tokens() -> int:
     deleted, _ = AuthToken.objects.filter(expiry__lt=timezone.now()).delete()
     return deleted
+
+
+@shared_task
+def purge_login_failures() -> int:
+    """Forget wrong passwords that no login-guard window counts any more."""
+    from accounts import loginguard
+
+    return loginguard.purge()

@@ -6,6 +6,7 @@ urlpatterns = [
     path("auth/signup", apis.SignupApi.as_view(), name="auth-signup"),
     path("auth/token", apis.TokenApi.as_view(), name="auth-token"),
     path("auth/logout", apis.LogoutApi.as_view(), name="auth-logout"),
+    path("auth/logout-all", apis.LogoutAllApi.as_view(), name="auth-logout-all"),
     path("auth/tokens", apis.TokenListApi.as_view(), name="auth-tokens"),
     path("auth/tokens/<str:token_key>", apis.TokenDetailApi.as_view(), name="auth-token-detail"),
     path("me", apis.MeApi.as_view(), name="me"),

@@ -3,7 +3,7 @@ the settings of a business that are about people (members, the default approval 
 the person (API tokens). Thin: the API's input serializers and the same services."""
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -40,6 +40,16 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+@require_POST
+@login_required
+def logout_everywhere(request):
+    """Every session of the user (this one too) ends and every API token is revoked."""
+    services.user_logout_everywhere(user=request.user)
+    logout(request)
+    messages.success(request, "You are logged out everywhere and your API tokens are revoked.")
+    return redirect("login")
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -1,11 +1,21 @@
-"""E-mail through Django's mail API: a plain-text and an HTML body from one pair of templates."""
+"""E-mail through Django's mail API: a plain-text and an HTML body from one pair of templates.
+
+Only the HTML body is HTML: the subject and the text body are rendered with autoescaping off,
+so a business called ``O'Brien <Supplies> & Co`` reads as such, not ``O&#x27;Brien &lt;…``.
+"""
 
 import zoneinfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
+
+
+def render_plain(template_name: str, context: dict) -> str:
+    """``template_name`` rendered as plain text: no HTML escaping of the values."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
 
 
 def send_templated_mail(
@@ -17,8 +27,8 @@ def send_templated_mail(
     """
     context = {"site_url": settings.SITE_URL, **context}
     with timezone.override(zoneinfo.ZoneInfo(time_zone or "UTC")):
-        subject = " ".join(render_to_string(f"email/{template}.subject.txt", context).split())
-        text = render_to_string(f"email/{template}.txt", context)
+        subject = " ".join(render_plain(f"email/{template}.subject.txt", context).split())
+        text = render_plain(f"email/{template}.txt", context)
         html = render_to_string(f"email/{template}.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=to)
     message.attach_alternative(html, "text/html")

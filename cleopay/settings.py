@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "knox",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
     "django_htmx",
     "cleopay",
     "accounts",
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -79,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cleopay.middleware.UserTimeZone",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.loginguard.LoginGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "cleopay.middleware.RefuseNulInUrl",
@@ -134,11 +138,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
 if REDIS_URL:
+    # Every use of the cache fails open and bounded (cleopay.cache): a Redis that is down or
+    # silent costs one short wait, then the process skips it for a while; nothing answers 500.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "cleopay.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
         }
     }
 else:
@@ -161,7 +167,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 1,
-    "socket_timeout": 2,
+    "socket_timeout": 1,
     "max_retries": 1,
     "visibility_timeout": 3600,
 }
@@ -187,6 +193,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.purge_expired_tokens",
         "schedule": timedelta(hours=1),
     },
+    "purge-login-failures": {
+        "task": "accounts.tasks.purge_login_failures",
+        "schedule": timedelta(hours=1),
+    },
+    "sweep-unattached-files": {
+        "task": "files.tasks.sweep_unattached_files",
+        "schedule": timedelta(hours=1),
+    },
     # Pays scheduled payments that are due (and re-drives any left processing by a crash).
     "sweep-due-payments": {
         "task": "payables.tasks.sweep_due_payments",
@@ -202,6 +216,15 @@ CELERY_BEAT_SCHEDULE = {
 # --- API ------------------------------------------------------------------------------------------
 THROTTLE_RATE_AUTH = os.environ.get("THROTTLE_RATE_AUTH", "20/min")
 THROTTLE_RATE_USER = os.environ.get("THROTTLE_RATE_USER", "6000/min")
+# How many proxies in front of the app append to X-Forwarded-For (cleopay.clientip): 0 means
+# none, the header is ignored and REMOTE_ADDR is the client's address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# Password guessing (accounts.loginguard): wrong passwords for one account, and requests to the
+# login, sign-up and reset forms from one address.
+THROTTLE_RATE_PASSWORD_RESET = os.environ.get("THROTTLE_RATE_PASSWORD_RESET", "5/hour")
+LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "10"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "50"))
+LOGIN_FAILURE_WINDOW = timedelta(minutes=int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15")))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -220,6 +243,7 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": False,
     "PAGE_SIZE": 20,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 
 REST_KNOX = {
@@ -237,6 +261,12 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI's files come from the pinned drf-spectacular-sidecar package, served by us: the
+    # docs work offline and load nothing from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True},
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api",
     # Choice sets that share a field name ("role") get names of their own.
@@ -278,6 +308,20 @@ STORAGES = {
 }
 # Uploads: 10 MB per file (the files endpoint answers 413 above it); JSON bodies stay small.
 FILE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+# One editor request stores at most this many files, this many bytes in all (checked before any
+# is stored); Django refuses outright a multipart body with three times as many file parts.
+FILE_UPLOADS_PER_REQUEST = int(os.environ.get("FILE_UPLOADS_PER_REQUEST", "10"))
+FILE_UPLOAD_MAX_REQUEST_BYTES = (
+    int(os.environ.get("FILE_UPLOAD_MAX_REQUEST_MB", "25")) * 1024 * 1024
+)
+DATA_UPLOAD_MAX_NUMBER_FILES = 3 * FILE_UPLOADS_PER_REQUEST
+# What one business may keep in uploaded files, in all.
+FILE_STORAGE_QUOTA_BYTES = int(os.environ.get("FILE_STORAGE_QUOTA_MB", "2048")) * 1024 * 1024
+# A file attached to no payable this long after its upload is deleted by the beat sweep.
+FILE_UNATTACHED_TTL = timedelta(hours=int(os.environ.get("FILE_UNATTACHED_TTL_HOURS", "24")))
+# An XLSX (a ZIP archive) with more entries, or more bytes once inflated, is refused.
+XLSX_MAX_ENTRIES = 2000
+XLSX_MAX_INFLATED_BYTES = 200 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Payments -------------------------------------------------------------------------------------
@@ -315,6 +359,25 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "/login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login"
+
+# Content-Security-Policy on every response (django-csp): scripts, styles, images and frames only
+# from this origin, no inline script or style (cleopay.js and cleopay.css carry them all), no
+# third party anywhere. A file download sets a stricter policy of its own (files.views).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

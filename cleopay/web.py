@@ -34,6 +34,7 @@ from rest_framework import exceptions
 
 from accounts.permissions import Capability, role_allows, roles_of
 from cleopay.api.errors import Conflict, InvalidTransition, PayloadTooLarge, flatten
+from cleopay.api.pagination import MAX_OFFSET
 
 # --- errors ---------------------------------------------------------------------------------------
 
@@ -287,9 +288,10 @@ def option_tags(choices, selected: str = "") -> SafeString:
 
 
 def page_offset(request: HttpRequest) -> int:
-    """A list page's ``?offset=`` (its first row): a whole number, else the first page."""
+    """A list page's ``?offset=`` (its first row): a whole number, else the first page; clamped
+    to the largest offset the database takes (a bigint), so any number is a page, if empty."""
     try:
-        return max(0, int(request.GET.get("offset", "0")))
+        return min(max(0, int(request.GET.get("offset", "0"))), MAX_OFFSET)
     except ValueError:
         return 0
 

@@ -13,6 +13,7 @@ from cleopay.api.errors import PayloadTooLarge, field_error
 from cleopay.api.views import ApiView
 from files import selectors, services
 from files.serializers import FileSerializer
+from files.sniffing import download_name
 
 # Room for the multipart boundaries, part headers and the businessId field around the file.
 MULTIPART_OVERHEAD = 64 * 1024
@@ -91,6 +92,6 @@ class FileDownloadApi(ApiView):
         return FileResponse(
             record.stored.open("rb"),
             as_attachment=True,
-            filename=record.original_filename,
+            filename=download_name(record.original_filename, record.content_type),
             content_type=record.content_type,
         )

@@ -3,11 +3,15 @@
 The name and the client's declared type are not trusted. CSV has no magic bytes, so a file is
 CSV when all of it is UTF-8 text without NUL characters and its name ends in ``.csv`` (any text
 would otherwise pass as CSV). An XLSX is a ZIP archive holding ``[Content_Types].xml`` and an
-``xl/`` folder; only its directory is read, nothing is extracted.
+``xl/`` folder; only its directory is read, nothing is extracted. An archive with more than
+``XLSX_MAX_ENTRIES`` entries, or whose entries would inflate past ``XLSX_MAX_INFLATED_BYTES``
+(a zip bomb, waiting for whoever opens it), is refused.
 """
 
 import codecs
 import zipfile
+
+from django.conf import settings
 
 from files.models import FileType
 
@@ -21,7 +25,12 @@ def _is_xlsx(upload) -> bool:
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as archive:
-            names = archive.namelist()
+            entries = archive.infolist()
+            if len(entries) > settings.XLSX_MAX_ENTRIES:
+                return False
+            if sum(entry.file_size for entry in entries) > settings.XLSX_MAX_INFLATED_BYTES:
+                return False
+            names = [entry.filename for entry in entries]
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, KeyError):
         return False
     finally:
@@ -61,3 +70,22 @@ def sniff(upload, filename: str) -> str | None:
     if filename.lower().endswith(".csv") and _is_utf8_text(upload):
         return FileType.CSV
     return None
+
+
+# The extensions a download may carry for each type; the first is given when the name has none.
+EXTENSIONS = {
+    FileType.PDF: (".pdf",),
+    FileType.PNG: (".png",),
+    FileType.JPEG: (".jpg", ".jpeg"),
+    FileType.CSV: (".csv",),
+    FileType.XLSX: (".xlsx",),
+}
+
+
+def download_name(filename: str, content_type: str) -> str:
+    """``filename`` with an extension that matches the type found in its bytes: a PDF uploaded
+    as ``report.html`` downloads as ``report.html.pdf``, so nothing opens it as a web page."""
+    allowed = EXTENSIONS.get(content_type, ())
+    if not allowed or filename.lower().endswith(allowed):
+        return filename
+    return f"{filename}{allowed[0]}"

@@ -6,6 +6,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from cleopay.web import business_page, service_errors
 from files import selectors
 from files.models import FileType
+from files.sniffing import download_name
 
 PREVIEWABLE = {FileType.PDF, FileType.PNG, FileType.JPEG}
 
@@ -21,7 +22,7 @@ def file_download(request, business_id: str, file_id: str):
     response = FileResponse(
         record.stored.open("rb"),
         as_attachment=not inline,
-        filename=record.original_filename,
+        filename=download_name(record.original_filename, record.content_type),
         content_type=record.content_type,
     )
     if not (inline and record.content_type == FileType.PDF):

@@ -797,6 +797,16 @@ def payable_pay(*, payable_id: str, actor) -> Payable:
         _require_side(payable, actor, side=PAYER, capability=Capability.PAY, action="pay")
         _ensure_can(payable.pay, "pay")
         payment = _open_payment(payable)
+        if payment is not None and payment.status == PaymentStatus.PROCESSING:
+            # Started by another request (or the sweep) and still in flight: this click is a
+            # second one, not a retry (a retry carries the first one's Idempotency-Key and gets
+            # its response replayed). The payment in flight finishes on its own.
+            raise Conflict(
+                f"A payment of this payable ({payment.id}) is already in progress.",
+                code=ConflictCode.PAYMENT_IN_PROGRESS,
+                currentStatus=payable.status,
+                paymentId=payment.id,
+            )
         if payment is None:
             payment = Payment.objects.create(
                 payable=payable,
@@ -805,12 +815,9 @@ def payable_pay(*, payable_id: str, actor) -> Payable:
                 rail=get_rail().name,
                 created_by=actor,
             )
-        if payment.status == PaymentStatus.PENDING:
-            payment.scheduled_for = min(payment.scheduled_for, _today())
-            payment.start()
-            _save(payment, "status", "scheduled_for", "processing_started_at")
-        # A payment already processing (the sweep got there first) is driven to its end below;
-        # the rail is idempotent per payment, so it cannot be paid twice.
+        payment.scheduled_for = min(payment.scheduled_for, _today())
+        payment.start()
+        _save(payment, "status", "scheduled_for", "processing_started_at")
     payment_execute(payment_id=payment.id, actor=actor)
     return payable
 

@@ -579,9 +579,19 @@ def _due_hint(connection: Connection | None, *, editing: bool) -> str:
     return f"Net {connection.net_terms}: suggested {connection.net_terms} days after today."
 
 
-def _upload_files(request, business_id: str, form: EditorForm, problems: Problems) -> None:
-    """Store the files chosen in the form; each becomes one of the form's attachments."""
-    for upload in request.FILES.getlist("newAttachments"):
+def _upload_files(request, business_id: str, form: EditorForm, problems: Problems) -> list[str]:
+    """Store the files chosen in the form; each becomes one of the form's attachments. Too many,
+    or too large in all, and none is stored. Returns the IDs of the files stored."""
+    uploads = request.FILES.getlist("newAttachments")
+    stored: list[str] = []
+    with service_errors() as refused:
+        file_services.uploads_check(uploads)
+    if refused:
+        for message in refused.general + [m for ms in refused.fields.values() for m in ms]:
+            problems.add("attachments", message)
+        problems.status = refused.status
+        return stored
+    for upload in uploads:
         with service_errors() as refused:
             record = file_services.file_upload(
                 business_id=business_id, actor=request.user, upload=upload
@@ -592,6 +602,19 @@ def _upload_files(request, business_id: str, form: EditorForm, problems: Problem
             problems.status = refused.status
         else:
             form.attachment_ids.append(record.pk)
+            stored.append(record.pk)
+    return stored
+
+
+def _forget_uploads(form: EditorForm, stored: list[str], problems: Problems) -> None:
+    """A refused request keeps nothing it stored: its files are deleted, bytes and rows."""
+    if not stored:
+        return
+    file_services.file_delete_unattached(file_ids=stored)
+    form.attachment_ids = [pk for pk in form.attachment_ids if pk not in stored]
+    problems.add(
+        "attachments", "The files chosen with this request were not kept: choose them again."
+    )
 
 
 def _editor(request, business_id: str, payable: Payable | None):
@@ -647,7 +670,7 @@ def _editor(request, business_id: str, payable: Payable | None):
             for key, value in (payable.custom_fields or {}).items()
             if key not in {d.key for d in payable_fields}
         }
-    _upload_files(request, business_id, form, problems)
+    stored = _upload_files(request, business_id, form, problems)
     action = request.POST.get("action", "save")
 
     if action == "add_line":
@@ -667,6 +690,8 @@ def _editor(request, business_id: str, payable: Payable | None):
         if not isinstance(result, Problems):
             return result
         problems = result
+    if problems:
+        _forget_uploads(form, stored, problems)
     if not form.lines:
         form.lines.append(LineRow())
     context = _editor_context(

@@ -52,12 +52,14 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _broker_not_marked_down():
-    """Each test starts with the publisher trusting the broker (cleopay.publish)."""
-    from cleopay import publish
+    """Each test starts trusting the broker and the cache (cleopay.publish, cleopay.cache)."""
+    from cleopay import cache, publish
 
     publish.reset()
+    cache.reset()
     yield
     publish.reset()
+    cache.reset()
 
 
 @pytest.fixture(autouse=True)

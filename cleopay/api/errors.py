@@ -58,6 +58,7 @@ class ConflictCode(StrEnum):
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     IDEMPOTENCY_KEY_IN_USE = "idempotency_key_in_use"
     STATE = "state_conflict"
+    PAYMENT_IN_PROGRESS = "payment_in_progress"
 
 
 class Conflict(exceptions.APIException):

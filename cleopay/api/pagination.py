@@ -108,7 +108,7 @@ class LimitOffsetPagination(BasePagination):
     def _merged_keys(self, parts, skip: int) -> list:
         """The keys of the page's rows (and one more) in the union of ``parts``: the first
         ``skip + limit + 1`` keys of each, read in the list's order, merged and cut here."""
-        end = skip + self.limit + 1
+        end = min(skip + self.limit + 1, MAX_OFFSET)  # a LIMIT past 2**63 - 1 fails the query
         names = [field.lstrip("-") for field in self.ordering]
         found = []
         for part in parts:

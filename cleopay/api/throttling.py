@@ -8,10 +8,17 @@ Requests are counted per fixed window (one atomic increment of a small cache key
 writes that whole list on each request: at 6000/min that is tens of kilobytes through the
 cache per call, growing with the traffic it is meant to limit. The price of a counter is that a
 client may send up to twice the rate across a window boundary.
+
+A cache that cannot count (Redis down or silent, ``cleopay.cache``) lets the request through:
+the throttles fail open rather than turn every call into a 500. Client addresses come from
+``cleopay.clientip`` (the configured trusted proxies), never from a raw ``X-Forwarded-For``.
 """
 
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
+
+from cleopay.cache import CacheUnavailable
+from cleopay.clientip import client_ip
 
 
 class WindowRateThrottle(SimpleRateThrottle):
@@ -25,7 +32,10 @@ class WindowRateThrottle(SimpleRateThrottle):
             return True
         window = int(self.timer() // self.duration)
         self.window_ends = (window + 1) * self.duration
-        return self._count(f"{key}:{window}") <= self.num_requests
+        try:
+            return self._count(f"{key}:{window}") <= self.num_requests
+        except CacheUnavailable:
+            return True  # fail open: no count is better than no answer
 
     def _count(self, key: str) -> int:
         """This request's number in the window (the first one creates the counter)."""
@@ -35,6 +45,9 @@ class WindowRateThrottle(SimpleRateThrottle):
             if self.cache.add(key, 1, timeout=self.duration + 1):
                 return 1
             return self.cache.incr(key)  # another request created it in between
+
+    def get_ident(self, request):
+        return client_ip(request)
 
     def wait(self):
         return max(self.window_ends - self.timer(), 1)

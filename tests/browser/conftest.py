@@ -65,6 +65,17 @@ def open_page(browser, live_server):
         errors = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.js_errors = errors
+        # Chromium reports each Content-Security-Policy refusal on the console.
+        violations = []
+        page.on(
+            "console",
+            lambda message: (
+                violations.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+        page.csp_violations = violations
         if user is not None:
             log_in(page, user.email)
         return page
@@ -73,6 +84,7 @@ def open_page(browser, live_server):
     for context in contexts:
         for page in context.pages:
             assert page.js_errors == [], f"JavaScript errors on {page.url}: {page.js_errors}"
+            assert page.csp_violations == [], f"CSP violations on {page.url}"
         context.close()
 
 

@@ -27,3 +27,16 @@ class CountingLedgerRail(LedgerRail):
     def transfer(self, **kwargs):
         CountingLedgerRail.calls.append(kwargs["payment_id"])
         return super().transfer(**kwargs)
+
+
+class GatedRail(LedgerRail):
+    """The ledger rail, holding each transfer until the test opens the gate: a payment stays
+    in flight (processing, committed) for as long as the test needs."""
+
+    entered = None  # threading.Event, set by the test
+    gate = None  # threading.Event, set by the test
+
+    def transfer(self, **kwargs):
+        GatedRail.entered.set()
+        assert GatedRail.gate.wait(30), "the gate was never opened"
+        return super().transfer(**kwargs)
