@@ -1,7 +1,8 @@
 """
 Writes of connections and tags. Each service is one transaction: it locks what it changes,
 checks, changes it (status only through the fsm transitions), and records the event in the same
-transaction; e-mail goes out after commit.
+transaction; e-mail goes out after commit (an accepted invitation notifies the inviting business
+through ``notifications.services``).
 
 Locks: a connection service locks that one connection row (``FOR NO KEY UPDATE``, so inserts
 that merely reference the row, like events and tag links, are not blocked) and then touches its
@@ -29,6 +30,7 @@ from connections.models import (
     Tag,
 )
 from connections.tasks import send_connection_invitation_email
+from notifications import services as notifications
 
 # Roles whose holders answer for a business's connections (and receive its invitations).
 CONNECTION_ADMIN_ROLES = (Role.OWNER, Role.ADMIN)
@@ -171,6 +173,7 @@ def connection_accept(*, connection_id: str, actor, business_id: str) -> Connect
         business_id=business_id,
         from_status=from_status,
     )
+    notifications.notify_connection_accepted(connection=connection)
     return connection
 
 

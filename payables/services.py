@@ -763,9 +763,14 @@ def payable_cancel(
     if payment is not None:
         payment.cancel()
         _save(payment, "status", "cancelled_at")
+    # Those asked to approve it hear of a payee's cancellation too (read before the round closes).
+    asked = approval_services.approvers_now(payable=payable) if side == PAYEE else []
     approval_services.approval_request_cancel(payable=payable)
     events.payable_cancelled_event(
         payable=payable, actor=actor, business_id=acting, from_status=from_status
+    )
+    notifications.notify_payable_cancelled(
+        payable=payable, cancelled_by=acting, from_status=from_status, approvers=asked
     )
     return payable, acting
 
