@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "cleopay.middleware.RefuseNulInUrl",
+    "cleopay.middleware.ApiNotFoundAsJson",
 ]
 
 ROOT_URLCONF = "cleopay.urls"
