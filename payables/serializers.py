@@ -8,8 +8,8 @@ from rest_framework import serializers
 from accounts.serializers import UserRefSerializer
 from approvals.selectors import approval_overview
 from approvals.serializers import ApprovalOverviewSerializer
-from cleopay.api.fields import PublicIdField, StrictCharField
-from cleopay.money import MoneySerializerField
+from cleopay.api.fields import PlausibleDateField, PublicIdField, StrictCharField
+from cleopay.money import ExactDecimalField, MoneySerializerField
 from payables.models import (
     QUANTITY_DECIMAL_PLACES,
     QUANTITY_MAX_DIGITS,
@@ -29,6 +29,7 @@ MAX_REASON_LENGTH = 2000
 # Custom field numbers: 64-bit integers, decimals within 30 orders of magnitude.
 MAX_CUSTOM_INT = 2**63 - 1
 MAX_CUSTOM_EXPONENT = 30
+DUE_BEFORE_ISSUE = "Must be on or after the issue date."
 
 
 # --- fields ----------------------------------------------------------------------------------------
@@ -43,20 +44,14 @@ class StrictBooleanField(serializers.BooleanField):
         return data
 
 
-class QuantityField(serializers.DecimalField):
+class QuantityField(ExactDecimalField):
     """A positive quantity with at most 4 decimals; rendered without trailing zeros (12.5, 10)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_digits", QUANTITY_MAX_DIGITS)
         kwargs.setdefault("decimal_places", QUANTITY_DECIMAL_PLACES)
-        kwargs.setdefault("coerce_to_string", False)
         kwargs.setdefault("min_value", Decimal("0.0001"))
         super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool):
-            self.fail("invalid")
-        return super().to_internal_value(data)
 
     def to_representation(self, value):
         value = Decimal(value)
@@ -139,8 +134,12 @@ class PayableWriteInput(serializers.Serializer):
     """What the payee may set on a payable (all optional; create adds its own requirements)."""
 
     amount = MoneySerializerField(min_value=Decimal("0.01"), required=False)
-    issueDate = serializers.DateField(source="issue_date", required=False)
-    dueDate = serializers.DateField(source="due_date", required=False)
+    issueDate = PlausibleDateField(source="issue_date", required=False)
+    dueDate = PlausibleDateField(
+        source="due_date",
+        required=False,
+        help_text="On or after issueDate when both are given; a past date is accepted.",
+    )
     invoiceNumber = StrictCharField(source="invoice_number", max_length=64, required=False)
     memo = StrictCharField(max_length=MAX_MEMO_LENGTH, required=False, allow_blank=True)
     lineItems = LineItemInput(
@@ -149,6 +148,12 @@ class PayableWriteInput(serializers.Serializer):
     attachments = _id_list("file", MAX_ATTACHMENTS)
     tagIds = _id_list("tag", MAX_TAGS, source="tag_ids")
     customFields = CustomFieldsField(source="custom_fields", required=False)
+
+    def validate(self, attrs):
+        issue, due = attrs.get("issue_date"), attrs.get("due_date")
+        if issue is not None and due is not None and due < issue:
+            raise serializers.ValidationError({"dueDate": DUE_BEFORE_ISSUE})
+        return attrs
 
 
 class PayableCreateInput(PayableWriteInput):
@@ -176,7 +181,9 @@ class CancelInput(serializers.Serializer):
 
 
 class ScheduleInput(serializers.Serializer):
-    date = serializers.DateField(help_text="The payment date (today or later, UTC).")
+    date = PlausibleDateField(
+        help_text="The payment date (today or later, UTC; at most 2100-12-31)."
+    )
 
 
 class PayableTagsInput(serializers.Serializer):

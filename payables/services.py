@@ -518,6 +518,10 @@ def payable_update(*, payable_id: str, actor, changes: dict) -> Payable:
     for name in ("issue_date", "due_date", "invoice_number", "memo", "custom_fields"):
         if name in changes:
             assign(name, changes[name])
+    # A new issue date must not pass the due date (a past due date alone is fine).
+    if "issue_date" in changes and payable.due_date < payable.issue_date:
+        field = "dueDate" if "due_date" in changes else "issueDate"
+        raise field_error(field, "The due date must be on or after the issue date.")
 
     if fields:
         try:

@@ -115,7 +115,7 @@ def test_errors_are_shown_beside_their_fields_and_nothing_is_saved(world):
     # The second row's unit price, beside that input, and the typed values kept.
     second = page[page.index('value="Build"') :]
     assert 'value="12.345"' in second
-    assert "Ensure that there are no more than 2 decimal places." in second[: second.index("</tr>")]
+    assert "Must have at most 2 decimal places." in second[: second.index("</tr>")]
     assert Payable.objects.filter(payee=world.payee).count() == 1
 
     duplicate = client.post(
