@@ -21,6 +21,11 @@ DECIMAL_TEXT = r"^-?[0-9]+(\.[0-9]+)?$"
 _DECIMAL_TEXT = re.compile(DECIMAL_TEXT.rstrip("$") + r"\Z")
 
 
+def is_decimal_text(text: str) -> bool:
+    """``"2500.00"``, ``"-3"``: digits 0-9 only, as ``DECIMAL_TEXT`` says."""
+    return bool(_DECIMAL_TEXT.match(text))
+
+
 def quantize(value: Decimal | int | str) -> Decimal:
     """Round to the cent, half up, as an invoice would."""
     try:
@@ -66,7 +71,7 @@ class ExactDecimalField(serializers.DecimalField):
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, int | Decimal | str):
             self.fail("invalid")
-        if isinstance(data, str) and not _DECIMAL_TEXT.match(data):
+        if isinstance(data, str) and not is_decimal_text(data):
             self.fail("invalid")
         return super().to_internal_value(data)
 

@@ -249,6 +249,9 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "cleopay.api.schema.add_error_responses",
         "cleopay.api.schema.empty_query_values",
+        "cleopay.api.schema.camel_case_path_parameters",
+        "cleopay.api.schema.decimal_not_double",
+        "cleopay.api.schema.idempotency_key_header",
     ],
 }
 

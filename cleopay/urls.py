@@ -3,9 +3,10 @@ the pages (each app's ``page_urls``; per business under /b/<business_id>/)."""
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerView
 
 from cleopay.api import handlers
+from cleopay.api.views import SchemaView
 
 api_patterns = [
     path("", include("accounts.urls")),
@@ -14,7 +15,7 @@ api_patterns = [
     path("", include("files.urls")),
     path("", include("approvals.urls")),
     path("", include("notifications.urls")),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
 
