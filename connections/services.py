@@ -14,7 +14,7 @@ Role checks happen in the views (``accounts.permissions``); the rules of the con
 """
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, RestrictedError
 from django_fsm import can_proceed
 from rest_framework.exceptions import PermissionDenied
 
@@ -325,6 +325,22 @@ def tag_rename(*, tag_id: str, name: str) -> Tag:
     return tag
 
 
+def _tag_in_use(tag: Tag, users) -> Conflict:
+    """The tag is a condition of approval workflows (``approvals``, which holds it with
+    ``RESTRICT``): deleting it would widen them to every payable, so it is refused."""
+    workflows = {
+        link.workflow_id: str(link.workflow) for link in users if hasattr(link, "workflow")
+    }
+    names = ", ".join(f"“{name}”" for name in sorted(workflows.values()))
+    noun = "workflow" if len(workflows) == 1 else "workflows"
+    return Conflict(
+        f"The tag “{tag.name}” is a condition of the approval {noun} {names}: "
+        f"remove it from the {noun} first.",
+        code=ConflictCode.IN_USE,
+        workflowIds=sorted(workflows),
+    )
+
+
 @transaction.atomic
 def tag_delete(*, tag_id: str, actor) -> None:
     """Delete a tag; it leaves every connection it was on, and each of those records the change."""
@@ -338,7 +354,11 @@ def tag_delete(*, tag_id: str, actor) -> None:
     for link in links:
         before.setdefault(link.connection_id, []).append(link.tag_id)
         connections[link.connection_id] = link.connection
-    tag.delete()
+    try:
+        with transaction.atomic():
+            tag.delete()
+    except RestrictedError as exc:
+        raise _tag_in_use(tag, exc.restricted_objects) from None
     for connection_id, old in before.items():
         events.connection_tags_changed_event(
             connection=connections[connection_id],
