@@ -24,6 +24,7 @@ MAX_TAGS = 50
 MAX_CUSTOM_FIELDS = 50
 MAX_CUSTOM_KEY_LENGTH = 100
 MAX_CUSTOM_TEXT_LENGTH = 2000
+MAX_CUSTOM_CHOICES = 200
 MAX_MEMO_LENGTH = 5000
 MAX_REASON_LENGTH = 2000
 # Custom field numbers: 64-bit integers, decimals within 30 orders of magnitude.
@@ -65,20 +66,26 @@ class QuantityField(ExactDecimalField):
         "type": "object",
         "additionalProperties": {
             "nullable": True,
-            "oneOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}],
+            "oneOf": [
+                {"type": "string"},
+                {"type": "number"},
+                {"type": "boolean"},
+                {"type": "array", "items": {"type": "string"}, "maxItems": MAX_CUSTOM_CHOICES},
+            ],
         },
-        "example": {"poNumber": "PO-1042", "costCenter": 310},
+        "example": {"poNumber": "PO-1042", "costCenter": 310, "regions": ["EU", "US"]},
     }
 )
 class CustomFieldsField(serializers.Field):
-    """A JSON object of key → string, number, boolean or null: the shape only. The payables
-    services check the values against the payer's definitions (``approvals.domain``)."""
+    """A JSON object of key → string, number, boolean, list of strings (a ``multi_select``) or
+    null: the shape only. The payables services check the values against the payer's
+    definitions (``approvals.domain``)."""
 
     default_error_messages = {
         "not_object": "Must be a JSON object of key → value.",
         "too_many": f"At most {MAX_CUSTOM_FIELDS} custom fields.",
         "bad_key": f"Keys must be 1 to {MAX_CUSTOM_KEY_LENGTH} characters.",
-        "bad_value": "{name}: a value must be a string, number, boolean or null.",
+        "bad_value": "{name}: a value must be a string, number, boolean, list of strings or null.",
         "too_long": f"{{name}}: text may not exceed {MAX_CUSTOM_TEXT_LENGTH} characters.",
         "nul": "{name}: text may not contain NUL characters.",
         "number_range": "{name}: the number is out of range.",
@@ -99,6 +106,12 @@ class CustomFieldsField(serializers.Field):
                     self.fail("nul", name=key)
             elif isinstance(value, bool) or value is None:
                 continue
+            elif isinstance(value, list):
+                if len(value) > MAX_CUSTOM_CHOICES or not all(
+                    isinstance(v, str) and len(v) <= MAX_CUSTOM_TEXT_LENGTH and "\x00" not in v
+                    for v in value
+                ):
+                    self.fail("bad_value", name=key)
             elif isinstance(value, int):
                 if abs(value) > MAX_CUSTOM_INT:
                     self.fail("number_range", name=key)
