@@ -331,6 +331,28 @@ class PayableListItemSerializer(serializers.Serializer):
         return TagRefSerializer([link.tag for link in obj.viewer_tag_links], many=True).data
 
 
+@extend_schema_field(
+    {
+        "type": "array",
+        "nullable": True,
+        "items": {
+            "type": "object",
+            "required": ["field", "from", "to"],
+            "properties": {
+                "field": {"type": "string", "example": "amount"},
+                "from": {"nullable": True, "example": 100.00},
+                "to": {"nullable": True, "example": 120.00},
+            },
+        },
+    }
+)
+class EventChangesField(serializers.Field):
+    """``[{"field", "from", "to"}]`` as the event stored it (output only)."""
+
+    def to_representation(self, value):
+        return value
+
+
 class PayableEventSerializer(serializers.Serializer):
     id = serializers.CharField()
     type = serializers.ChoiceField(choices=EventType.choices)
@@ -339,4 +361,8 @@ class PayableEventSerializer(serializers.Serializer):
     fromStatus = serializers.CharField(source="from_status", allow_null=True)
     toStatus = serializers.CharField(source="to_status")
     note = serializers.CharField()
+    changes = EventChangesField(
+        allow_null=True,
+        help_text="An edit's fields with their old and new values; null for other events.",
+    )
     createdAt = serializers.DateTimeField(source="created_at")

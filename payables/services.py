@@ -489,12 +489,15 @@ def payable_update(*, payable_id: str, actor, changes: dict) -> Payable:
 
     fields: list[str] = []
     changed: list[str] = []
+    diff: list[dict] = []
 
     def assign(name: str, value) -> None:
-        if getattr(payable, name) != value:
+        old = getattr(payable, name)
+        if old != value:
             setattr(payable, name, value)
             fields.append(name)
             changed.append(_API_NAMES[name])
+            diff.append(events.change(_API_NAMES[name], old, value))
 
     lines = None
     if "line_items" in changes:
@@ -532,12 +535,19 @@ def payable_update(*, payable_id: str, actor, changes: dict) -> Payable:
                 raise _duplicate_invoice_number(payable.invoice_number) from None
             raise
     if lines is not None:
+        before = events.lines_summary(payable.line_items.all())
         _replace_lines(payable, lines)
         changed.append("lineItems")
+        if before != events.lines_summary(lines):
+            diff.append(events.change("lineItems", before, events.lines_summary(lines)))
     if "attachments" in changes:
+        before = [link.file.original_filename for link in payable.attachment_links.all()]
         files = _files_of(business_id=payable.payee_id, file_ids=changes["attachments"])
         _replace_attachments(payable, files)
         changed.append("attachments")
+        after = [file.original_filename for file in files]
+        if before != after:
+            diff.append(events.change("attachments", before, after))
     if "tag_ids" in changes:
         tags = _tags_of(business_id=payable.payee_id, tag_ids=changes["tag_ids"])
         _replace_tags(payable, business_id=payable.payee_id, tags=tags)
@@ -545,7 +555,10 @@ def payable_update(*, payable_id: str, actor, changes: dict) -> Payable:
     if changed:
         if not fields:
             _save(payable)  # bump updated_at
-        events.payable_updated_event(payable=payable, actor=actor, changed=sorted(set(changed)))
+        # The payee's tags are its own: named in the note, their values never in the diff.
+        events.payable_updated_event(
+            payable=payable, actor=actor, changed=sorted(set(changed)), changes=diff
+        )
     return payable
 
 
