@@ -27,6 +27,7 @@ from rest_framework.exceptions import ValidationError
 
 from accounts.models import Business, DefaultApprovalAction, Membership, Role
 from accounts.permissions import Capability, role_allows
+from approvals.custom_fields import clean_multi_select, hidden_keys
 from approvals.models import (
     ApprovalWorkflow,
     CustomFieldDefinition,
@@ -314,21 +315,24 @@ def _clean_boolean(definition: CustomFieldDefinition, value: Any) -> bool:
     return value
 
 
-_CLEANERS = {
+CUSTOM_FIELD_CLEANERS = _CLEANERS = {
     CustomFieldType.TEXT: _clean_text,
     CustomFieldType.NUMBER: _clean_number,
     CustomFieldType.DATE: _clean_date,
     CustomFieldType.SELECT: _clean_select,
+    CustomFieldType.MULTI_SELECT: clean_multi_select,
     CustomFieldType.BOOLEAN: _clean_boolean,
 }
 
 
 def _is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
 
 
 def _is_scalar(value: Any) -> bool:
-    return isinstance(value, str | int | Decimal | bool)
+    return isinstance(value, str | int | Decimal | bool) or (
+        isinstance(value, list) and all(isinstance(v, str) for v in value)
+    )
 
 
 def _check_custom_fields(
@@ -384,10 +388,20 @@ def _check_custom_fields(
         except ValueError as exc:
             errors[field] = [str(exc)]
 
+    # A field whose visibleWhen does not hold is neither kept, checked nor required.
+    hidden = hidden_keys(live, cleaned)
+    for key in hidden:
+        cleaned.pop(key, None)
+        errors.pop(f"{path}.{key}", None)
     if require:
         for key, definition in live.items():
             field = f"{path}.{key}"
-            if definition.required and key not in cleaned and field not in errors:
+            if (
+                definition.required
+                and key not in cleaned
+                and key not in hidden
+                and field not in errors
+            ):
                 errors[field] = ["This field is required."]
     return cleaned, errors
 

@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from accounts.models import Business
 from cleopay.ids import PublicIdField
+from cleopay.jsoncodec import DecimalJSONDecoder, DecimalJSONEncoder
 from cleopay.money import MoneyField
 from connections.models import Connection, Tag
 
@@ -191,6 +192,7 @@ class CustomFieldType(models.TextChoices):
     NUMBER = "number", "Number"
     DATE = "date", "Date"
     SELECT = "select", "Select"
+    MULTI_SELECT = "multi_select", "Multiple choice"
     BOOLEAN = "boolean", "Yes / no"
 
 
@@ -212,7 +214,8 @@ class CustomFieldDefinition(models.Model):
     id = PublicIdField(prefix="cf")
     # The payer: its vendors fill the field in on the payables they send it.
     business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="custom_fields")
-    # ^[a-z][a-z0-9_]{0,49}$, checked by the API; immutable, like ``type`` and ``scope``.
+    # ^[A-Za-z][A-Za-z0-9_]{0,49}$ (``poNumber``, ``po_number``), checked by the API; immutable,
+    # like ``type`` and ``scope``.
     key = models.CharField(max_length=50)
     label = models.CharField(max_length=200)
     type = models.CharField(max_length=20, choices=CustomFieldType.choices)
@@ -220,8 +223,15 @@ class CustomFieldDefinition(models.Model):
     scope = models.CharField(
         max_length=20, choices=CustomFieldScope.choices, default=CustomFieldScope.PAYABLE
     )
-    # The choices of a ``select`` field; empty for every other type.
+    # The choices of a ``select`` or ``multi_select`` field; empty for every other type.
     options = models.JSONField(default=list, blank=True)
+    # A hint shown in the empty input of the payee's editor.
+    placeholder = models.CharField(max_length=200, blank=True, default="")
+    # ``{"key": <another field of the same scope>, "equals": <value>}``: the field is shown,
+    # required and kept only while that field holds that value; null: always.
+    visible_when = models.JSONField(
+        null=True, blank=True, encoder=DecimalJSONEncoder, decoder=DecimalJSONDecoder
+    )
     # Display order (the API's ``order``), then age.
     position = models.PositiveIntegerField(default=0)
     active = models.BooleanField(default=True)

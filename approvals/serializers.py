@@ -1,11 +1,12 @@
 """JSON in and out of the approval workflow and custom field endpoints (camelCase)."""
 
-import re
 from decimal import Decimal
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.serializers import UserRefSerializer
+from approvals import custom_fields
 from approvals.domain import APPROVING_ROLES, ApprovalOutcome
 from approvals.models import ApprovalDecision, CustomFieldScope, CustomFieldType
 from cleopay.api.fields import PublicIdField, StrictCharField
@@ -22,7 +23,6 @@ MAX_INT = 2_147_483_647
 APPROVING_ROLE_CHOICES = [
     role for role in ("owner", "admin", "approver") if role in APPROVING_ROLES
 ]
-CUSTOM_FIELD_KEY = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 
 
 class StrictBooleanField(serializers.BooleanField):
@@ -204,10 +204,55 @@ class ApprovalOverviewSerializer(serializers.Serializer):
 # --- custom fields ---------------------------------------------------------------------------------
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["key", "equals"],
+        "properties": {
+            "key": {"type": "string", "pattern": custom_fields.KEY_PATTERN},
+            "equals": {"oneOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}]},
+        },
+        "nullable": True,
+        "example": {"key": "hasPurchaseOrder", "equals": True},
+    }
+)
+class VisibleWhenField(serializers.Field):
+    """``{"key": <field key>, "equals": <string, number or boolean>}`` and nothing else."""
+
+    default_error_messages = {
+        "shape": 'Must be {{"key": "<another field\'s key>", "equals": <a value>}}.',
+    }
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict) or set(data) != {"key", "equals"}:
+            self.fail("shape")
+        key, equals = data["key"], data["equals"]
+        if not isinstance(key, str) or not custom_fields.KEY.match(key):
+            self.fail("shape")
+        if isinstance(equals, str):
+            if "\x00" in equals or len(equals) > 200:
+                self.fail("shape")
+        elif isinstance(equals, Decimal | int) and not isinstance(equals, bool):
+            if isinstance(equals, Decimal) and not equals.is_finite():
+                self.fail("shape")
+        elif not isinstance(equals, bool):
+            self.fail("shape")
+        return {"key": key, "equals": equals}
+
+    def to_representation(self, value):
+        return value or None
+
+
+# Attributes a client may send back as it read them; they are not set through the input.
+READ_ONLY_ATTRIBUTES = {"id", "createdAt", "updatedAt"}
+
+
 class CustomFieldInput(serializers.Serializer):
     key = StrictCharField(
         max_length=50,
-        help_text="1-50 lowercase letters, digits or underscores, starting with a letter.",
+        help_text="1-50 letters, digits or underscores, starting with a letter "
+        "(poNumber, po_number).",
     )
     label = StrictCharField(max_length=200)
     type = serializers.ChoiceField(choices=CustomFieldType.choices)
@@ -217,19 +262,39 @@ class CustomFieldInput(serializers.Serializer):
         child=StrictCharField(max_length=200),
         required=False,
         max_length=MAX_OPTIONS,
-        help_text="The choices of a select field (at least one, no repeats).",
+        help_text="The choices of a select or multi_select field (at least one, no repeats).",
     )
     order = serializers.IntegerField(
         source="position", required=False, min_value=0, max_value=MAX_INT
     )
     active = StrictBooleanField(required=False)
+    placeholder = StrictCharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="A hint shown in the empty input of the payee's editor.",
+    )
+    visibleWhen = VisibleWhenField(
+        source="visible_when",
+        required=False,
+        allow_null=True,
+        help_text="Shown, required and kept only while another field of the same scope holds "
+        "this value (for a multi_select, while it is among the choices). Null: always.",
+    )
 
     def validate_key(self, value: str) -> str:
-        if not CUSTOM_FIELD_KEY.match(value):
-            raise serializers.ValidationError(
-                "Use 1 to 50 lowercase letters, digits or underscores, starting with a letter."
-            )
+        if not custom_fields.KEY.match(value):
+            raise serializers.ValidationError(custom_fields.KEY_RULE)
         return value
+
+    def validate(self, attrs):
+        if isinstance(self.initial_data, dict):
+            unknown = sorted(set(self.initial_data) - set(self.fields) - READ_ONLY_ATTRIBUTES)
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["Unknown attribute of a custom field."] for name in unknown}
+                )
+        return attrs
 
 
 class CustomFieldSerializer(serializers.Serializer):
@@ -240,6 +305,8 @@ class CustomFieldSerializer(serializers.Serializer):
     required = serializers.BooleanField()
     scope = serializers.ChoiceField(choices=CustomFieldScope.choices)
     options = serializers.ListField(child=serializers.CharField())
+    placeholder = serializers.CharField()
+    visibleWhen = VisibleWhenField(source="visible_when", allow_null=True)
     order = serializers.IntegerField(source="position")
     active = serializers.BooleanField()
     createdAt = serializers.DateTimeField(source="created_at")

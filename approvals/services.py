@@ -17,8 +17,10 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 
 from accounts.models import Membership, Role, User
 from accounts.permissions import roles_of
+from approvals.custom_fields import visible_when_clean
 from approvals.domain import (
     APPROVING_ROLES,
+    CUSTOM_FIELD_CLEANERS,
     ApprovalOutcome,
     approval_route,
     eligible_approvers,
@@ -264,12 +266,12 @@ def workflow_delete(*, workflow_id: str) -> None:
 def _clean_options(*, field_type: str, options: list[str] | None) -> list[str]:
     """A select field's choices: at least one, no repeats; every other type has none."""
     options = list(options or [])
-    if field_type != CustomFieldType.SELECT:
+    if field_type not in (CustomFieldType.SELECT, CustomFieldType.MULTI_SELECT):
         if options:
-            raise field_error("options", "Only a select field has options.")
+            raise field_error("options", "Only a select or multi_select field has options.")
         return []
     if not options:
-        raise field_error("options", "A select field needs at least one option.")
+        raise field_error("options", f"A {field_type} field needs at least one option.")
     seen: set[str] = set()
     errors: dict[str, list[str]] = {}
     for index, option in enumerate(options):
@@ -299,9 +301,18 @@ def custom_field_create(
     options: list[str] | None = None,
     position: int = 0,
     active: bool = True,
+    placeholder: str = "",
+    visible_when: dict | None = None,
 ) -> CustomFieldDefinition:
     """A new definition; its key is unique among the business's live definitions (409)."""
     options = _clean_options(field_type=field_type, options=options)
+    visible_when = visible_when_clean(
+        business_id=business_id,
+        key=key,
+        scope=scope,
+        condition=visible_when,
+        cleaners=CUSTOM_FIELD_CLEANERS,
+    )
     try:
         with transaction.atomic():
             return CustomFieldDefinition.objects.create(
@@ -314,6 +325,8 @@ def custom_field_create(
                 options=options,
                 position=position,
                 active=active,
+                placeholder=placeholder,
+                visible_when=visible_when,
             )
     except IntegrityError:
         raise _duplicate_key(key) from None
@@ -340,10 +353,19 @@ def custom_field_update(*, custom_field_id: str, changes: dict[str, Any]) -> Cus
         raise ValidationError(errors)
 
     fields = []
-    for name in ("label", "required", "position", "active"):
+    for name in ("label", "required", "position", "active", "placeholder"):
         if name in changes:
             setattr(definition, name, changes[name])
             fields.append(name)
+    if "visible_when" in changes:
+        definition.visible_when = visible_when_clean(
+            business_id=definition.business_id,
+            key=definition.key,
+            scope=definition.scope,
+            condition=changes["visible_when"],
+            cleaners=CUSTOM_FIELD_CLEANERS,
+        )
+        fields.append("visible_when")
     if "options" in changes:
         definition.options = _clean_options(field_type=definition.type, options=changes["options"])
         fields.append("options")

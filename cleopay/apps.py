@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class CleopayConfig(AppConfig):
     name = "cleopay"
     verbose_name = "Cleo Pay platform"
+
+    def ready(self):
+        from cleopay.api import schema_fields  # noqa: F401  (registers the schema extensions)

@@ -5,6 +5,8 @@ import zoneinfo
 from django.http import Http404
 from django.utils import timezone
 
+from cleopay.api import handlers
+
 
 class RefuseNulInUrl:
     """A URL whose path parameters carry a NUL byte (``/api/tags/%00``) is a 404 before any view.
@@ -48,3 +50,25 @@ class UserTimeZone:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class ApiNotFoundAsJson:
+    """A 404 under ``/api/`` answers the API's error shape, with ``DEBUG`` on as well.
+
+    ``handler404`` already does so with ``DEBUG`` off; with it on, Django renders its technical
+    HTML page for an unknown route (or a 404 raised before any view) and offers no hook to
+    change that, so the page is replaced here. JSON 404s (every API view's own) pass unchanged.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and request.path.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            return handlers.not_found(request)
+        return response

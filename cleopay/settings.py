@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "cleopay.middleware.RefuseNulInUrl",
+    "cleopay.middleware.ApiNotFoundAsJson",
 ]
 
 ROOT_URLCONF = "cleopay.urls"
@@ -284,6 +285,9 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "cleopay.api.schema.add_error_responses",
         "cleopay.api.schema.empty_query_values",
+        "cleopay.api.schema.camel_case_path_parameters",
+        "cleopay.api.schema.decimal_not_double",
+        "cleopay.api.schema.idempotency_key_header",
     ],
 }
 

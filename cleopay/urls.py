@@ -3,9 +3,10 @@ the pages (each app's ``page_urls``; per business under /b/<business_id>/)."""
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from cleopay.api import handlers
+from cleopay.api.views import SchemaView
 
 api_patterns = [
     path("", include("accounts.urls")),
@@ -14,7 +15,7 @@ api_patterns = [
     path("", include("files.urls")),
     path("", include("approvals.urls")),
     path("", include("notifications.urls")),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     # Swagger UI from pinned local assets (drf-spectacular-sidecar), its start-up script a file
     # of its own (?script): the page runs under the same Content-Security-Policy as every other.
     path(

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from accounts.permissions import Capability, roles_of
 from cleopay.api.views import ApiView, BusinessApiView
-from connections import exports, selectors, services
+from connections import examples, exports, selectors, services
 from connections.serializers import (
     AliasInput,
     BusinessIdQuery,
@@ -289,6 +289,7 @@ class BusinessConnectionListApi(BusinessApiView):
         operation_id="connections_invite",
         request=ConnectionInviteInput,
         responses={201: ConnectionSerializer},
+        examples=examples.INVITE,
     )
     def post(self, request, business_id: str):
         data = ConnectionInviteInput(data=request.data)

@@ -1,7 +1,8 @@
 """
 Writes of connections and tags. Each service is one transaction: it locks what it changes,
 checks, changes it (status only through the fsm transitions), and records the event in the same
-transaction; e-mail goes out after commit.
+transaction; e-mail goes out after commit (an accepted invitation notifies the inviting business
+through ``notifications.services``).
 
 Locks: a connection service locks that one connection row (``FOR NO KEY UPDATE``, so inserts
 that merely reference the row, like events and tag links, are not blocked) and then touches its
@@ -13,7 +14,7 @@ Role checks happen in the views (``accounts.permissions``); the rules of the con
 """
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, RestrictedError
 from django_fsm import can_proceed
 from rest_framework.exceptions import PermissionDenied
 
@@ -29,6 +30,7 @@ from connections.models import (
     Tag,
 )
 from connections.tasks import send_connection_invitation_email
+from notifications import services as notifications
 
 # Roles whose holders answer for a business's connections (and receive its invitations).
 CONNECTION_ADMIN_ROLES = (Role.OWNER, Role.ADMIN)
@@ -171,6 +173,7 @@ def connection_accept(*, connection_id: str, actor, business_id: str) -> Connect
         business_id=business_id,
         from_status=from_status,
     )
+    notifications.notify_connection_accepted(connection=connection)
     return connection
 
 
@@ -322,6 +325,22 @@ def tag_rename(*, tag_id: str, name: str) -> Tag:
     return tag
 
 
+def _tag_in_use(tag: Tag, users) -> Conflict:
+    """The tag is a condition of approval workflows (``approvals``, which holds it with
+    ``RESTRICT``): deleting it would widen them to every payable, so it is refused."""
+    workflows = {
+        link.workflow_id: str(link.workflow) for link in users if hasattr(link, "workflow")
+    }
+    names = ", ".join(f"“{name}”" for name in sorted(workflows.values()))
+    noun = "workflow" if len(workflows) == 1 else "workflows"
+    return Conflict(
+        f"The tag “{tag.name}” is a condition of the approval {noun} {names}: "
+        f"remove it from the {noun} first.",
+        code=ConflictCode.IN_USE,
+        workflowIds=sorted(workflows),
+    )
+
+
 @transaction.atomic
 def tag_delete(*, tag_id: str, actor) -> None:
     """Delete a tag; it leaves every connection it was on, and each of those records the change."""
@@ -335,7 +354,11 @@ def tag_delete(*, tag_id: str, actor) -> None:
     for link in links:
         before.setdefault(link.connection_id, []).append(link.tag_id)
         connections[link.connection_id] = link.connection
-    tag.delete()
+    try:
+        with transaction.atomic():
+            tag.delete()
+    except RestrictedError as exc:
+        raise _tag_in_use(tag, exc.restricted_objects) from None
     for connection_id, old in before.items():
         events.connection_tags_changed_event(
             connection=connections[connection_id],

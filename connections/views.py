@@ -389,10 +389,12 @@ def tag_rename(request, business_id: str, tag_id: str):
 def tag_delete(request, business_id: str, tag_id: str):
     tag = _tag_or_404(request, business_id, tag_id)
     back = reverse("settings-tags", args=[business_id])
+    problems = None
     if request.method == "POST":
-        with service_errors():
+        with service_errors() as problems:
             services.tag_delete(tag_id=tag_id, actor=request.user)
-        return done(request, f"Tag “{tag.name}” deleted.", back)
+        if not problems:
+            return done(request, f"Tag “{tag.name}” deleted.", back)
     return render_confirm(
         request,
         title=f"Delete the tag “{tag.name}”?",
@@ -401,4 +403,5 @@ def tag_delete(request, business_id: str, tag_id: str):
         button="Delete tag",
         danger=True,
         next_url=back,
+        problems=problems,
     )

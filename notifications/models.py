@@ -2,8 +2,9 @@
 Notifications: what a person hears about the payables of their businesses, in the app and by e-mail.
 
 A ``Notification`` is written for one user in the transaction of the change it reports (a
-payable submitted, reaching someone's approval step, approved, declined, scheduled, paid, or its
-payment failing), so it exists exactly when the change does. Its e-mail is sent by a Celery task
+payable submitted, reaching someone's approval step, approved, declined, scheduled, paid,
+cancelled, or its payment failing; a connection invitation accepted), so it exists exactly when
+the change does. Its e-mail is sent by a Celery task
 enqueued after the commit; ``emailed_at`` is set when that e-mail is claimed for sending, so a
 task that runs twice sends once, and a notification whose e-mail never went out (the broker was
 down) is picked up by the ``send_pending_emails`` sweep.
@@ -31,6 +32,10 @@ class NotificationType(models.TextChoices):
     PAYABLE_PAID = "payable_paid", "Payable paid"
     # To both sides.
     PAYMENT_FAILED = "payment_failed", "Payment failed"
+    # To the side that did not cancel it (the payer only once the payable had reached it).
+    PAYABLE_CANCELLED = "payable_cancelled", "Payable cancelled"
+    # To the business that sent a connection invitation.
+    CONNECTION_ACCEPTED = "connection_accepted", "Connection accepted"
 
 
 class Notification(models.Model):
@@ -39,8 +44,20 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="+")
+    # What it is about: a payable, or (for a connection's news) a connection.
     payable = models.ForeignKey(
-        "payables.Payable", on_delete=models.CASCADE, related_name="notifications"
+        "payables.Payable",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    connection = models.ForeignKey(
+        "connections.Connection",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     type = models.CharField(max_length=40, choices=NotificationType.choices)
     # One line for the in-app list, written when the change happened.
@@ -57,6 +74,10 @@ class Notification(models.Model):
             models.CheckConstraint(
                 condition=models.Q(type__in=NotificationType.values),
                 name="notification_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(payable__isnull=False) | models.Q(connection__isnull=False),
+                name="notification_has_subject",
             ),
         ]
         indexes = [
@@ -75,7 +96,7 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.type} for {self.user_id} on {self.payable_id}"
+        return f"{self.type} for {self.user_id} on {self.payable_id or self.connection_id}"
 
     @property
     def is_read(self) -> bool:

@@ -9,7 +9,14 @@ from notifications.models import NotificationType
 class NotificationSerializer(serializers.Serializer):
     id = serializers.CharField()
     type = serializers.ChoiceField(choices=NotificationType.choices)
-    payableId = serializers.CharField(source="payable_id")
+    payableId = serializers.CharField(
+        source="payable_id", allow_null=True, help_text="Null for a connection's news."
+    )
+    connectionId = serializers.CharField(
+        source="connection_id",
+        allow_null=True,
+        help_text="The connection of a `connection_accepted` notification; null otherwise.",
+    )
     businessId = serializers.CharField(
         source="business_id", help_text="The caller's business this notification concerns."
     )

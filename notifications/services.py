@@ -15,7 +15,12 @@ Who hears of what:
   every owner, admin and approver of the payer), never the payable's authors;
 - the payee's owners and admins, and whoever submitted the payable, when it is approved,
   declined (with the reason), scheduled or paid;
-- both sides (as above) when a payment fails.
+- both sides (as above) when a payment fails;
+- the other side when a payable is cancelled: the payee's people when the payer cancels it, the
+  payer's owners and admins and those asked to approve it when the payee cancels one that had
+  reached the payer (a draft's cancellation is the payee's own business);
+- the inviting business's owners and admins, and whoever sent the invitation, when a connection
+  invitation is accepted.
 """
 
 import logging
@@ -26,6 +31,7 @@ from functools import partial
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, Role
@@ -65,7 +71,8 @@ def _payee_people(payable) -> list[str]:
 def notify(
     *,
     type: NotificationType,
-    payable,
+    payable=None,
+    connection=None,
     business_id: str,
     user_ids: Iterable[str],
     message: str,
@@ -79,6 +86,7 @@ def notify(
             user_id=user_id,
             business_id=business_id,
             payable=payable,
+            connection=connection,
             type=type,
             message=message,
             note=note,
@@ -198,6 +206,45 @@ def notify_payment_failed(*, payable, payment) -> list[Notification]:
     return rows
 
 
+def notify_payable_cancelled(
+    *, payable, cancelled_by: str, from_status: str, approvers: Iterable[str] = ()
+) -> list[Notification]:
+    """``cancelled_by`` is the business that cancelled; the other side hears of it.
+    ``approvers``: the payer's people asked to approve it, told of a payee's cancellation."""
+    reason = payable.cancel_reason
+    said = f": {reason}" if reason else "."
+    if cancelled_by == payable.payer_id:
+        business_id, people = payable.payee_id, _payee_people(payable)
+        who = payable.payer.name
+    else:
+        if from_status == "DRAFT":
+            return []
+        business_id, people = payable.payer_id, _side_people(payable.payer_id, also=approvers)
+        who = payable.payee.name
+    return notify(
+        type=NotificationType.PAYABLE_CANCELLED,
+        payable=payable,
+        business_id=business_id,
+        user_ids=people,
+        message=f"{who} cancelled invoice {payable.invoice_number} ({_money(payable)}){said}",
+        note=reason,
+    )
+
+
+def notify_connection_accepted(*, connection) -> list[Notification]:
+    """The inviting business hears that the invited one accepted."""
+    inviter_id = connection.invited_by_business_id
+    accepted_by = connection.payer if connection.payee_id == inviter_id else connection.payee
+    as_role = "payer" if accepted_by.pk == connection.payer_id else "payee"
+    return notify(
+        type=NotificationType.CONNECTION_ACCEPTED,
+        connection=connection,
+        business_id=inviter_id,
+        user_ids=_side_people(inviter_id, also=[connection.created_by_id]),
+        message=f"{accepted_by.name} accepted your invitation to connect, as your {as_role}.",
+    )
+
+
 # --- reading and e-mail --------------------------------------------------------------------------------
 
 
@@ -232,28 +279,52 @@ def notification_email_send(*, notification_id: str) -> int:
     if not claimed:
         return 0
     notification = Notification.objects.select_related(
-        "user", "business", "payable__payee", "payable__payer"
+        "user", "business", "payable__payee", "payable__payer", "connection"
     ).get(pk=notification_id)
     user = notification.user
     if not user.is_active or not user.email:
         return 0
-    payable = notification.payable
     try:
         return send_templated_mail(
             to=[user.email],
             template=notification.type,
             context={
                 "notification": notification,
-                "payable": payable,
+                "payable": notification.payable,
+                "connection": notification.connection,
                 "business": notification.business,
                 "user": user,
-                "link": f"{settings.SITE_URL}/payables/{payable.pk}",
+                "link": settings.SITE_URL + notification_email_path(notification),
             },
             time_zone=user.time_zone,
         )
     except Exception:
         Notification.objects.filter(pk=notification_id).update(emailed_at=None)
         raise
+
+
+def notification_path(notification: Notification) -> str:
+    """The page a notification opens, in the business it was heard as."""
+    if notification.payable_id:
+        return reverse(
+            "payable-detail",
+            kwargs={"business_id": notification.business_id, "payable_id": notification.payable_id},
+        )
+    return reverse(
+        "connection-detail",
+        kwargs={
+            "business_id": notification.business_id,
+            "connection_id": notification.connection_id,
+        },
+    )
+
+
+def notification_email_path(notification: Notification) -> str:
+    """The link of its e-mail: a payable's opens through ``/payables/<id>``, which finds the
+    reader's side (after a login if need be)."""
+    if notification.payable_id:
+        return reverse("payable-redirect", kwargs={"payable_id": notification.payable_id})
+    return notification_path(notification)
 
 
 def notifications_email_pending(*, limit: int) -> list[str]:

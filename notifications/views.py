@@ -31,14 +31,12 @@ def notification_list(request, business_id: str):
 @require_POST
 @business_page()
 def notification_open(request, business_id: str, notification_id: str):
-    """Mark it read and show its payable."""
+    """Mark it read and show its payable (or its connection)."""
     with service_errors():
         notification = services.notification_mark_read(
             user=request.user, notification_id=notification_id
         )
-    return redirect(
-        "payable-detail", business_id=notification.business_id, payable_id=notification.payable_id
-    )
+    return redirect(services.notification_path(notification))
 
 
 @require_POST

@@ -23,6 +23,11 @@ class ReadOnlyInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        # Shown, never a form field: the primary key (`id`) is not editable and would make the
+        # inline's form class fail to build.
+        return self.fields
+
 
 class LineItemInline(ReadOnlyInline):
     model = LineItem

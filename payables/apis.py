@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from accounts.permissions import Capability
 from cleopay.api.views import ApiView, BusinessApiView
 from connections.selectors import caller_business_id, connection_get
-from payables import exports, listing, selectors, services
+from payables import examples, exports, listing, selectors, services
 from payables.serializers import (
     CancelInput,
     DeclineInput,
@@ -95,6 +95,7 @@ class PayableListApi(BusinessApiView):
         operation_id="payables_create",
         request=PayableCreateInput,
         responses={201: PayableSerializer},
+        examples=examples.CREATE,
         description="Create a payable as the payee `businessId`; `submit: true` submits it at once.",
     )
     def post(self, request, business_id: str):
@@ -224,7 +225,10 @@ class PayableApproveApi(ApiView):
     capabilities = {"POST": Capability.APPROVE}
 
     @extend_schema(
-        operation_id="payables_approve", request=None, responses={200: PayableSerializer}
+        operation_id="payables_approve",
+        request=None,
+        responses={200: PayableSerializer},
+        examples=examples.APPROVE,
     )
     def post(self, request, payable_id: str):
         payable = services.payable_approve(payable_id=payable_id, actor=request.user)
@@ -279,6 +283,7 @@ class PayablePayApi(ApiView):
         operation_id="payables_pay",
         request=None,
         responses={200: PayableSerializer},
+        examples=examples.PAY,
         description="Pay now. 200 with the payable: `PAID`, or still `APPROVED` with a failed "
         "payment (see `payments[].failureReason`) when the transfer was refused.",
     )

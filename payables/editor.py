@@ -29,11 +29,13 @@ CUSTOM_PREFIX = "customFields."
 BOOLEAN_CHOICES = [("", "—"), ("true", "Yes"), ("false", "No")]
 
 
-def _text(value) -> str:
+def _text(value, *, separator: str = "\n") -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list):  # a multi_select's choices: one per line, or "a, b" in a cell
+        return separator.join(str(v) for v in value)
     return str(value)
 
 
@@ -73,6 +75,8 @@ def custom_value(definition, raw: str):
         return None
     if definition.type == CustomFieldType.BOOLEAN:
         return {"true": True, "false": False}.get(raw, raw)
+    if definition.type == CustomFieldType.MULTI_SELECT:
+        return [part.strip() for part in re.split(r"[\n,]", raw) if part.strip()]
     return raw
 
 
@@ -141,7 +145,10 @@ class EditorForm:
                 quantity=_quantity_text(line.quantity),
                 unitPrice=_text(line.unit_price),
                 accountingCategory=line.accounting_category,
-                custom={key: _text(value) for key, value in (line.custom_fields or {}).items()},
+                custom={
+                    key: _text(value, separator=", ")
+                    for key, value in (line.custom_fields or {}).items()
+                },
             )
             for line in payable.line_items.all()
         ]
@@ -184,7 +191,8 @@ class EditorForm:
             suggestedNumber=post.get("suggestedNumber", ""),
             suggestedDueDate=post.get("suggestedDueDate", ""),
             lines=lines,
-            custom={key: post.get(CUSTOM_PREFIX + key, "") for key in payable_keys},
+            # getlist: a multi_select posts one value per chosen option.
+            custom={key: "\n".join(post.getlist(CUSTOM_PREFIX + key)) for key in payable_keys},
             attachment_ids=list(dict.fromkeys(post.getlist("attachments"))),
         )
 

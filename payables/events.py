@@ -6,6 +6,9 @@ change it records and while that service holds the payable's row lock (which mak
 per-payable ``position`` safe to compute). Nothing ever edits or deletes an event.
 """
 
+import datetime
+from decimal import Decimal
+
 from django.db import transaction
 from django.db.models import Max
 
@@ -44,6 +47,7 @@ def _write(
     business_id: str,
     from_status: str | None,
     note: str = "",
+    changes: list[dict] | None = None,
 ) -> PayableEvent:
     return PayableEvent.objects.create(
         payable=payable,
@@ -54,6 +58,7 @@ def _write(
         from_status=from_status,
         to_status=payable.status,
         note=note,
+        changes=changes,
     )
 
 
@@ -68,7 +73,37 @@ def payable_created_event(*, payable: Payable, actor) -> PayableEvent:
     )
 
 
-def payable_updated_event(*, payable: Payable, actor, changed: list[str]) -> PayableEvent:
+def _plain(value):
+    """A value as the API shows it: dates as ISO strings, amounts as exact decimals."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def change(field: str, old, new) -> dict:
+    """One entry of an edit's ``changes``: the API's field name, the old and the new value."""
+    return {"field": field, "from": _plain(old), "to": _plain(new)}
+
+
+def lines_summary(lines) -> list[dict]:
+    """Line items as the diff shows them: description, quantity, unit price, total."""
+    return [
+        {
+            "description": line.description,
+            "quantity": line.quantity.quantize(Decimal(1))
+            if line.quantity == line.quantity.to_integral_value()
+            else line.quantity.normalize(),
+            "unitPrice": line.unit_price,
+            "total": line.total,
+        }
+        for line in lines
+    ]
+
+
+def payable_updated_event(
+    *, payable: Payable, actor, changed: list[str], changes: list[dict] | None = None
+) -> PayableEvent:
+    """An edit: the note names the fields, ``changes`` holds their old and new values."""
     return _write(
         payable=payable,
         type=EventType.UPDATED,
@@ -76,6 +111,7 @@ def payable_updated_event(*, payable: Payable, actor, changed: list[str]) -> Pay
         business_id=payable.payee_id,
         from_status=payable.status,
         note="Changed: " + ", ".join(changed) if changed else "",
+        changes=changes or None,
     )
 
 

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from cleopay import ids
 from cleopay.api.filtering import CachedFormFilterSet
+from cleopay.money import is_decimal_text
 from payables.models import PayableStatus, PayableTag
 
 BOOLEAN_CHOICES = [("true", "true"), ("false", "false")]
@@ -40,6 +41,20 @@ class StatusListFilter(django_filters.Filter):
         return qs.filter(status__in=value) if value else qs
 
 
+class AmountField(forms.DecimalField):
+    """An amount in a query string: ASCII digits (``Decimal()`` alone also reads ``"1_000"``
+    and digits of other scripts)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not is_decimal_text(str(value).strip()):
+            raise forms.ValidationError("Must be a number such as 2500.00.", code="invalid")
+        return super().to_python(value)
+
+
+class AmountFilter(django_filters.NumberFilter):
+    field_class = AmountField
+
+
 class PayableFilter(CachedFormFilterSet):
     """Filters one business's payables; ``business_id`` and ``user`` say who is looking."""
 
@@ -50,10 +65,10 @@ class PayableFilter(CachedFormFilterSet):
     connectionId = django_filters.CharFilter(field_name="connection_id", max_length=ids.MAX_LENGTH)
     dueBefore = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
     dueAfter = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
-    amountMin = django_filters.NumberFilter(
+    amountMin = AmountFilter(
         field_name="amount", lookup_expr="gte", max_digits=12, decimal_places=2
     )
-    amountMax = django_filters.NumberFilter(
+    amountMax = AmountFilter(
         field_name="amount", lookup_expr="lte", max_digits=12, decimal_places=2
     )
     tag = django_filters.CharFilter(method="filter_tag", max_length=100)

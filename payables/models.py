@@ -42,6 +42,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, trans
 
 from accounts.models import Business
 from cleopay.ids import PublicIdField
+from cleopay.jsoncodec import DecimalJSONDecoder, DecimalJSONEncoder
 from cleopay.money import CURRENCY, MoneyField
 from connections.models import Connection, Tag
 from payables.jsonfields import ExactJSONDecoder, ExactJSONEncoder
@@ -353,6 +354,10 @@ class PayableEvent(models.Model):
     from_status = models.CharField(max_length=20, null=True, blank=True)
     to_status = models.CharField(max_length=20)
     note = models.TextField(blank=True, default="")
+    # An edit's old and new values: [{"field": "amount", "from": 100.00, "to": 120.00}, ...].
+    changes = models.JSONField(
+        null=True, blank=True, encoder=DecimalJSONEncoder, decoder=DecimalJSONDecoder
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

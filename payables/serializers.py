@@ -8,8 +8,8 @@ from rest_framework import serializers
 from accounts.serializers import UserRefSerializer
 from approvals.selectors import approval_overview
 from approvals.serializers import ApprovalOverviewSerializer
-from cleopay.api.fields import DateInputField, PublicIdField, StrictCharField
-from cleopay.money import MoneySerializerField
+from cleopay.api.fields import PlausibleDateField, PublicIdField, StrictCharField
+from cleopay.money import ExactDecimalField, MoneySerializerField
 from payables.models import (
     QUANTITY_DECIMAL_PLACES,
     QUANTITY_MAX_DIGITS,
@@ -24,11 +24,13 @@ MAX_TAGS = 50
 MAX_CUSTOM_FIELDS = 50
 MAX_CUSTOM_KEY_LENGTH = 100
 MAX_CUSTOM_TEXT_LENGTH = 2000
+MAX_CUSTOM_CHOICES = 200
 MAX_MEMO_LENGTH = 5000
 MAX_REASON_LENGTH = 2000
 # Custom field numbers: 64-bit integers, decimals within 30 orders of magnitude.
 MAX_CUSTOM_INT = 2**63 - 1
 MAX_CUSTOM_EXPONENT = 30
+DUE_BEFORE_ISSUE = "Must be on or after the issue date."
 
 
 # --- fields ----------------------------------------------------------------------------------------
@@ -43,24 +45,18 @@ class StrictBooleanField(serializers.BooleanField):
         return data
 
 
-class QuantityField(serializers.DecimalField):
+class QuantityField(ExactDecimalField):
     """A positive quantity with at most 4 decimals; rendered without trailing zeros (12.5, 10)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_digits", QUANTITY_MAX_DIGITS)
         kwargs.setdefault("decimal_places", QUANTITY_DECIMAL_PLACES)
-        kwargs.setdefault("coerce_to_string", False)
         kwargs.setdefault("min_value", Decimal("0.0001"))
         kwargs["error_messages"] = {
             "min_value": "Enter a quantity greater than 0.",
             **kwargs.get("error_messages", {}),
         }
         super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool):
-            self.fail("invalid")
-        return super().to_internal_value(data)
 
     def to_representation(self, value):
         value = Decimal(value)
@@ -74,20 +70,26 @@ class QuantityField(serializers.DecimalField):
         "type": "object",
         "additionalProperties": {
             "nullable": True,
-            "oneOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}],
+            "oneOf": [
+                {"type": "string"},
+                {"type": "number"},
+                {"type": "boolean"},
+                {"type": "array", "items": {"type": "string"}, "maxItems": MAX_CUSTOM_CHOICES},
+            ],
         },
-        "example": {"poNumber": "PO-1042", "costCenter": 310},
+        "example": {"poNumber": "PO-1042", "costCenter": 310, "regions": ["EU", "US"]},
     }
 )
 class CustomFieldsField(serializers.Field):
-    """A JSON object of key → string, number, boolean or null: the shape only. The payables
-    services check the values against the payer's definitions (``approvals.domain``)."""
+    """A JSON object of key → string, number, boolean, list of strings (a ``multi_select``) or
+    null: the shape only. The payables services check the values against the payer's
+    definitions (``approvals.domain``)."""
 
     default_error_messages = {
         "not_object": "Must be a JSON object of key → value.",
         "too_many": f"At most {MAX_CUSTOM_FIELDS} custom fields.",
         "bad_key": f"Keys must be 1 to {MAX_CUSTOM_KEY_LENGTH} characters.",
-        "bad_value": "{name}: a value must be a string, number, boolean or null.",
+        "bad_value": "{name}: a value must be a string, number, boolean, list of strings or null.",
         "too_long": f"{{name}}: text may not exceed {MAX_CUSTOM_TEXT_LENGTH} characters.",
         "nul": "{name}: text may not contain NUL characters.",
         "number_range": "{name}: the number is out of range.",
@@ -108,6 +110,12 @@ class CustomFieldsField(serializers.Field):
                     self.fail("nul", name=key)
             elif isinstance(value, bool) or value is None:
                 continue
+            elif isinstance(value, list):
+                if len(value) > MAX_CUSTOM_CHOICES or not all(
+                    isinstance(v, str) and len(v) <= MAX_CUSTOM_TEXT_LENGTH and "\x00" not in v
+                    for v in value
+                ):
+                    self.fail("bad_value", name=key)
             elif isinstance(value, int):
                 if abs(value) > MAX_CUSTOM_INT:
                     self.fail("number_range", name=key)
@@ -143,8 +151,12 @@ class PayableWriteInput(serializers.Serializer):
     """What the payee may set on a payable (all optional; create adds its own requirements)."""
 
     amount = MoneySerializerField(min_value=Decimal("0.01"), required=False)
-    issueDate = DateInputField(source="issue_date", required=False)
-    dueDate = DateInputField(source="due_date", required=False)
+    issueDate = PlausibleDateField(source="issue_date", required=False)
+    dueDate = PlausibleDateField(
+        source="due_date",
+        required=False,
+        help_text="On or after issueDate when both are given; a past date is accepted.",
+    )
     invoiceNumber = StrictCharField(source="invoice_number", max_length=64, required=False)
     memo = StrictCharField(max_length=MAX_MEMO_LENGTH, required=False, allow_blank=True)
     lineItems = LineItemInput(
@@ -153,6 +165,12 @@ class PayableWriteInput(serializers.Serializer):
     attachments = _id_list("file", MAX_ATTACHMENTS)
     tagIds = _id_list("tag", MAX_TAGS, source="tag_ids")
     customFields = CustomFieldsField(source="custom_fields", required=False)
+
+    def validate(self, attrs):
+        issue, due = attrs.get("issue_date"), attrs.get("due_date")
+        if issue is not None and due is not None and due < issue:
+            raise serializers.ValidationError({"dueDate": DUE_BEFORE_ISSUE})
+        return attrs
 
 
 class PayableCreateInput(PayableWriteInput):
@@ -180,7 +198,9 @@ class CancelInput(serializers.Serializer):
 
 
 class ScheduleInput(serializers.Serializer):
-    date = DateInputField(help_text="The payment date (today or later, UTC).")
+    date = PlausibleDateField(
+        help_text="The payment date (today or later, UTC; at most 2100-12-31)."
+    )
 
 
 class PayableTagsInput(serializers.Serializer):
@@ -315,6 +335,28 @@ class PayableListItemSerializer(serializers.Serializer):
         return TagRefSerializer([link.tag for link in obj.viewer_tag_links], many=True).data
 
 
+@extend_schema_field(
+    {
+        "type": "array",
+        "nullable": True,
+        "items": {
+            "type": "object",
+            "required": ["field", "from", "to"],
+            "properties": {
+                "field": {"type": "string", "example": "amount"},
+                "from": {"nullable": True, "example": 100.00},
+                "to": {"nullable": True, "example": 120.00},
+            },
+        },
+    }
+)
+class EventChangesField(serializers.Field):
+    """``[{"field", "from", "to"}]`` as the event stored it (output only)."""
+
+    def to_representation(self, value):
+        return value
+
+
 class PayableEventSerializer(serializers.Serializer):
     id = serializers.CharField()
     type = serializers.ChoiceField(choices=EventType.choices)
@@ -323,4 +365,8 @@ class PayableEventSerializer(serializers.Serializer):
     fromStatus = serializers.CharField(source="from_status", allow_null=True)
     toStatus = serializers.CharField(source="to_status")
     note = serializers.CharField()
+    changes = EventChangesField(
+        allow_null=True,
+        help_text="An edit's fields with their old and new values; null for other events.",
+    )
     createdAt = serializers.DateTimeField(source="created_at")

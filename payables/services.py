@@ -489,12 +489,15 @@ def payable_update(*, payable_id: str, actor, changes: dict) -> Payable:
 
     fields: list[str] = []
     changed: list[str] = []
+    diff: list[dict] = []
 
     def assign(name: str, value) -> None:
-        if getattr(payable, name) != value:
+        old = getattr(payable, name)
+        if old != value:
             setattr(payable, name, value)
             fields.append(name)
             changed.append(_API_NAMES[name])
+            diff.append(events.change(_API_NAMES[name], old, value))
 
     lines = None
     if "line_items" in changes:
@@ -518,6 +521,10 @@ def payable_update(*, payable_id: str, actor, changes: dict) -> Payable:
     for name in ("issue_date", "due_date", "invoice_number", "memo", "custom_fields"):
         if name in changes:
             assign(name, changes[name])
+    # A new issue date must not pass the due date (a past due date alone is fine).
+    if "issue_date" in changes and payable.due_date < payable.issue_date:
+        field = "dueDate" if "due_date" in changes else "issueDate"
+        raise field_error(field, "The due date must be on or after the issue date.")
 
     if fields:
         try:
@@ -528,12 +535,19 @@ def payable_update(*, payable_id: str, actor, changes: dict) -> Payable:
                 raise _duplicate_invoice_number(payable.invoice_number) from None
             raise
     if lines is not None:
+        before = events.lines_summary(payable.line_items.all())
         _replace_lines(payable, lines)
         changed.append("lineItems")
+        if before != events.lines_summary(lines):
+            diff.append(events.change("lineItems", before, events.lines_summary(lines)))
     if "attachments" in changes:
+        before = [link.file.original_filename for link in payable.attachment_links.all()]
         files = _files_of(business_id=payable.payee_id, file_ids=changes["attachments"])
         _replace_attachments(payable, files)
         changed.append("attachments")
+        after = [file.original_filename for file in files]
+        if before != after:
+            diff.append(events.change("attachments", before, after))
     if "tag_ids" in changes:
         tags = _tags_of(business_id=payable.payee_id, tag_ids=changes["tag_ids"])
         _replace_tags(payable, business_id=payable.payee_id, tags=tags)
@@ -541,7 +555,10 @@ def payable_update(*, payable_id: str, actor, changes: dict) -> Payable:
     if changed:
         if not fields:
             _save(payable)  # bump updated_at
-        events.payable_updated_event(payable=payable, actor=actor, changed=sorted(set(changed)))
+        # The payee's tags are its own: named in the note, their values never in the diff.
+        events.payable_updated_event(
+            payable=payable, actor=actor, changed=sorted(set(changed)), changes=diff
+        )
     return payable
 
 
@@ -763,9 +780,14 @@ def payable_cancel(
     if payment is not None:
         payment.cancel()
         _save(payment, "status", "cancelled_at")
+    # Those asked to approve it hear of a payee's cancellation too (read before the round closes).
+    asked = approval_services.approvers_now(payable=payable) if side == PAYEE else []
     approval_services.approval_request_cancel(payable=payable)
     events.payable_cancelled_event(
         payable=payable, actor=actor, business_id=acting, from_status=from_status
+    )
+    notifications.notify_payable_cancelled(
+        payable=payable, cancelled_by=acting, from_status=from_status, approvers=asked
     )
     return payable, acting
 

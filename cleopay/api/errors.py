@@ -55,6 +55,7 @@ TYPE_BY_STATUS = {
 class ConflictCode(StrEnum):
     INVALID_TRANSITION = "invalid_transition"
     DUPLICATE = "duplicate"
+    IN_USE = "in_use"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     IDEMPOTENCY_KEY_IN_USE = "idempotency_key_in_use"
     STATE = "state_conflict"

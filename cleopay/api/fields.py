@@ -1,5 +1,7 @@
 """Serializer fields shared by every app."""
 
+from datetime import date
+
 from rest_framework import serializers
 
 from cleopay import ids
@@ -43,3 +45,23 @@ class DateInputField(serializers.DateField):
         if isinstance(value, str) and not value.strip():
             self.fail("blank")
         return super().to_internal_value(value)
+
+
+class PlausibleDateField(DateInputField):
+    """A business date (an invoice's issue or due date): ISO 8601, in the years 2000 to 2100.
+
+    ``0001-01-01`` or ``9999-12-31`` parse as dates but are typing slips, and at the edges of
+    the calendar they overflow date arithmetic (net terms, aging); refused with 400.
+    """
+
+    EARLIEST = date(2000, 1, 1)
+    LATEST = date(2100, 12, 31)
+    default_error_messages = {
+        "out_of_range": f"Must be between {EARLIEST.isoformat()} and {LATEST.isoformat()}.",
+    }
+
+    def to_internal_value(self, value):
+        parsed = super().to_internal_value(value)
+        if not self.EARLIEST <= parsed <= self.LATEST:
+            self.fail("out_of_range")
+        return parsed

@@ -1,4 +1,7 @@
-"""OpenAPI post-processing: every operation documents the shared error shape."""
+"""OpenAPI post-processing: the shared error shape, parameter names as the pages spell them,
+exact decimals, and the Idempotency-Key header."""
+
+import re
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -98,4 +101,76 @@ def empty_query_values(result, generator, request, public):
                         schema["enum"] = [*schema["enum"], ""]
                 elif schema and not (schema.get("type") == "string" and "format" not in schema):
                     parameter["schema"] = {"anyOf": [schema, EMPTY]}
+    return result
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def camel_case_path_parameters(result, generator, request, public):
+    """drf-spectacular hook: path parameters named as the product pages name them.
+
+    The URL patterns say ``<business_id>`` (Python's spelling, the views' keyword arguments);
+    the pages and every client say ``{businessId}``. Only the schema's names change: a path is
+    matched by position, so the same URLs serve both.
+    """
+    paths = {}
+    for path, operations in result.get("paths", {}).items():
+        renamed = re.sub(r"\{(\w+)\}", lambda m: "{" + _camel(m.group(1)) + "}", path)
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "path":
+                    parameter["name"] = _camel(parameter["name"])
+        paths[renamed] = operations
+    result["paths"] = paths
+    return result
+
+
+def decimal_not_double(result, generator, request, public):
+    """drf-spectacular hook: no number of this API is binary floating point.
+
+    Amounts and quantities are exact decimals (``cleopay.schema_fields`` declares the
+    serializers' fields); this catches the rest, the query filters (``amountMin``...).
+    """
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "number" and node.get("format") in ("double", "float"):
+                node["format"] = "decimal"
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(result)
+    return result
+
+
+IDEMPOTENCY_KEY = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+    "description": (
+        "Makes a retry safe: a repeat with the same key and body returns the first response "
+        "(header `Idempotent-Replayed: true`); with a different body it is a 409. "
+        "1 to 255 printable ASCII characters; kept at least 24 hours."
+    ),
+    "example": "7f6c1c1e-2f4b-4f60-9d36-1f1f6a0a9a51",
+}
+
+
+def idempotency_key_header(result, generator, request, public):
+    """drf-spectacular hook: every POST but those under /api/auth/ declares Idempotency-Key
+    (``cleopay.api.views.ApiView`` honours it on each of them)."""
+    for path, operations in result.get("paths", {}).items():
+        operation = operations.get("post")
+        if operation is None or path.startswith("/api/auth/"):
+            continue
+        parameters = operation.setdefault("parameters", [])
+        if not any(p.get("name") == IDEMPOTENCY_KEY["name"] for p in parameters):
+            parameters.append(dict(IDEMPOTENCY_KEY))
     return result

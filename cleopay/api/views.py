@@ -11,6 +11,14 @@ Handlers stay thin: validate input with a serializer, call a selector or a servi
 """
 
 from django.db import transaction
+from drf_spectacular.renderers import (
+    OpenApiJsonRenderer,
+    OpenApiJsonRenderer2,
+    OpenApiYamlRenderer,
+    OpenApiYamlRenderer2,
+)
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
@@ -69,6 +77,20 @@ class ApiView(APIView):
 
 
 class BusinessApiView(ApiView):
-    """An endpoint under /api/businesses/{business_id}/ (membership checked before the handler)."""
+    """An endpoint under /api/businesses/{businessId}/ (membership checked before the handler)."""
 
     role: str | None = None
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema: YAML by default, JSON with ``?format=json`` or
+    ``Accept: application/json`` (the rest of the API answers JSON whatever is asked, so this
+    view alone negotiates)."""
+
+    content_negotiation_class = DefaultContentNegotiation
+    renderer_classes = [
+        OpenApiYamlRenderer,
+        OpenApiYamlRenderer2,
+        OpenApiJsonRenderer2,  # application/json, chosen by ?format=json
+        OpenApiJsonRenderer,
+    ]

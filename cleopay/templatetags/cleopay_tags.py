@@ -1,5 +1,6 @@
 """Template helpers of the pages: money, counts, field errors, query strings, input IDs."""
 
+import json
 import re
 
 from django import template
@@ -68,3 +69,15 @@ def query(context, **changes) -> str:
     params = {key: request.GET.getlist(key) for key in request.GET}
     params = {key: values[0] if len(values) == 1 else values for key, values in params.items()}
     return web.query_string(params, **changes)
+
+
+@register.filter
+def lines(value) -> list[str]:
+    """``"EU\nUS"`` → ``["EU", "US"]`` (a multi_select's choices as the editor keeps them)."""
+    return [line for line in str(value or "").splitlines() if line]
+
+
+@register.filter
+def to_json(value) -> str:
+    """JSON for a data attribute (escaped by the template like any text)."""
+    return json.dumps(value, default=str)

@@ -5,6 +5,8 @@
  *   happened in the live region and refreshes the parts of the page that listen for it.
  * - The invoice editor: line totals and the total, shown as you type (exact cents with BigInt;
  *   the server recomputes everything with Decimal), rows removed in place.
+ * - The payer's custom fields with a condition (visibleWhen) show and hide as the field they
+ *   depend on changes; the server drops the value of a hidden field and does not require it.
  * - Menus (<details>) close on Escape and on a click elsewhere.
  */
 (function () {
@@ -172,6 +174,53 @@
     var status = document.getElementById("flash");
     if (status) { status.textContent = remove.getAttribute("data-removed") || "Removed."; }
   });
+
+  // --- custom fields shown on a condition ---------------------------------------------------------
+  function controlValues(control) {
+    if (control.multiple) {
+      return Array.prototype.filter.call(control.options, function (o) { return o.selected; })
+        .map(function (o) { return o.value; });
+    }
+    return control.value.split(",").map(function (v) { return v.trim(); });
+  }
+
+  function conditionHolds(wrapper) {
+    var condition = JSON.parse(wrapper.getAttribute("data-visible-when"));
+    var scope = wrapper.closest("[data-cf-scope]");
+    var control = scope && scope.querySelector('[data-cf-key="' + condition.key + '"]');
+    if (!control) { return false; }
+    var holder = control.closest("[data-visible-when]");
+    if (holder && holder.hidden) { return false; }
+    var wanted = String(condition.equals);
+    if (control.multiple || control.tagName === "INPUT" && control.value.indexOf(",") >= 0) {
+      return controlValues(control).indexOf(wanted) >= 0;
+    }
+    var value = control.value.trim();
+    if (typeof condition.equals === "number" && value !== "") {
+      return Number(value) === condition.equals;
+    }
+    return value === wanted;
+  }
+
+  function applyConditions() {
+    var wrappers = document.querySelectorAll("[data-visible-when]");
+    // Chains (a field shown on a field shown on another): settle in a few passes.
+    for (var pass = 0; pass < 5; pass++) {
+      var changed = false;
+      wrappers.forEach(function (wrapper) {
+        var hide = !conditionHolds(wrapper);
+        if (wrapper.hidden !== hide) { wrapper.hidden = hide; changed = true; }
+      });
+      if (!changed) { break; }
+    }
+  }
+  ["input", "change"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      if (event.target.closest && event.target.closest("[data-cf-key]")) { applyConditions(); }
+    });
+  });
+  document.addEventListener("htmx:afterSwap", applyConditions);
+  applyConditions();
 
   // --- menus ----------------------------------------------------------------------------------------
   document.addEventListener("keydown", function (event) {

@@ -58,6 +58,8 @@ def test_create_then_read(client, business):
         "options": ["R&D", "Sales"],
         "order": 3,
         "active": True,
+        "placeholder": "",
+        "visibleWhen": None,
     }
     assert created["createdAt"].endswith("Z")
     assert client.get(f"/api/custom-fields/{created['id']}").json() == created
@@ -81,8 +83,9 @@ def test_defaults_for_each_plain_type(client, business, field_type):
 @pytest.mark.parametrize(
     ("payload", "field"),
     [
-        ({"key": "PO"}, "key"),
         ({"key": "1st"}, "key"),
+        ({"key": "_po"}, "key"),
+        ({"key": "po number"}, "key"),
         ({"key": "po-number"}, "key"),
         ({"key": "a" * 51}, "key"),
         ({"key": 7}, "key"),

@@ -61,11 +61,15 @@ def test_invite_by_business_id_as_payer(api, acme, globex, run_on_commit, mailou
     factories.member(globex, Role.ACCOUNTANT)
     mailoutbox.clear()
     Connection.objects.filter(pk=connection.pk).delete()
-    run_on_commit(invite, api(acme.owner), acme, counterpartyBusinessId=globex.pk, myRole="payer")
+    again = run_on_commit(
+        invite, api(acme.owner), acme, counterpartyBusinessId=globex.pk, myRole="payer"
+    )
     assert sorted(m.to[0] for m in mailoutbox) == sorted([globex.owner.email, admin.email])
     message = mailoutbox[0]
     assert "Acme Corp invited Globex Ltd" in message.subject
-    assert "/accept" in message.body
+    # The link opens the connection's page in the invited business, where it is accepted.
+    assert f"/b/{globex.pk}/connections/{again.json()['id']}" in message.body
+    assert "/api/" not in message.body
 
 
 def test_invite_as_payee_puts_the_inviter_on_the_payee_side(api, acme, globex):

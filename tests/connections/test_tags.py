@@ -82,3 +82,23 @@ def test_unknown_tag_is_a_404(api, acme):
         api(acme.owner).patch("/api/tags/tag_001", {"name": "x"}, format="json").status_code == 404
     )
     assert api(acme.owner).delete("/api/tags/tag_001").status_code == 404
+
+
+def test_a_tag_a_workflow_names_cannot_be_deleted_and_the_answer_names_it(api, client, acme):
+    tag = factories.TagFactory(business=acme, name="Hardware")
+    factories.approval_workflow(
+        acme, name="Hardware over 5k", steps=[{"roles": ["admin"]}], tags=[tag]
+    )
+    response = api(acme.owner).delete(f"/api/tags/{tag.pk}")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["type"] == "conflict" and body["code"] == "in_use"
+    assert "“Hardware over 5k”" in body["message"]
+    assert Tag.objects.filter(pk=tag.pk).exists()
+
+    # The settings page says so too, and keeps the tag.
+    client.force_login(acme.owner)
+    page = client.post(f"/b/{acme.pk}/settings/tags/{tag.pk}/delete")
+    assert page.status_code == 409
+    assert "Hardware over 5k" in page.content.decode()
+    assert Tag.objects.filter(pk=tag.pk).exists()

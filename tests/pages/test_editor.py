@@ -115,7 +115,7 @@ def test_errors_are_shown_beside_their_fields_and_nothing_is_saved(world):
     # The second row's unit price, beside that input, and the typed values kept.
     second = page[page.index('value="Build"') :]
     assert 'value="12.345"' in second
-    assert "Ensure that there are no more than 2 decimal places." in second[: second.index("</tr>")]
+    assert "Must have at most 2 decimal places." in second[: second.index("</tr>")]
     assert Payable.objects.filter(payee=world.payee).count() == 1
 
     duplicate = client.post(
@@ -163,7 +163,7 @@ def test_htmx_adds_a_blank_row_with_the_payers_line_fields(world):
         )
     )
 
-    assert row.lstrip().startswith("<tr>")
+    assert row.lstrip().startswith("<tr")
     assert 'name="description" value=""' in row
     assert 'name="lineItems.customFields.cost_center"' in row
 
@@ -341,3 +341,39 @@ def test_choosing_another_customer_updates_what_was_suggested_only(world):
     assert 'value="Kept line"' in page and "Kept</textarea>" in page
     assert 'name="invoiceNumber" value="MY-1"' in typed  # what the user typed stays
     assert not Payable.objects.exists()
+
+
+def test_the_payers_extras_in_the_editor_multi_select_placeholder_and_conditions(world):
+    make = factories.CustomFieldDefinitionFactory
+    make(business=world.payer, key="regions", type="multi_select", options=["EU", "US", "APAC"])
+    make(business=world.payer, key="hasPo", type="boolean")
+    make(
+        business=world.payer,
+        key="poNumber",
+        placeholder="PO-0000",
+        required=True,
+        visible_when={"key": "hasPo", "equals": True},
+    )
+    client = world.client(world.payee_accountant)
+    page = text(client.get(new_url(world)))
+    assert 'select multiple id="f-customFields-regions" name="customFields.regions"' in page
+    assert 'placeholder="PO-0000"' in page
+    assert (
+        'data-visible-when="{&quot;key&quot;: &quot;hasPo&quot;, &quot;equals&quot;: true}"' in page
+    )
+
+    response = client.post(
+        new_url(world),
+        {
+            "connectionId": world.connection.id,
+            **lines(("Design", "1", "100")),
+            "customFields.regions": ["EU", "APAC"],
+            "customFields.hasPo": "false",
+            "customFields.poNumber": "typed before hasPo was changed",
+            "action": "submit",
+        },
+    )
+    assert response.status_code == 302, text(response)
+    payable = Payable.objects.get(payee=world.payee)
+    assert payable.status == S.SUBMITTED  # the hidden required PO number is not required
+    assert payable.custom_fields == {"regions": ["EU", "APAC"], "hasPo": False}

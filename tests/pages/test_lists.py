@@ -164,7 +164,7 @@ def test_a_bad_filter_is_named_beside_its_field(world):
         'id="f-amountMin" name="amountMin" value="lots" placeholder="0.00" aria-invalid="true"'
         in page
     )
-    assert 'id="f-amountMin-error">Enter a number.' in page
+    assert 'id="f-amountMin-error">Must be a number such as 2500.00.' in page
 
 
 def test_invoices_list_the_payees_outgoing_payables_drafts_included(world):

@@ -244,7 +244,7 @@ def test_custom_field_errors_beside_fields(world):
     )
 
     assert bad_key.status_code == 400
-    assert 'id="f-key-error">Use 1 to 50 lowercase letters' in text(bad_key)
+    assert 'id="f-key-error">Use 1 to 50 letters' in text(bad_key)
     assert taken.status_code == 409
     assert "A custom field with the key &quot;po_number&quot; already exists." in text(taken)
 

@@ -1,6 +1,7 @@
 """POST /api/businesses/{businessId}/payables: the seed's example and every rule of CONTRACT §4."""
 
 import datetime
+import json
 from decimal import Decimal
 
 import pytest
@@ -39,6 +40,10 @@ SEED_EXAMPLE_RAW = """{
       }
     ]
   }"""
+
+
+# Text Decimal() would read as a number: digits of other scripts, underscores, spaces, signs.
+OTHER_TEXT = ["\u0665", "\uff15", "1_000", "\u0661\u0662.\u0664", " 12", "12.", ".5", "+5", [], {}]
 
 
 def url(business) -> str:
@@ -186,13 +191,34 @@ class TestAmountAndLineItems:
         assert response.json()["amount"] == 1234.50
 
     @pytest.mark.parametrize(
-        "amount", [0, "0.00", -5, "-0.01", "12.345", "abc", True, None, "NaN", "1e20"]
+        "amount",
+        [0, "0.00", -5, "-0.01", "12.345", "abc", True, None, "NaN", "1e20", "1e3", *OTHER_TEXT],
     )
     def test_bad_amounts_are_400(self, parties, amount):
         response = post(parties, body(parties, amount=amount))
         assert response.status_code == 400, response.content
         assert "amount" in errors(response)
         assert not Payable.objects.exists()
+
+    def test_three_decimals_say_at_most_two_decimal_places(self, parties):
+        for amount in ("12.345", "9999999999.999", 12.345):
+            response = post(parties, body(parties, amount=amount))
+            assert errors(response) == {"amount": "Must have at most 2 decimal places."}
+        too_big = post(parties, body(parties, amount="10000000000"))
+        assert errors(too_big) == {"amount": "Must be at most 9999999999.99."}
+
+    def test_numbers_in_json_stay_exact(self, parties):
+        raw = json.dumps(body(parties)).replace('"100.00"', "100.10")
+        client = parties.client(parties.payee_owner)
+        response = client.post(url(parties.payee), raw, content_type="application/json")
+        assert response.status_code == 201, response.content
+        assert Payable.objects.get().amount == Decimal("100.10")
+
+    def test_unicode_digits_in_a_line_item_are_refused(self, parties):
+        line = {"description": "Work", "quantity": "\u0663", "unitPrice": "1_0"}
+        response = post(parties, body(parties, amount=..., lineItems=[line]))
+        assert response.status_code == 400
+        assert set(errors(response)) == {"lineItems[0].quantity", "lineItems[0].unitPrice"}
 
     def test_amount_is_required_without_line_items(self, parties):
         response = post(parties, body(parties, amount=...))
@@ -334,16 +360,54 @@ class TestDates:
         assert data["dueDate"] == "2026-03-01"
 
     def test_a_past_due_date_is_accepted_as_the_seed_example_needs(self, parties):
-        # The seed's dueDate (2026-05-15) may well be in the past when its curl is run.
-        response = post(parties, body(parties, issueDate="2026-03-02", dueDate="2020-01-01"))
+        # The seed's dueDate (2026-05-15) may well be in the past when its curl is run: with
+        # the issue date left to default (today), a past due date is accepted.
+        response = post(parties, body(parties, dueDate="2020-01-01"))
         assert response.status_code == 201, response.content
         assert response.json()["dueDate"] == "2020-01-01"
+        response = post(parties, body(parties, issueDate="2019-12-01", dueDate="2020-01-01"))
+        assert response.status_code == 201, response.content
 
-    @pytest.mark.parametrize("value", ["15/05/2026", "2026-02-30", 20260515, ""])
+    def test_a_due_date_before_the_issue_date_is_400_naming_due_date(self, parties):
+        response = post(parties, body(parties, issueDate="2026-03-02", dueDate="2026-03-01"))
+        assert response.status_code == 400
+        assert errors(response) == {"dueDate": "Must be on or after the issue date."}
+        same_day = post(parties, body(parties, issueDate="2026-03-02", dueDate="2026-03-02"))
+        assert same_day.status_code == 201
+
+    def test_editing_the_dates_keeps_the_due_date_on_or_after_the_issue_date(self, parties):
+        created = post(parties, body(parties, issueDate="2026-03-02", dueDate="2026-04-01"))
+        client = parties.client(parties.payee_owner)
+        path = f"/api/payables/{created.json()['id']}"
+        later = client.patch(path, {"issueDate": "2026-05-01"}, format="json")
+        assert later.status_code == 400
+        assert "issueDate" in errors(later)
+        both = client.patch(
+            path, {"issueDate": "2026-05-01", "dueDate": "2026-04-30"}, format="json"
+        )
+        assert both.status_code == 400
+        assert "dueDate" in errors(both)
+        fine = client.patch(path, {"issueDate": "2026-03-15"}, format="json")
+        assert fine.status_code == 200, fine.content
+
+    @pytest.mark.parametrize(
+        "value",
+        ["15/05/2026", "2026-02-30", 20260515, "", "0001-01-01", "9999-12-31", "1999-12-31"],
+    )
     def test_bad_dates_are_400(self, parties, value):
         response = post(parties, body(parties, dueDate=value))
         assert response.status_code == 400
         assert "dueDate" in errors(response)
+        response = post(parties, body(parties, issueDate=value))
+        assert response.status_code == 400
+        assert "issueDate" in errors(response)
+
+    def test_out_of_range_dates_say_the_range(self, parties):
+        response = post(parties, body(parties, issueDate="0001-01-01", dueDate="9999-12-31"))
+        assert errors(response) == {
+            "issueDate": "Must be between 2000-01-01 and 2100-12-31.",
+            "dueDate": "Must be between 2000-01-01 and 2100-12-31.",
+        }
 
 
 @pytest.mark.django_db

@@ -37,7 +37,7 @@ class TestTimeline:
         assert [e["type"] for e in rest] == ["payable.declined"]
         declined = rest[0]
         assert set(declined) == {
-            "id", "type", "actor", "businessId", "fromStatus", "toStatus", "note", "createdAt",
+            "id", "type", "actor", "businessId", "fromStatus", "toStatus", "note", "changes", "createdAt",
         }  # fmt: skip
         assert declined["id"].startswith("evt_")
         assert declined["actor"] == {"id": parties.payer_approver.id, "email": "approver@acme.test"}

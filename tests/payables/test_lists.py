@@ -174,6 +174,8 @@ class TestFilters:
             ("amountMin=abc", "amountMin"),
             ("amountMax=1.234", "amountMax"),
             ("amountMin=NaN", "amountMin"),
+            ("amountMin=%D9%A5", "amountMin"),  # an Arabic-Indic five
+            ("amountMax=1_000", "amountMax"),
             ("awaitingMyApproval=maybe", "awaitingMyApproval"),
             ("limit=0", "limit"),
         ],

@@ -114,3 +114,27 @@ def test_non_api_404_is_a_page(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404
     assert not response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/api/no-such-route"),
+        ("get", "/api/payables/pay_x/no-such-action"),
+        ("post", "/api/businesses/biz_x/nothing-here"),
+        ("get", "/api/tags/%00"),
+    ],
+)
+def test_an_unknown_api_route_is_a_json_404_with_debug_on(api, owner, settings, method, path):
+    settings.DEBUG = True
+    response = getattr(api(owner), method)(path)
+    body = assert_error(response, 404, "not_found")
+    assert body["message"] == "Not found."
+    # The pages keep Django's own 404 page.
+    page = api(owner).get("/no-such-page")
+    assert page.status_code == 404
+    assert page["Content-Type"].startswith("text/html")
+
+
+def test_an_unknown_api_route_is_a_json_404_with_debug_off(api, owner):
+    assert_error(api(owner).get("/api/no-such-route"), 404, "not_found")

@@ -111,21 +111,21 @@ def both(world):
 
 def real_ids(world) -> dict[str, str]:
     return {
-        "business_id": world.payee.id,
-        "connection_id": world.connection.id,
-        "payable_id": world.payables["submitted"].id,
-        "tag_id": world.tags["payee_tag"].id,
-        "file_id": world.files["shared_file"].id,
-        "workflow_id": world.workflows["payer_workflow"].id,
-        "custom_field_id": world.custom_fields["shared_custom_field"].id,
-        "notification_id": world.extra["payee_notification"].id,
-        "user_id": world.user("payee.viewer").id,
-        "invitation_id": world.invitations["payee_invitation"].id,
-        "token_key": "abcdefgh",
+        "businessId": world.payee.id,
+        "connectionId": world.connection.id,
+        "payableId": world.payables["submitted"].id,
+        "tagId": world.tags["payee_tag"].id,
+        "fileId": world.files["shared_file"].id,
+        "workflowId": world.workflows["payer_workflow"].id,
+        "customFieldId": world.custom_fields["shared_custom_field"].id,
+        "notificationId": world.extra["payee_notification"].id,
+        "userId": world.user("payee.viewer").id,
+        "invitationId": world.invitations["payee_invitation"].id,
+        "tokenKey": "abcdefgh",
     }
 
 
-WRONG_PREFIX = {"user_id": "pay_WrongPrefix0001", "token_key": "pay_WrongPrefix0001"}
+WRONG_PREFIX = {"userId": "pay_WrongPrefix0001", "tokenKey": "pay_WrongPrefix0001"}
 
 
 def operations(schema):
