@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from knox.models import AuthToken
 
-from accounts.models import MemberInvitation, User
+from accounts.models import LoginFailure, MemberInvitation, User
 from cleopay.models import IdempotencyKey, PendingTask
 from tests import factories
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def one_of_everything():
     """The demo (people, connections, workflows, payables with payments, transfers, approval
     rounds, notifications) plus a row of each model the demo leaves empty."""
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", "--force", stdout=io.StringIO())
     alice = User.objects.get(email="alice@acme.example")
     business = alice.memberships.first().business
     Group.objects.create(name="Support")
@@ -31,6 +31,7 @@ def one_of_everything():
     )
     PendingTask.objects.create(task="notifications.tasks.send_notification_email", args=["x"])
     MemberInvitation.objects.create(business=business, email="new@acme.example", role="viewer")
+    LoginFailure.objects.create(account="alice@acme.example", address="192.0.2.7")
     factories.FileFactory(business=business)
     factories.CustomFieldDefinitionFactory(business=business, key="poNumber", label="PO number")
 
