@@ -52,6 +52,10 @@ class MembershipOfMeSerializer(serializers.Serializer):
 class MeSerializer(serializers.Serializer):
     id = serializers.CharField()
     email = serializers.EmailField()
+    emailVerified = serializers.BooleanField(
+        source="email_verified",
+        help_text="Whether the address is proven; invitations reach the account only then.",
+    )
     fullName = serializers.CharField(source="full_name")
     memberships = MembershipOfMeSerializer(many=True)
 
@@ -90,9 +94,32 @@ class InvitationSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
     status = serializers.SerializerMethodField()
     createdAt = serializers.DateTimeField(source="created_at")
+    expiresAt = serializers.DateTimeField(source="expires_at")
 
     def get_status(self, obj) -> str:
         return "invited"
+
+
+class MyInvitationSerializer(serializers.Serializer):
+    """An invitation addressed to the caller: to join a business, or to connect with one."""
+
+    id = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["member", "connection"])
+    business = BusinessRefSerializer(help_text="The business that invites.")
+    role = serializers.CharField(
+        help_text="member: the role offered; connection: the side offered (payer or payee)."
+    )
+    invitedBy = serializers.EmailField(source="invited_by_email", allow_null=True)
+    createdAt = serializers.DateTimeField(source="created_at")
+    expiresAt = serializers.DateTimeField(source="expires_at", allow_null=True)
+
+
+class EmailVerifyInput(serializers.Serializer):
+    token = StrictCharField(max_length=500)
+
+
+class EmailVerifiedOutput(serializers.Serializer):
+    emailVerified = serializers.BooleanField()
 
 
 class MemberAddInput(serializers.Serializer):

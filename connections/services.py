@@ -43,9 +43,16 @@ def _lock(connection_id: str) -> Connection:
 
 
 def _business_of_email(email: str) -> Business | None:
-    """The business whose owner or admin has this e-mail, when there is exactly one."""
+    """The business whose owner or admin has this e-mail, when there is exactly one.
+
+    Only a verified address counts (CONTRACT §7): anyone can sign up with someone else's.
+    """
     business_ids = list(
-        Membership.objects.filter(user__email=email, role__in=CONNECTION_ADMIN_ROLES)
+        Membership.objects.filter(
+            user__email=email,
+            user__email_verified_at__isnull=False,
+            role__in=CONNECTION_ADMIN_ROLES,
+        )
         .values_list("business_id", flat=True)
         .distinct()[:2]
     )
@@ -124,9 +131,10 @@ def connection_invite(
 
 @transaction.atomic
 def connection_invitations_bind(*, business: Business, user) -> list[Connection]:
-    """Point the open e-mail invitations to ``user``'s address at ``business`` (just created)."""
+    """Point the open e-mail invitations to ``user``'s address at ``business`` (just created,
+    or the one they own when their address is verified); nothing for an unverified address."""
     email = (user.email or "").strip().lower()
-    if not email:
+    if not email or not user.email_verified:
         return []
     candidates = (
         Connection.objects.select_for_update(of=("self",), no_key=True)

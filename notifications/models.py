@@ -31,6 +31,8 @@ class NotificationType(models.TextChoices):
     PAYABLE_PAID = "payable_paid", "Payable paid"
     # To both sides.
     PAYMENT_FAILED = "payment_failed", "Payment failed"
+    # To a business's owners and admins: someone accepted an invitation to it.
+    MEMBER_JOINED = "member_joined", "Member joined"
 
 
 class Notification(models.Model):
@@ -39,8 +41,13 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="+")
+    # Null for news about the business itself (a member joined).
     payable = models.ForeignKey(
-        "payables.Payable", on_delete=models.CASCADE, related_name="notifications"
+        "payables.Payable",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     type = models.CharField(max_length=40, choices=NotificationType.choices)
     # One line for the in-app list, written when the change happened.

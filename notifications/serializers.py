@@ -9,7 +9,9 @@ from notifications.models import NotificationType
 class NotificationSerializer(serializers.Serializer):
     id = serializers.CharField()
     type = serializers.ChoiceField(choices=NotificationType.choices)
-    payableId = serializers.CharField(source="payable_id")
+    payableId = serializers.CharField(
+        source="payable_id", allow_null=True, help_text="Null for news about the business."
+    )
     businessId = serializers.CharField(
         source="business_id", help_text="The caller's business this notification concerns."
     )

@@ -15,7 +15,8 @@ Who hears of what:
   every owner, admin and approver of the payer), never the payable's authors;
 - the payee's owners and admins, and whoever submitted the payable, when it is approved,
   declined (with the reason), scheduled or paid;
-- both sides (as above) when a payment fails.
+- both sides (as above) when a payment fails;
+- a business's owners and admins when someone accepts an invitation to join it.
 """
 
 import logging
@@ -197,6 +198,18 @@ def notify_payment_failed(*, payable, payment) -> list[Notification]:
     return rows
 
 
+def notify_member_joined(*, membership) -> list[Notification]:
+    business_id = membership.business_id
+    return notify(
+        type=NotificationType.MEMBER_JOINED,
+        payable=None,
+        business_id=business_id,
+        user_ids=[u for u in _side_people(business_id) if u != membership.user_id],
+        message=f"{membership.user.email} joined {membership.business.name} as "
+        f"{membership.get_role_display().lower()}.",
+    )
+
+
 # --- reading and e-mail --------------------------------------------------------------------------------
 
 
@@ -237,6 +250,10 @@ def notification_email_send(*, notification_id: str) -> int:
     if not user.is_active or not user.email:
         return 0
     payable = notification.payable
+    if payable is not None:
+        link = f"{settings.SITE_URL}/payables/{payable.pk}"
+    else:
+        link = f"{settings.SITE_URL}/b/{notification.business_id}/settings/members"
     try:
         return send_templated_mail(
             to=[user.email],
@@ -246,7 +263,7 @@ def notification_email_send(*, notification_id: str) -> int:
                 "payable": payable,
                 "business": notification.business,
                 "user": user,
-                "link": f"{settings.SITE_URL}/payables/{payable.pk}",
+                "link": link,
             },
         )
     except Exception:

@@ -36,6 +36,8 @@ def notification_open(request, business_id: str, notification_id: str):
         notification = services.notification_mark_read(
             user=request.user, notification_id=notification_id
         )
+    if notification.payable_id is None:
+        return redirect("settings-members", business_id=notification.business_id)
     return redirect(
         "payable-detail", business_id=notification.business_id, payable_id=notification.payable_id
     )
