@@ -17,7 +17,6 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from accounts import services as account_services
 from accounts.invitations import member_invite
 from accounts.models import Business, MemberInvitation, Role, User
 from approvals.models import ApprovalWorkflow, CustomFieldDefinition
