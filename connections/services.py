@@ -18,6 +18,7 @@ from django_fsm import can_proceed
 from rest_framework.exceptions import PermissionDenied
 
 from accounts.models import Business, Membership, Role
+from accounts.quota import invitation_quota_take
 from cleopay.api.errors import Conflict, ConflictCode, InvalidTransition, field_error
 from cleopay.publish import publish_on_commit
 from connections import events
@@ -91,6 +92,8 @@ def connection_invite(
     if counterparty is not None and counterparty.pk == business_id:
         raise field_error(field, "A business cannot connect to itself.")
 
+    # Each invitation e-mails someone from the platform's address: a daily cap per business.
+    invitation_quota_take(business_id=business_id)
     counterparty_id = counterparty.pk if counterparty is not None else None
     if my_role == ConnectionRole.PAYER:
         payer_id, payee_id = business_id, counterparty_id
