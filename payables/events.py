@@ -9,7 +9,15 @@ per-payable ``position`` safe to compute). Nothing ever edits or deletes an even
 from django.db import transaction
 from django.db.models import Max
 
-from payables.models import EventType, Payable, PayableEvent, PayableStatus, Payment
+from payables.models import (
+    EVENT_VISIBILITY,
+    EventType,
+    EventVisibility,
+    Payable,
+    PayableEvent,
+    PayableStatus,
+    Payment,
+)
 
 
 def _next_position(payable: Payable) -> int:
@@ -44,7 +52,13 @@ def _write(
     from_status: str | None,
     note: str = "",
 ) -> PayableEvent:
+    visibility = EVENT_VISIBILITY[type]
+    if visibility is None:
+        visibility = (
+            EventVisibility.PAYER if business_id == payable.payer_id else EventVisibility.PAYEE
+        )
     return PayableEvent.objects.create(
+        visibility=visibility,
         payable=payable,
         position=_next_position(payable),
         type=type,

@@ -314,9 +314,14 @@ class PayableListItemSerializer(serializers.Serializer):
 class PayableEventSerializer(serializers.Serializer):
     id = serializers.CharField()
     type = serializers.ChoiceField(choices=EventType.choices)
-    actor = UserRefSerializer(allow_null=True, help_text="Who did it; null for the system.")
+    actor = UserRefSerializer(
+        source="shown_actor",
+        allow_null=True,
+        help_text="Who did it; null for the system, and for the other side's people when the "
+        "payee reads the payer's events.",
+    )
     businessId = serializers.CharField(source="business_id")
     fromStatus = serializers.CharField(source="from_status", allow_null=True)
     toStatus = serializers.CharField(source="to_status")
-    note = serializers.CharField()
+    note = serializers.CharField(source="shown_note")
     createdAt = serializers.DateTimeField(source="created_at")
