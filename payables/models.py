@@ -36,12 +36,12 @@ labels a payable with its own tags and sees only those.
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 
 from accounts.models import Business
 from cleopay.ids import PublicIdField
+from cleopay.invoice_numbers import invoice_number_key
 from cleopay.money import CURRENCY, MoneyField
 from connections.models import Connection, Tag
 from payables.jsonfields import ExactJSONDecoder, ExactJSONEncoder
@@ -104,6 +104,8 @@ class Payable(ConcurrentTransitionMixin, models.Model):
     issue_date = models.DateField()
     due_date = models.DateField()
     invoice_number = models.CharField(max_length=64)
+    # The number as a person reads it (``cleopay.invoice_numbers``): unique per connection.
+    invoice_key = models.TextField(editable=False, default="")
     memo = models.TextField(blank=True, default="")
     custom_fields = models.JSONField(
         default=dict, blank=True, encoder=ExactJSONEncoder, decoder=ExactJSONDecoder
@@ -153,10 +155,11 @@ class Payable(ConcurrentTransitionMixin, models.Model):
             models.CheckConstraint(
                 condition=~models.Q(invoice_number=""), name="payable_invoice_number_present"
             ),
-            # Case-insensitive: INV-1 and inv-1 are the same invoice to a person.
+            # INV-1, inv-1, full-width INV-1 and INV-1 with a Cyrillic I or a non-breaking hyphen
+            # are the same
+            # invoice to a person: unique on the key that says so.
             models.UniqueConstraint(
-                "connection",
-                Lower("invoice_number"),
+                fields=["connection", "invoice_key"],
                 name="payable_invoice_number_unique_per_connection",
             ),
         ]
@@ -186,6 +189,15 @@ class Payable(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice_number} ({self.id})"
+
+    def save(self, *args, **kwargs):
+        # The key follows the number on every path that writes one (services, admin, demo
+        # data), so the unique constraint always compares what a person reads.
+        self.invoice_key = invoice_number_key(self.invoice_number)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "invoice_number" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "invoice_key"}
+        super().save(*args, **kwargs)
 
     @property
     def is_final(self) -> bool:

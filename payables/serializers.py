@@ -9,6 +9,7 @@ from accounts.serializers import UserRefSerializer
 from approvals.selectors import approval_overview
 from approvals.serializers import ApprovalOverviewSerializer
 from cleopay.api.fields import PublicIdField, StrictCharField
+from cleopay.invoice_numbers import invoice_number_problem
 from cleopay.money import MoneySerializerField
 from payables.models import (
     QUANTITY_DECIMAL_PLACES,
@@ -135,13 +136,24 @@ class LineItemInput(serializers.Serializer):
     customFields = CustomFieldsField(source="custom_fields", required=False)
 
 
+class InvoiceNumberField(StrictCharField):
+    """An invoice number: no control or format characters (``cleopay.invoice_numbers``)."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        problem = invoice_number_problem(value)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return value
+
+
 class PayableWriteInput(serializers.Serializer):
     """What the payee may set on a payable (all optional; create adds its own requirements)."""
 
     amount = MoneySerializerField(min_value=Decimal("0.01"), required=False)
     issueDate = serializers.DateField(source="issue_date", required=False)
     dueDate = serializers.DateField(source="due_date", required=False)
-    invoiceNumber = StrictCharField(source="invoice_number", max_length=64, required=False)
+    invoiceNumber = InvoiceNumberField(source="invoice_number", max_length=64, required=False)
     memo = StrictCharField(max_length=MAX_MEMO_LENGTH, required=False, allow_blank=True)
     lineItems = LineItemInput(
         many=True, required=False, source="line_items", max_length=MAX_LINE_ITEMS
