@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from accounts.models import DefaultApprovalAction, Role
+from accounts.validators import validate_business_name
 from cleopay.api.fields import StrictCharField
 
 
@@ -19,7 +20,9 @@ class BusinessRefSerializer(serializers.Serializer):
 class SignupInput(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     password = StrictCharField(max_length=128, trim_whitespace=False)
-    businessName = StrictCharField(max_length=200, required=False, allow_blank=True)
+    businessName = StrictCharField(
+        max_length=200, required=False, allow_blank=True, validators=[validate_business_name]
+    )
     fullName = StrictCharField(max_length=200, required=False, allow_blank=True)
 
 
@@ -71,7 +74,7 @@ class BusinessSerializer(serializers.Serializer):
 
 
 class BusinessCreateInput(serializers.Serializer):
-    name = StrictCharField(max_length=200)
+    name = StrictCharField(max_length=200, validators=[validate_business_name])
 
 
 class BusinessSettingsInput(serializers.Serializer):

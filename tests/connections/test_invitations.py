@@ -65,7 +65,7 @@ def test_invite_by_business_id_as_payer(api, acme, globex, run_on_commit, mailou
     run_on_commit(invite, api(acme.owner), acme, counterpartyBusinessId=globex.pk, myRole="payer")
     assert sorted(m.to[0] for m in mailoutbox) == sorted([globex.owner.email, admin.email])
     message = mailoutbox[0]
-    assert "Acme Corp invited Globex Ltd" in message.subject
+    assert "A business calling itself “Acme Corp” invited “Globex Ltd”" in message.subject
     assert "/accept" in message.body
 
 
@@ -169,7 +169,7 @@ def test_invite_by_unknown_email_is_kept_and_mailed(api, acme, run_on_commit, ma
     assert body["connectedBusinessName"] == "pat@newco.example"
     assert body["invitedEmail"] == "pat@newco.example"
     assert [m.to for m in mailoutbox] == [["pat@newco.example"]]
-    assert "Acme Corp invited you" in mailoutbox[0].subject
+    assert "A business calling itself “Acme Corp” invited you" in mailoutbox[0].subject
     assert "signup?email=pat%40newco.example" in mailoutbox[0].body
     html = mailoutbox[0].alternatives[0][0]
     assert "Acme Corp" in html
