@@ -333,7 +333,6 @@ class EmailVerifyApi(ApiView):
 
 
 class EmailVerificationResendApi(ApiView):
-    idempotent = False
     capabilities = {"POST": Capability.READ}
     throttle_classes = [AuthRateThrottle]
 
