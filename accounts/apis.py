@@ -5,6 +5,7 @@ from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 
 from accounts import invitations, selectors, services, verification
 from accounts.models import Business, Membership
@@ -27,6 +28,7 @@ from accounts.serializers import (
     TokenInput,
     TokenOutput,
 )
+from cleopay.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, _parse_non_negative
 from cleopay.api.throttling import AuthRateThrottle
 from cleopay.api.views import ApiView, BusinessApiView
 
@@ -280,12 +282,19 @@ class MyInvitationListApi(ApiView):
         responses={200: MyInvitationSerializer(many=True)},
     )
     def get(self, request):
-        rows = selectors.my_invitations(user=request.user)
+        # A short list read whole (one address's open invitations, at most MAX_LIMIT of each
+        # kind), then cut to the page: the same limit/offset rules as every list.
+        limit = min(_parse_non_negative(request, "limit", DEFAULT_LIMIT, 1), MAX_LIMIT)
+        offset = _parse_non_negative(request, "offset", 0, 0, MAX_OFFSET)
+        rows = selectors.my_invitations(user=request.user, limit=MAX_LIMIT)
+        url = request.build_absolute_uri()
+        more = len(rows) > offset + limit
+        previous = replace_query_param(url, "offset", max(0, offset - limit)) if offset else None
         return Response(
             {
-                "results": MyInvitationSerializer(rows, many=True).data,
-                "next": None,
-                "previous": None,
+                "results": MyInvitationSerializer(rows[offset : offset + limit], many=True).data,
+                "next": replace_query_param(url, "offset", offset + limit) if more else None,
+                "previous": previous,
             }
         )
 
