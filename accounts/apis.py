@@ -1,29 +1,34 @@
 """Accounts endpoints (CONTRACT §2): sign-up, tokens, /api/me, businesses, settings, members."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 
-from accounts import selectors, services
+from accounts import invitations, selectors, services, verification
 from accounts.models import Business, Membership
 from accounts.permissions import Capability, forget_roles
 from accounts.serializers import (
     BusinessCreateInput,
     BusinessSerializer,
     BusinessSettingsInput,
+    EmailVerifiedOutput,
+    EmailVerifyInput,
     InvitationSerializer,
     MemberAddInput,
     MemberRoleInput,
     MemberSerializer,
     MeSerializer,
+    MyInvitationSerializer,
     SignupInput,
     SignupOutput,
     TokenInfoSerializer,
     TokenInput,
     TokenOutput,
 )
+from cleopay.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, _parse_non_negative
 from cleopay.api.throttling import AuthRateThrottle
 from cleopay.api.views import ApiView, BusinessApiView
 
@@ -127,6 +132,7 @@ class MeApi(ApiView):
         body = {
             "id": user.id,
             "email": user.email,
+            "email_verified": user.email_verified,
             "full_name": user.full_name,
             "memberships": selectors.me_memberships(user=user),
         }
@@ -203,33 +209,24 @@ class MemberListApi(BusinessApiView):
 
     @extend_schema(
         operation_id="members_add",
+        description=(
+            "Invites the address to join with the role. The answer is the same whether or not "
+            "it has an account; the invitee accepts it (`POST /api/member-invitations/{id}/accept`)."
+        ),
         request=MemberAddInput,
-        responses={
-            201: inline_serializer(
-                "MemberOrInvitation",
-                fields={
-                    "user": serializers.DictField(required=False),
-                    "id": serializers.CharField(required=False),
-                    "email": serializers.EmailField(required=False),
-                    "role": serializers.CharField(),
-                    "status": serializers.ChoiceField(choices=["active", "invited"]),
-                    "createdAt": serializers.DateTimeField(),
-                },
-            )
-        },
+        responses={201: InvitationSerializer},
     )
     def post(self, request, business_id: str):
         data = MemberAddInput(data=request.data)
         data.is_valid(raise_exception=True)
-        kind, obj = services.member_add(
+        invitation = invitations.member_invite(
             business_id=business_id,
             email=data.validated_data["email"],
             role=data.validated_data["role"],
             actor=request.user,
             actor_role=self.role,
         )
-        body = MemberSerializer(obj).data if kind == "member" else InvitationSerializer(obj).data
-        return Response(body, status=status.HTTP_201_CREATED)
+        return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
 
 def _membership_or_404(business_id: str, user_id: str) -> Membership:
@@ -286,5 +283,94 @@ class InvitationDetailApi(BusinessApiView):
 
     @extend_schema(operation_id="invitations_revoke", responses={204: None})
     def delete(self, request, business_id: str, invitation_id: str):
-        services.invitation_revoke(business_id=business_id, invitation_id=invitation_id)
+        invitations.invitation_revoke(business_id=business_id, invitation_id=invitation_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- the invitee's side, and e-mail verification ---------------------------------------------------
+
+
+class MyInvitationListApi(ApiView):
+    @extend_schema(
+        operation_id="me_invitations",
+        description=(
+            "Open invitations addressed to the caller's e-mail (to join a business, or to "
+            "connect with one), newest first; none until that address is verified."
+        ),
+        responses={200: MyInvitationSerializer(many=True)},
+    )
+    def get(self, request):
+        # A short list read whole (one address's open invitations, at most MAX_LIMIT of each
+        # kind), then cut to the page: the same limit/offset rules as every list.
+        limit = min(_parse_non_negative(request, "limit", DEFAULT_LIMIT, 1), MAX_LIMIT)
+        offset = _parse_non_negative(request, "offset", 0, 0, MAX_OFFSET)
+        rows = selectors.my_invitations(user=request.user, limit=MAX_LIMIT)
+        url = request.build_absolute_uri()
+        more = len(rows) > offset + limit
+        previous = replace_query_param(url, "offset", max(0, offset - limit)) if offset else None
+        return Response(
+            {
+                "results": MyInvitationSerializer(rows[offset : offset + limit], many=True).data,
+                "next": replace_query_param(url, "offset", offset + limit) if more else None,
+                "previous": previous,
+            }
+        )
+
+
+class MemberInvitationAcceptApi(ApiView):
+    capabilities = {"POST": Capability.READ}
+
+    @extend_schema(
+        operation_id="member_invitations_accept", request=None, responses={200: MemberSerializer}
+    )
+    def post(self, request, invitation_id: str):
+        membership = invitations.member_invitation_accept(
+            user=request.user, invitation_id=invitation_id
+        )
+        return Response(MemberSerializer(membership).data)
+
+
+class MemberInvitationDeclineApi(ApiView):
+    capabilities = {"POST": Capability.READ}
+
+    @extend_schema(operation_id="member_invitations_decline", request=None, responses={204: None})
+    def post(self, request, invitation_id: str):
+        invitations.member_invitation_decline(user=request.user, invitation_id=invitation_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class EmailVerifyApi(ApiView):
+    idempotent = False
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [AuthRateThrottle]
+
+    @extend_schema(
+        operation_id="auth_verify_email",
+        description="Verifies the address with the token of the link e-mailed at sign-up.",
+        request=EmailVerifyInput,
+        responses={200: EmailVerifiedOutput},
+        auth=[],
+    )
+    def post(self, request):
+        data = EmailVerifyInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        verification.email_verify(token=data.validated_data["token"])
+        return Response({"emailVerified": True})
+
+
+class EmailVerificationResendApi(ApiView):
+    capabilities = {"POST": Capability.READ}
+    throttle_classes = [AuthRateThrottle]
+
+    @extend_schema(
+        operation_id="auth_verify_email_resend",
+        description="E-mails the verification link again (nothing once the address is verified).",
+        request=None,
+        responses={202: EmailVerifiedOutput},
+    )
+    def post(self, request):
+        verification.email_verification_send(user=request.user)
+        return Response(
+            {"emailVerified": request.user.email_verified}, status=status.HTTP_202_ACCEPTED
+        )

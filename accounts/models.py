@@ -4,13 +4,15 @@ Accounts: people, the businesses they work for, and what each may do there.
 A ``User`` logs in with an e-mail address. A ``Business`` is the tenant: every payable,
 connection, tag and workflow belongs to one, and nothing crosses from one business to another
 except through a connection. A ``Membership`` gives a user one ``Role`` in one business; a user
-may belong to several. An e-mail that is not registered yet can be invited: the
-``MemberInvitation`` waits and becomes a membership when that person signs up.
+may belong to several. Anyone is added to a business by a ``MemberInvitation`` addressed to
+an e-mail: it becomes a membership only when the owner of that address, logged in with it
+verified (``User.email_verified_at``), accepts it. It expires after ``INVITATION_TTL_DAYS``.
 
 What each role may do is one table, in ``accounts.permissions``.
 """
 
 import zoneinfo
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -36,6 +38,8 @@ class UserManager(BaseUserManager):
 
     def create_superuser(self, email: str, password: str | None = None, **extra):
         extra.setdefault("is_staff", True)
+        # Made by the operator on the command line, for a known address.
+        extra.setdefault("email_verified_at", timezone.now())
         extra.setdefault("is_superuser", True)
         return self.create_user(email, password, **extra)
 
@@ -71,6 +75,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     # Raised by "log out everywhere": part of the session hash, so every session ends with it.
     session_generation = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    # Set when the person followed the link e-mailed to this address; until then nothing
+    # addressed to the e-mail (member or connection invitations) binds to this account.
+    email_verified_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
@@ -104,6 +111,10 @@ class User(AbstractBaseUser, PermissionsMixin):
             from knox.models import AuthToken
 
             AuthToken.objects.filter(user=self).delete()
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
 
 class DefaultApprovalAction(models.TextChoices):
@@ -165,8 +176,12 @@ class Membership(models.Model):
         return f"{self.user} is {self.role} of {self.business}"
 
 
+def _invitation_expiry():
+    return timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS)
+
+
 class MemberInvitation(models.Model):
-    """A seat kept for an e-mail address that has no account yet; bound at sign-up."""
+    """A seat offered to an e-mail address; a membership once its verified owner accepts it."""
 
     id = PublicIdField(prefix="inv")
     business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="invitations")
@@ -177,20 +192,34 @@ class MemberInvitation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(default=_invitation_expiry)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 "business",
                 Lower("email"),
-                condition=models.Q(accepted_at__isnull=True),
+                condition=models.Q(accepted_at__isnull=True, declined_at__isnull=True),
                 name="member_invitation_one_open_per_email",
             ),
+        ]
+        indexes = [
+            models.Index(Lower("email"), "expires_at", name="member_invitation_email_idx"),
+            models.Index(fields=["business", "created_at"], name="member_invitation_day_idx"),
         ]
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.email} invited to {self.business} as {self.role}"
+
+    @property
+    def is_open(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.declined_at is None
+            and self.expires_at > timezone.now()
+        )
 
 
 class LoginFailure(models.Model):

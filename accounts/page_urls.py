@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accounts import views
+from accounts import invitation_views, views
 
 B = "b/<str:business_id>/"
 
@@ -25,6 +25,19 @@ urlpatterns = [
         name="password-reset-complete",
     ),
     path("businesses/new", views.business_new, name="business-new"),
+    path("invitations", invitation_views.invitation_list, name="invitations"),
+    path(
+        "invitations/<str:invitation_id>/accept",
+        invitation_views.invitation_accept,
+        name="invitation-accept",
+    ),
+    path(
+        "invitations/<str:invitation_id>/decline",
+        invitation_views.invitation_decline,
+        name="invitation-decline",
+    ),
+    path("verify-email/resend", invitation_views.verify_email_resend, name="verify-email-resend"),
+    path("verify-email/<str:token>", invitation_views.verify_email, name="verify-email"),
     path(B + "settings", views.settings_index, name="settings"),
     path(B + "settings/members", views.settings_members, name="settings-members"),
     path(

@@ -1,6 +1,6 @@
 """Reads of the accounts app, always scoped to the caller."""
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from knox.models import AuthToken
 
 from accounts.models import Business, MemberInvitation, Membership, User
@@ -30,8 +30,9 @@ def membership_list(*, business_id: str) -> QuerySet[Membership]:
 
 
 def invitation_list(*, business_id: str) -> QuerySet[MemberInvitation]:
+    """The business's open invitations (expired ones too, until withdrawn or sent again)."""
     return MemberInvitation.objects.filter(
-        business_id=business_id, accepted_at__isnull=True
+        business_id=business_id, accepted_at__isnull=True, declined_at__isnull=True
     ).order_by("-created_at", "-id")
 
 
@@ -45,3 +46,48 @@ def me_memberships(*, user: User) -> QuerySet[Membership]:
 
 def token_list(*, user: User) -> QuerySet[AuthToken]:
     return AuthToken.objects.filter(user=user).order_by("-created", "-digest")
+
+
+def my_invitations(*, user: User, limit: int = 200) -> list[dict]:
+    """Open invitations addressed to the caller's e-mail, newest first: to join a business
+    (member invitations) and to connect with one (connection invitations not yet bound to a
+    business). None before the address is verified: it proves nothing yet."""
+    from django.apps import apps
+
+    from accounts.invitations import invitations_open_for
+
+    rows = [
+        {
+            "id": invitation.pk,
+            "kind": "member",
+            "business": invitation.business,
+            "role": invitation.role,
+            "invited_by_email": invitation.invited_by.email if invitation.invited_by else None,
+            "created_at": invitation.created_at,
+            "expires_at": invitation.expires_at,
+        }
+        for invitation in invitations_open_for(user=user)[:limit]
+    ]
+    if user.email_verified:
+        # connections depends on accounts, not the other way round: its model by name.
+        Connection = apps.get_model("connections", "Connection")
+        pending = (
+            Connection.objects.filter(invited_email=user.email.lower(), status="pending")
+            .filter(Q(payer__isnull=True) | Q(payee__isnull=True))
+            .select_related("invited_by_business", "created_by")
+            .order_by("-created_at", "-id")[:limit]
+        )
+        rows += [
+            {
+                "id": connection.pk,
+                "kind": "connection",
+                "business": connection.invited_by_business,
+                "role": "payer" if connection.payer_id is None else "payee",
+                "invited_by_email": connection.created_by.email if connection.created_by else None,
+                "created_at": connection.created_at,
+                "expires_at": None,
+            }
+            for connection in pending
+        ]
+    rows.sort(key=lambda row: (row["created_at"], row["id"]), reverse=True)
+    return rows

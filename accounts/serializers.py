@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from accounts.models import DefaultApprovalAction, Role
+from accounts.validators import validate_business_name
 from cleopay.api.fields import StrictCharField
 
 
@@ -19,7 +20,9 @@ class BusinessRefSerializer(serializers.Serializer):
 class SignupInput(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     password = StrictCharField(max_length=128, trim_whitespace=False)
-    businessName = StrictCharField(max_length=200, required=False, allow_blank=True)
+    businessName = StrictCharField(
+        max_length=200, required=False, allow_blank=True, validators=[validate_business_name]
+    )
     fullName = StrictCharField(max_length=200, required=False, allow_blank=True)
 
 
@@ -52,6 +55,10 @@ class MembershipOfMeSerializer(serializers.Serializer):
 class MeSerializer(serializers.Serializer):
     id = serializers.CharField()
     email = serializers.EmailField()
+    emailVerified = serializers.BooleanField(
+        source="email_verified",
+        help_text="Whether the address is proven; invitations reach the account only then.",
+    )
     fullName = serializers.CharField(source="full_name")
     memberships = MembershipOfMeSerializer(many=True)
 
@@ -67,7 +74,7 @@ class BusinessSerializer(serializers.Serializer):
 
 
 class BusinessCreateInput(serializers.Serializer):
-    name = StrictCharField(max_length=200)
+    name = StrictCharField(max_length=200, validators=[validate_business_name])
 
 
 class BusinessSettingsInput(serializers.Serializer):
@@ -90,9 +97,32 @@ class InvitationSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
     status = serializers.SerializerMethodField()
     createdAt = serializers.DateTimeField(source="created_at")
+    expiresAt = serializers.DateTimeField(source="expires_at")
 
     def get_status(self, obj) -> str:
         return "invited"
+
+
+class MyInvitationSerializer(serializers.Serializer):
+    """An invitation addressed to the caller: to join a business, or to connect with one."""
+
+    id = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["member", "connection"])
+    business = BusinessRefSerializer(help_text="The business that invites.")
+    role = serializers.CharField(
+        help_text="member: the role offered; connection: the side offered (payer or payee)."
+    )
+    invitedBy = serializers.EmailField(source="invited_by_email", allow_null=True)
+    createdAt = serializers.DateTimeField(source="created_at")
+    expiresAt = serializers.DateTimeField(source="expires_at", allow_null=True)
+
+
+class EmailVerifyInput(serializers.Serializer):
+    token = StrictCharField(max_length=500)
+
+
+class EmailVerifiedOutput(serializers.Serializer):
+    emailVerified = serializers.BooleanField()
 
 
 class MemberAddInput(serializers.Serializer):

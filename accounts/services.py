@@ -1,4 +1,5 @@
-"""Writes of the accounts app: sign-up, tokens, businesses, members and invitations."""
+"""Writes of the accounts app: sign-up, tokens, businesses and members (invitations are in
+``accounts.invitations``, e-mail verification in ``accounts.verification``)."""
 
 from datetime import timedelta
 
@@ -7,25 +8,16 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 from knox.models import AuthToken
 from knox.settings import knox_settings
 from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, ValidationError
 
 from accounts import loginguard
-from accounts.models import (
-    Business,
-    MemberInvitation,
-    Membership,
-    Role,
-    User,
-    validate_time_zone,
-)
+from accounts.models import Business, Membership, Role, User, validate_time_zone
 from accounts.permissions import forget_roles
-from accounts.tasks import send_member_invitation_email
+from accounts.verification import email_verification_send
 from cleopay.api.errors import Conflict, ConflictCode, field_error
 from cleopay.clientip import client_ip
-from cleopay.publish import publish_on_commit
 from connections.services import connection_invitations_bind
 
 
@@ -90,8 +82,9 @@ def user_signup(
     full_name: str = "",
     issue_token: bool = True,
 ):
-    """Create a user (and a business they own); bind open invitations to their e-mail.
+    """Create a user (and a business they own) and e-mail them the link that verifies the address.
 
+    Nothing addressed to the e-mail binds yet: invitations wait for the verified address.
     Returns ``(user, business or None, token or None)``: the API's sign-up issues a token, the
     sign-up page (which logs the person in with a session) passes ``issue_token=False``.
     """
@@ -111,32 +104,20 @@ def user_signup(
     business = None
     if business_name:
         business = business_create(name=business_name, owner=user)
-    _bind_member_invitations(user=user)
+    email_verification_send(user=user)
     token = token_create(user=user) if issue_token else None
     return user, business, token
 
 
-def _bind_member_invitations(*, user: User) -> None:
-    now = timezone.now()
-    invitations = MemberInvitation.objects.select_for_update().filter(
-        email__iexact=user.email, accepted_at__isnull=True
-    )
-    for invitation in invitations:
-        Membership.objects.get_or_create(
-            business_id=invitation.business_id, user=user, defaults={"role": invitation.role}
-        )
-        invitation.accepted_at = now
-        invitation.save(update_fields=["accepted_at"])
-
-
 @transaction.atomic
 def business_create(*, name: str, owner: User) -> Business:
-    """A business owned by ``owner``; connection invitations sent to the owner's e-mail join it."""
+    """A business owned by ``owner``; connection invitations sent to the owner's e-mail join it
+    once that address is verified (``accounts.verification.email_verify`` binds them then)."""
     business = Business.objects.create(name=name.strip(), created_by=owner)
     Membership.objects.create(business=business, user=owner, role=Role.OWNER)
     forget_roles(owner)
-    # Sign-up creates its business through here too, so both paths bind.
-    connection_invitations_bind(business=business, user=owner)
+    if owner.email_verified:
+        connection_invitations_bind(business=business, user=owner)
     return business
 
 
@@ -147,7 +128,7 @@ def business_update_settings(*, business_id: str, default_approval_action: str) 
     return business
 
 
-def _check_owner_change(*, actor_role: str, old_role: str | None, new_role: str | None) -> None:
+def check_owner_change(*, actor_role: str, old_role: str | None, new_role: str | None) -> None:
     if Role.OWNER in (old_role, new_role) and old_role != new_role and actor_role != Role.OWNER:
         raise PermissionDenied("Only an owner can grant or take away the owner role.")
 
@@ -161,45 +142,11 @@ def _check_not_last_owner(*, business_id: str, membership: Membership) -> None:
 
 
 @transaction.atomic
-def member_add(*, business_id: str, email: str, role: str, actor: User, actor_role: str):
-    """Add a registered user at once, or invite an unknown e-mail (bound at sign-up).
-
-    Returns ``("member", Membership)`` or ``("invitation", MemberInvitation)``.
-    """
-    _check_owner_change(actor_role=actor_role, old_role=None, new_role=role)
-    email = _normalize_email(email)
-    user = User.objects.filter(email__iexact=email).first()
-    if user is not None:
-        try:
-            with transaction.atomic():
-                membership = Membership.objects.create(
-                    business_id=business_id, user=user, role=role
-                )
-        except IntegrityError:
-            raise Conflict(
-                "This person is already a member of the business.", code=ConflictCode.DUPLICATE
-            ) from None
-        return "member", membership
-
-    try:
-        with transaction.atomic():
-            invitation = MemberInvitation.objects.create(
-                business_id=business_id, email=email, role=role, invited_by=actor
-            )
-    except IntegrityError:
-        raise Conflict(
-            "This e-mail address is already invited to the business.", code=ConflictCode.DUPLICATE
-        ) from None
-    publish_on_commit(send_member_invitation_email, invitation.pk)
-    return "invitation", invitation
-
-
-@transaction.atomic
 def member_change_role(*, business_id: str, user_id: str, role: str, actor_role: str) -> Membership:
     membership = Membership.objects.select_for_update().get(
         business_id=business_id, user_id=user_id
     )
-    _check_owner_change(actor_role=actor_role, old_role=membership.role, new_role=role)
+    check_owner_change(actor_role=actor_role, old_role=membership.role, new_role=role)
     if membership.role == Role.OWNER and role != Role.OWNER:
         _check_not_last_owner(business_id=business_id, membership=membership)
     membership.role = role
@@ -212,14 +159,6 @@ def member_remove(*, business_id: str, user_id: str, actor_role: str) -> None:
     membership = Membership.objects.select_for_update().get(
         business_id=business_id, user_id=user_id
     )
-    _check_owner_change(actor_role=actor_role, old_role=membership.role, new_role=None)
+    check_owner_change(actor_role=actor_role, old_role=membership.role, new_role=None)
     _check_not_last_owner(business_id=business_id, membership=membership)
     membership.delete()
-
-
-def invitation_revoke(*, business_id: str, invitation_id: str) -> None:
-    deleted, _ = MemberInvitation.objects.filter(
-        business_id=business_id, pk=invitation_id, accepted_at__isnull=True
-    ).delete()
-    if not deleted:
-        raise NotFound("Not found.")

@@ -9,7 +9,24 @@ urlpatterns = [
     path("auth/logout-all", apis.LogoutAllApi.as_view(), name="auth-logout-all"),
     path("auth/tokens", apis.TokenListApi.as_view(), name="auth-tokens"),
     path("auth/tokens/<str:token_key>", apis.TokenDetailApi.as_view(), name="auth-token-detail"),
+    path("auth/verify-email", apis.EmailVerifyApi.as_view(), name="auth-verify-email"),
+    path(
+        "auth/verify-email/resend",
+        apis.EmailVerificationResendApi.as_view(),
+        name="auth-verify-email-resend",
+    ),
     path("me", apis.MeApi.as_view(), name="me"),
+    path("me/invitations", apis.MyInvitationListApi.as_view(), name="me-invitations"),
+    path(
+        "member-invitations/<str:invitation_id>/accept",
+        apis.MemberInvitationAcceptApi.as_view(),
+        name="member-invitation-accept",
+    ),
+    path(
+        "member-invitations/<str:invitation_id>/decline",
+        apis.MemberInvitationDeclineApi.as_view(),
+        name="member-invitation-decline",
+    ),
     path("businesses", apis.BusinessListApi.as_view(), name="business-list"),
     path("businesses/<str:business_id>", apis.BusinessDetailApi.as_view(), name="business-detail"),
     path(

@@ -13,7 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from knox.settings import knox_settings
 
-from accounts import selectors, services
+from accounts import invitations, selectors, services
+from accounts.invitation_views import landing
 from accounts.models import DefaultApprovalAction, Role, time_zone_names
 from accounts.permissions import Capability, forget_roles
 from accounts.serializers import (
@@ -74,12 +75,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 
 def _landing(user) -> str:
-    """Where a logged-in user starts: their first business's home (the list where its work
-    is), or creating a business."""
-    first = selectors.me_memberships(user=user).first()
-    if first is None:
-        return reverse("business-new")
-    return reverse("business-home", kwargs={"business_id": first.business_id})
+    return landing(user)
 
 
 @login_required
@@ -91,7 +87,8 @@ def signup(request):
     """A new account (and, with a name, the business it owns); logged in at once."""
     if request.user.is_authenticated:
         return redirect(_landing(request.user))
-    values = {}
+    # The link of an invitation e-mail names the invited address.
+    values = {"email": request.GET.get("email", "")[:254]}
     problems = None
     if request.method == "POST":
         values = {
@@ -109,7 +106,10 @@ def signup(request):
             )
         if not problems:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "Welcome to Cleo Pay.")
+            messages.success(
+                request,
+                f"Welcome to Cleo Pay. We sent a link to {user.email}: follow it to verify it.",
+            )
             return redirect(_landing(user))
         values.pop("password")
     return render(
@@ -169,7 +169,7 @@ def settings_members(request, business_id: str):
         values = {"email": request.POST.get("email", ""), "role": request.POST.get("role", "")}
         with service_errors() as problems:
             data = validated(MemberAddInput, values)
-            kind, _obj = services.member_add(
+            invitations.member_invite(
                 business_id=business_id,
                 email=data["email"],
                 role=data["role"],
@@ -177,12 +177,9 @@ def settings_members(request, business_id: str):
                 actor_role=request.role,
             )
         if not problems:
-            if kind == "member":
-                messages.success(request, f"{data['email']} joined as {data['role']}.")
-            else:
-                messages.success(
-                    request, f"Invitation sent to {data['email']}; they join when they sign up."
-                )
+            messages.success(
+                request, f"Invitation sent to {data['email']}; they join when they accept it."
+            )
             return redirect("settings-members", business_id=business_id)
     context = {
         "memberships": selectors.membership_list(business_id=business_id),
@@ -258,7 +255,7 @@ def member_remove(request, business_id: str, user_id: str):
 @business_page(Capability.ADMINISTER)
 def invitation_revoke(request, business_id: str, invitation_id: str):
     with service_errors():
-        services.invitation_revoke(business_id=business_id, invitation_id=invitation_id)
+        invitations.invitation_revoke(business_id=business_id, invitation_id=invitation_id)
     messages.success(request, "Invitation withdrawn.")
     return redirect("settings-members", business_id=business_id)
 

@@ -1,6 +1,7 @@
 """Demo data for `make run`: three businesses with known logins. Safe to run again."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Business, Membership, Role, User
 
@@ -38,7 +39,9 @@ def seed_accounts() -> tuple[dict[str, Business], dict[str, User]]:
     for key, email, full_name, business_key, role in PEOPLE:
         user = User.objects.filter(email=email).first()
         if user is None:
-            user = User.objects.create_user(email, PASSWORD, full_name=full_name)
+            user = User.objects.create_user(
+                email, PASSWORD, full_name=full_name, email_verified_at=timezone.now()
+            )
         users[key] = user
         Membership.objects.get_or_create(
             business=businesses[business_key], user=user, defaults={"role": role}

@@ -291,6 +291,14 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# --- Invitations and e-mail verification ------------------------------------------------------------
+# A member invitation waits this long for its invitee to accept it.
+INVITATION_TTL_DAYS = int(os.environ.get("INVITATION_TTL_DAYS", "14"))
+# Member and connection invitations one business may send in 24 hours (spam from our address).
+INVITATIONS_PER_BUSINESS_PER_DAY = int(os.environ.get("INVITATIONS_PER_BUSINESS_PER_DAY", "50"))
+# The link e-mailed at sign-up proves the address for this long.
+EMAIL_VERIFICATION_TTL_DAYS = int(os.environ.get("EMAIL_VERIFICATION_TTL_DAYS", "3"))
+
 # Keys of the Idempotency-Key header are kept at least this long.
 IDEMPOTENCY_KEY_TTL = timedelta(hours=int(os.environ.get("IDEMPOTENCY_KEY_TTL_HOURS", "48")))
 

@@ -19,6 +19,7 @@ from django_fsm import can_proceed
 from rest_framework.exceptions import PermissionDenied
 
 from accounts.models import Business, Membership, Role
+from accounts.quota import invitation_quota_take
 from cleopay.api.errors import Conflict, ConflictCode, InvalidTransition, field_error
 from cleopay.publish import publish_on_commit
 from connections import events
@@ -45,9 +46,16 @@ def _lock(connection_id: str) -> Connection:
 
 
 def _business_of_email(email: str) -> Business | None:
-    """The business whose owner or admin has this e-mail, when there is exactly one."""
+    """The business whose owner or admin has this e-mail, when there is exactly one.
+
+    Only a verified address counts (CONTRACT §7): anyone can sign up with someone else's.
+    """
     business_ids = list(
-        Membership.objects.filter(user__email=email, role__in=CONNECTION_ADMIN_ROLES)
+        Membership.objects.filter(
+            user__email=email,
+            user__email_verified_at__isnull=False,
+            role__in=CONNECTION_ADMIN_ROLES,
+        )
         .values_list("business_id", flat=True)
         .distinct()[:2]
     )
@@ -86,6 +94,8 @@ def connection_invite(
     if counterparty is not None and counterparty.pk == business_id:
         raise field_error(field, "A business cannot connect to itself.")
 
+    # Each invitation e-mails someone from the platform's address: a daily cap per business.
+    invitation_quota_take(business_id=business_id)
     counterparty_id = counterparty.pk if counterparty is not None else None
     if my_role == ConnectionRole.PAYER:
         payer_id, payee_id = business_id, counterparty_id
@@ -126,9 +136,10 @@ def connection_invite(
 
 @transaction.atomic
 def connection_invitations_bind(*, business: Business, user) -> list[Connection]:
-    """Point the open e-mail invitations to ``user``'s address at ``business`` (just created)."""
+    """Point the open e-mail invitations to ``user``'s address at ``business`` (just created,
+    or the one they own when their address is verified); nothing for an unverified address."""
     email = (user.email or "").strip().lower()
-    if not email:
+    if not email or not user.email_verified:
         return []
     candidates = (
         Connection.objects.select_for_update(of=("self",), no_key=True)

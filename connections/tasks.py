@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from accounts.models import Membership, Role
+from accounts.models import Membership, Role, User
 from cleopay.mail import send_templated_mail
 from connections.models import Connection, ConnectionRole, ConnectionStatus
 
@@ -38,6 +38,9 @@ def send_connection_invitation_email(connection_id: str) -> int:
         else connection.payee,
         "invited_email": connection.invited_email,
         "is_bound": invited_id is not None,
+        # Only the address's owner reads this: an account there is told to log in, not sign up.
+        "has_account": invited_id is None
+        and User.objects.filter(email__iexact=connection.invited_email).exists(),
         "payer": ConnectionRole.PAYER,
     }
     # One message per person: colleagues' addresses are not shared with each other.

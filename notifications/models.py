@@ -36,6 +36,8 @@ class NotificationType(models.TextChoices):
     PAYABLE_CANCELLED = "payable_cancelled", "Payable cancelled"
     # To the business that sent a connection invitation.
     CONNECTION_ACCEPTED = "connection_accepted", "Connection accepted"
+    # To a business's owners and admins: someone accepted an invitation to it.
+    MEMBER_JOINED = "member_joined", "Member joined"
 
 
 class Notification(models.Model):
@@ -44,7 +46,8 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="+")
-    # What it is about: a payable, or (for a connection's news) a connection.
+    # What it is about: a payable, or (for a connection's news) a connection; neither for news
+    # about the business itself (a member joined).
     payable = models.ForeignKey(
         "payables.Payable",
         null=True,

@@ -10,7 +10,9 @@ class NotificationSerializer(serializers.Serializer):
     id = serializers.CharField()
     type = serializers.ChoiceField(choices=NotificationType.choices)
     payableId = serializers.CharField(
-        source="payable_id", allow_null=True, help_text="Null for a connection's news."
+        source="payable_id",
+        allow_null=True,
+        help_text="Null for a connection's news and for news about the business.",
     )
     connectionId = serializers.CharField(
         source="connection_id",

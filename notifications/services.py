@@ -21,6 +21,7 @@ Who hears of what:
   reached the payer (a draft's cancellation is the payee's own business);
 - the inviting business's owners and admins, and whoever sent the invitation, when a connection
   invitation is accepted.
+- a business's owners and admins when someone accepts an invitation to join it.
 """
 
 import logging
@@ -245,6 +246,18 @@ def notify_connection_accepted(*, connection) -> list[Notification]:
     )
 
 
+def notify_member_joined(*, membership) -> list[Notification]:
+    business_id = membership.business_id
+    return notify(
+        type=NotificationType.MEMBER_JOINED,
+        payable=None,
+        business_id=business_id,
+        user_ids=[u for u in _side_people(business_id) if u != membership.user_id],
+        message=f"{membership.user.email} joined {membership.business.name} as "
+        f"{membership.get_role_display().lower()}.",
+    )
+
+
 # --- reading and e-mail --------------------------------------------------------------------------------
 
 
@@ -310,6 +323,8 @@ def notification_path(notification: Notification) -> str:
             "payable-detail",
             kwargs={"business_id": notification.business_id, "payable_id": notification.payable_id},
         )
+    if not notification.connection_id:  # news about the business itself: a member joined
+        return reverse("settings-members", kwargs={"business_id": notification.business_id})
     return reverse(
         "connection-detail",
         kwargs={

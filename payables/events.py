@@ -13,7 +13,15 @@ from django.db import transaction
 from django.db.models import Max
 
 from cleopay.formats import format_date, format_money
-from payables.models import EventType, Payable, PayableEvent, PayableStatus, Payment
+from payables.models import (
+    EVENT_VISIBILITY,
+    EventType,
+    EventVisibility,
+    Payable,
+    PayableEvent,
+    PayableStatus,
+    Payment,
+)
 
 
 def _next_position(payable: Payable) -> int:
@@ -49,7 +57,13 @@ def _write(
     note: str = "",
     changes: list[dict] | None = None,
 ) -> PayableEvent:
+    visibility = EVENT_VISIBILITY[type]
+    if visibility is None:
+        visibility = (
+            EventVisibility.PAYER if business_id == payable.payer_id else EventVisibility.PAYEE
+        )
     return PayableEvent.objects.create(
+        visibility=visibility,
         payable=payable,
         position=_next_position(payable),
         type=type,

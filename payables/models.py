@@ -36,12 +36,12 @@ labels a payable with its own tags and sees only those.
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 
 from accounts.models import Business
 from cleopay.ids import PublicIdField
+from cleopay.invoice_numbers import invoice_number_key
 from cleopay.jsoncodec import DecimalJSONDecoder, DecimalJSONEncoder
 from cleopay.money import CURRENCY, MoneyField
 from connections.models import Connection, Tag
@@ -105,6 +105,8 @@ class Payable(ConcurrentTransitionMixin, models.Model):
     issue_date = models.DateField()
     due_date = models.DateField()
     invoice_number = models.CharField(max_length=64)
+    # The number as a person reads it (``cleopay.invoice_numbers``): unique per connection.
+    invoice_key = models.TextField(editable=False, default="")
     memo = models.TextField(blank=True, default="")
     custom_fields = models.JSONField(
         default=dict, blank=True, encoder=ExactJSONEncoder, decoder=ExactJSONDecoder
@@ -154,10 +156,11 @@ class Payable(ConcurrentTransitionMixin, models.Model):
             models.CheckConstraint(
                 condition=~models.Q(invoice_number=""), name="payable_invoice_number_present"
             ),
-            # Case-insensitive: INV-1 and inv-1 are the same invoice to a person.
+            # INV-1, inv-1, full-width INV-1 and INV-1 with a Cyrillic I or a non-breaking hyphen
+            # are the same
+            # invoice to a person: unique on the key that says so.
             models.UniqueConstraint(
-                "connection",
-                Lower("invoice_number"),
+                fields=["connection", "invoice_key"],
                 name="payable_invoice_number_unique_per_connection",
             ),
         ]
@@ -187,6 +190,15 @@ class Payable(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice_number} ({self.id})"
+
+    def save(self, *args, **kwargs):
+        # The key follows the number on every path that writes one (services, admin, demo
+        # data), so the unique constraint always compares what a person reads.
+        self.invoice_key = invoice_number_key(self.invoice_number)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "invoice_number" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "invoice_key"}
+        super().save(*args, **kwargs)
 
     @property
     def is_final(self) -> bool:
@@ -334,6 +346,55 @@ class EventType(models.TextChoices):
     TAGS_CHANGED = "payable.tags_changed", "Tags changed"
 
 
+class EventVisibility(models.TextChoices):
+    """Which side of the payable may read an event (CONTRACT §7)."""
+
+    BOTH = "both", "Both sides"
+    PAYER = "payer", "Payer only"
+    PAYEE = "payee", "Payee only"
+
+
+# The visibility of each type of event. The payer's review (each approval step) is the payer's
+# own business; the payee's drafting is the payee's. Tag changes belong to the side that tags
+# (``None``: decided by the event's business).
+EVENT_VISIBILITY: dict[str, str | None] = {
+    EventType.CREATED: EventVisibility.PAYEE,
+    EventType.UPDATED: EventVisibility.PAYEE,
+    EventType.SUBMITTED: EventVisibility.BOTH,
+    EventType.APPROVAL_RECORDED: EventVisibility.PAYER,
+    EventType.APPROVED: EventVisibility.BOTH,
+    EventType.DECLINED: EventVisibility.BOTH,
+    EventType.SCHEDULED: EventVisibility.BOTH,
+    EventType.UNSCHEDULED: EventVisibility.BOTH,
+    EventType.PAYMENT_COMPLETED: EventVisibility.BOTH,
+    EventType.PAYMENT_FAILED: EventVisibility.BOTH,
+    EventType.PAID: EventVisibility.BOTH,
+    EventType.CANCELLED: EventVisibility.BOTH,
+    EventType.TAGS_CHANGED: None,
+}
+
+
+class PayableEventQuerySet(models.QuerySet):
+    def seen_by(self, *, side: str, viewer_business_id: str) -> "PayableEventQuerySet":
+        """The events ``side`` (``payer``/``payee``) may read, as that side reads them: the
+        one filter of every reader of the timeline (API, pages, exports).
+
+        The payee reads the payer's events without the person who acted (``redacted``): who
+        approved, declined or scheduled is the payer's review, and an approval's note (its
+        workflow and step) is left out too.
+        """
+        rows = self.filter(visibility__in=[EventVisibility.BOTH, side])
+        redacted = (
+            models.Value(False)
+            if side == EventVisibility.PAYER
+            else models.Case(
+                models.When(~models.Q(business_id=viewer_business_id), then=models.Value(True)),
+                default=models.Value(False),
+            )
+        )
+        return rows.annotate(redacted=redacted)
+
+
 class PayableEvent(models.Model):
     """One fact in a payable's timeline. Append-only: never edited or deleted."""
 
@@ -358,18 +419,39 @@ class PayableEvent(models.Model):
     changes = models.JSONField(
         null=True, blank=True, encoder=DecimalJSONEncoder, decoder=DecimalJSONDecoder
     )
+    # Which side may read it (``EVENT_VISIBILITY``), written with the event.
+    visibility = models.CharField(
+        max_length=10, choices=EventVisibility.choices, default=EventVisibility.BOTH
+    )
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = PayableEventQuerySet.as_manager()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["payable", "position"], name="payable_event_position_once"
             ),
+            models.CheckConstraint(
+                condition=models.Q(visibility__in=EventVisibility.values),
+                name="payable_event_visibility_valid",
+            ),
         ]
         ordering = ["payable", "position"]
 
     def __str__(self) -> str:
         return f"{self.type} on {self.payable_id}"
+
+    @property
+    def shown_actor(self):
+        """The person who acted, unless this reader may not know (``seen_by``)."""
+        return None if getattr(self, "redacted", False) else self.actor
+
+    @property
+    def shown_note(self) -> str:
+        if getattr(self, "redacted", False) and self.type == EventType.APPROVED:
+            return ""
+        return self.note
 
 
 class PaymentStatus(models.TextChoices):

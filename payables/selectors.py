@@ -7,7 +7,7 @@ payer's.
 """
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django_fsm import can_proceed
 from rest_framework.exceptions import NotFound, ValidationError
 
@@ -16,7 +16,7 @@ from approvals.selectors import latest_approval_request_prefetch
 from cleopay import ids
 from payables.filters import PayableFilter
 from payables.models import (
-    EventType,
+    EventVisibility,
     LineItem,
     Payable,
     PayableAttachment,
@@ -157,17 +157,21 @@ def payable_get(*, user, payable_id: str, prefer: str | None = None) -> tuple[Pa
 
 
 def payable_event_list(*, user, payable_id: str, prefer: str | None = None) -> QuerySet:
-    """The timeline, oldest first. The payer does not see the payee's drafting (events that end
-    in DRAFT), and neither side sees the other's tagging."""
+    """The timeline, oldest first, as the caller's side may read it (``PayableEvent.visibility``,
+    ``PayableEventQuerySet.seen_by``): the payer never sees the payee's drafting, the payee
+    never the payer's review, and neither side the other's tagging. Events that end in DRAFT
+    stay the payee's whatever their type."""
     business_id = viewing_business(user=user, payable_id=payable_id, prefer=prefer)
-    events = PayableEvent.objects.filter(payable_id=payable_id).select_related("actor")
-    if Payable.objects.filter(pk=payable_id, payee_id=business_id).exists():
-        hidden = Q(type=EventType.TAGS_CHANGED) & ~Q(business_id=business_id)
-    else:
-        hidden = Q(to_status=PayableStatus.DRAFT) | (
-            Q(type=EventType.TAGS_CHANGED) & ~Q(business_id=business_id)
-        )
-    return events.exclude(hidden).order_by("position", "id")
+    is_payee = Payable.objects.filter(pk=payable_id, payee_id=business_id).exists()
+    side = EventVisibility.PAYEE if is_payee else EventVisibility.PAYER
+    events = (
+        PayableEvent.objects.filter(payable_id=payable_id)
+        .seen_by(side=side, viewer_business_id=business_id)
+        .select_related("actor")
+    )
+    if not is_payee:
+        events = events.exclude(to_status=PayableStatus.DRAFT)
+    return events.order_by("position", "id")
 
 
 def payable_actions(*, user, payable: Payable, business_id: str, awaiting: bool | None = None):

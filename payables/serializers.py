@@ -9,6 +9,7 @@ from accounts.serializers import UserRefSerializer
 from approvals.selectors import approval_overview
 from approvals.serializers import ApprovalOverviewSerializer
 from cleopay.api.fields import PlausibleDateField, PublicIdField, StrictCharField
+from cleopay.invoice_numbers import invoice_number_problem
 from cleopay.money import ExactDecimalField, MoneySerializerField
 from payables.models import (
     QUANTITY_DECIMAL_PLACES,
@@ -147,6 +148,17 @@ class LineItemInput(serializers.Serializer):
     customFields = CustomFieldsField(source="custom_fields", required=False)
 
 
+class InvoiceNumberField(StrictCharField):
+    """An invoice number: no control or format characters (``cleopay.invoice_numbers``)."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        problem = invoice_number_problem(value)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return value
+
+
 class PayableWriteInput(serializers.Serializer):
     """What the payee may set on a payable (all optional; create adds its own requirements)."""
 
@@ -157,7 +169,7 @@ class PayableWriteInput(serializers.Serializer):
         required=False,
         help_text="On or after issueDate when both are given; a past date is accepted.",
     )
-    invoiceNumber = StrictCharField(source="invoice_number", max_length=64, required=False)
+    invoiceNumber = InvoiceNumberField(source="invoice_number", max_length=64, required=False)
     memo = StrictCharField(max_length=MAX_MEMO_LENGTH, required=False, allow_blank=True)
     lineItems = LineItemInput(
         many=True, required=False, source="line_items", max_length=MAX_LINE_ITEMS
@@ -360,11 +372,16 @@ class EventChangesField(serializers.Field):
 class PayableEventSerializer(serializers.Serializer):
     id = serializers.CharField()
     type = serializers.ChoiceField(choices=EventType.choices)
-    actor = UserRefSerializer(allow_null=True, help_text="Who did it; null for the system.")
+    actor = UserRefSerializer(
+        source="shown_actor",
+        allow_null=True,
+        help_text="Who did it; null for the system, and for the other side's people when the "
+        "payee reads the payer's events.",
+    )
     businessId = serializers.CharField(source="business_id")
     fromStatus = serializers.CharField(source="from_status", allow_null=True)
     toStatus = serializers.CharField(source="to_status")
-    note = serializers.CharField()
+    note = serializers.CharField(source="shown_note")
     changes = EventChangesField(
         allow_null=True,
         help_text="An edit's fields with their old and new values; null for other events.",

@@ -43,6 +43,7 @@ from approvals import services as approval_services
 from approvals.domain import payable_custom_fields_validate
 from approvals.models import ApprovalRequestOutcome
 from cleopay.api.errors import Conflict, ConflictCode, InvalidTransition, field_error
+from cleopay.invoice_numbers import invoice_number_key
 from cleopay.money import MAX_AMOUNT, quantize
 from cleopay.prefetch import keep_related
 from connections.models import Connection, ConnectionStatus, Tag
@@ -208,7 +209,9 @@ def _default_due_date(*, issue_date: date, net_terms: int | None) -> date:
 
 
 def _is_invoice_number_clash(exc: IntegrityError) -> bool:
-    return INVOICE_NUMBER_CONSTRAINT in str(exc)
+    # PostgreSQL names the constraint; SQLite names the columns of a plain unique constraint.
+    message = str(exc)
+    return INVOICE_NUMBER_CONSTRAINT in message or "payables_payable.invoice_key" in message
 
 
 def _duplicate_invoice_number(number: str) -> Conflict:
@@ -231,7 +234,7 @@ def _next_invoice_number(connection: Connection, *, after: int | None = None) ->
         else Payable.objects.filter(connection=connection).count() + 1
     )
     while Payable.objects.filter(
-        connection=connection, invoice_number__iexact=_format_invoice_number(n)
+        connection=connection, invoice_key=invoice_number_key(_format_invoice_number(n))
     ).exists():
         n += 1
     return _format_invoice_number(n), n

@@ -1,6 +1,7 @@
 """factory_boy factories. Related objects stay inside one business unless a test says otherwise."""
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import Business, Membership, Role, User
@@ -13,6 +14,8 @@ class UserFactory(DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"user{n}@example.com")
+    # Users of the tests have proven their address unless a test says otherwise.
+    email_verified_at = factory.LazyFunction(timezone.now)
     full_name = factory.Faker("name")
     password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
 

@@ -8,6 +8,7 @@ from knox.models import AuthToken
 
 from accounts.models import Membership, User
 from tests import factories
+from tests.verification import verify_by_link
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +71,9 @@ def test_signup_reports_each_bad_field(api, body, field):
     assert not User.objects.exists()
 
 
-def test_signup_binds_open_member_invitations(api, owner):
+def test_signup_binds_no_member_invitation_before_verification_and_acceptance(
+    api, owner, django_capture_on_commit_callbacks
+):
     inviter = api(owner)
     invited = inviter.post(
         f"/api/businesses/{owner.business.id}/members",
@@ -80,8 +83,28 @@ def test_signup_binds_open_member_invitations(api, owner):
     assert invited.status_code == 201
     assert invited.json()["status"] == "invited"
 
-    body = signup(api(), email="Later@example.com").json()
+    with django_capture_on_commit_callbacks(execute=True):
+        body = signup(api(), email="Later@example.com").json()
+    later = api()
+    later.credentials(HTTP_AUTHORIZATION=f"Bearer {body['token']}")
 
+    assert not Membership.objects.filter(user_id=body["user"]["id"]).exists()
+    assert later.get("/api/me").json()["emailVerified"] is False
+    assert later.get("/api/me/invitations").json()["results"] == []
+    refused = later.post(f"/api/member-invitations/{invited.json()['id']}/accept")
+    assert refused.status_code == 403
+    assert not Membership.objects.filter(user_id=body["user"]["id"]).exists()
+
+    assert verify_by_link(api(), "later@example.com").json() == {"emailVerified": True}
+    assert later.get("/api/me").json()["emailVerified"] is True
+    assert not Membership.objects.filter(user_id=body["user"]["id"]).exists()
+    pending = later.get("/api/me/invitations").json()["results"]
+    assert [(p["id"], p["kind"], p["role"]) for p in pending] == [
+        (invited.json()["id"], "member", "approver")
+    ]
+
+    accepted = later.post(f"/api/member-invitations/{invited.json()['id']}/accept")
+    assert accepted.status_code == 200
     membership = Membership.objects.get(user_id=body["user"]["id"])
     assert (membership.business_id, membership.role) == (owner.business.id, "approver")
     assert inviter.get(f"/api/businesses/{owner.business.id}/invitations").json()["results"] == []

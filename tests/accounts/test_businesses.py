@@ -103,7 +103,7 @@ def test_every_role_may_read_the_business(api, owner, role):
     assert client.get(f"/api/businesses/{owner.business.id}/members").status_code == 200
 
 
-def test_adding_a_registered_user_makes_them_a_member_at_once(api, owner):
+def test_a_registered_user_is_invited_like_anyone_and_joins_on_accepting(api, owner):
     user = factories.UserFactory(email="carol@example.com")
 
     response = api(owner).post(
@@ -114,9 +114,17 @@ def test_adding_a_registered_user_makes_them_a_member_at_once(api, owner):
 
     assert response.status_code == 201
     body = response.json()
-    assert body["user"] == {"id": user.id, "email": "carol@example.com"}
-    assert (body["role"], body["status"]) == ("approver", "active")
-    assert api(user).get(f"/api/businesses/{owner.business.id}").status_code == 200
+    assert set(body) == {"id", "email", "role", "status", "createdAt", "expiresAt"}
+    assert (body["email"], body["role"], body["status"]) == (
+        "carol@example.com",
+        "approver",
+        "invited",
+    )
+    assert user.id not in response.content.decode()
+    assert api(user).get(f"/api/businesses/{owner.business.id}").status_code == 404
+
+    assert api(user).post(f"/api/member-invitations/{body['id']}/accept").status_code == 200
+    assert api(user).get(f"/api/businesses/{owner.business.id}").json()["role"] == "approver"
 
 
 def test_inviting_an_unknown_email_sends_an_invitation(

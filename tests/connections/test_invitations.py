@@ -5,6 +5,7 @@ import pytest
 from accounts.models import Role
 from connections.models import Connection, ConnectionEvent
 from tests import factories
+from tests.verification import verify_by_link
 
 
 def invite(client, business, **body):
@@ -66,7 +67,7 @@ def test_invite_by_business_id_as_payer(api, acme, globex, run_on_commit, mailou
     )
     assert sorted(m.to[0] for m in mailoutbox) == sorted([globex.owner.email, admin.email])
     message = mailoutbox[0]
-    assert "Acme Corp invited Globex Ltd" in message.subject
+    assert "A business calling itself “Acme Corp” invited “Globex Ltd”" in message.subject
     # The link opens the connection's page in the invited business, where it is accepted.
     assert f"/b/{globex.pk}/connections/{again.json()['id']}" in message.body
     assert "/api/" not in message.body
@@ -172,7 +173,7 @@ def test_invite_by_unknown_email_is_kept_and_mailed(api, acme, run_on_commit, ma
     assert body["connectedBusinessName"] == "pat@newco.example"
     assert body["invitedEmail"] == "pat@newco.example"
     assert [m.to for m in mailoutbox] == [["pat@newco.example"]]
-    assert "Acme Corp invited you" in mailoutbox[0].subject
+    assert "A business calling itself “Acme Corp” invited you" in mailoutbox[0].subject
     assert "signup?email=pat%40newco.example" in mailoutbox[0].body
     html = mailoutbox[0].alternatives[0][0]
     assert "Acme Corp" in html
@@ -185,12 +186,13 @@ def test_invite_by_unknown_email_is_kept_and_mailed(api, acme, run_on_commit, ma
     assert other_way.status_code == 201
 
 
-def test_unknown_email_is_bound_when_that_person_signs_up_with_a_business(api, acme):
+def test_unknown_email_is_bound_when_that_person_signs_up_with_a_business(api, acme, run_on_commit):
     invited = invite(
         api(acme.owner), acme, counterpartyEmail="pat@newco.example", myRole="payer", alias="Newco"
     ).json()
 
-    signup = api().post(
+    signup = run_on_commit(
+        api().post,
         "/api/auth/signup",
         {
             "email": "PAT@newco.example",
@@ -203,6 +205,10 @@ def test_unknown_email_is_bound_when_that_person_signs_up_with_a_business(api, a
     newco_id = signup.json()["business"]["id"]
     pat = api()
     pat.credentials(HTTP_AUTHORIZATION=f"Bearer {signup.json()['token']}")
+    # Anyone can sign up with this address: nothing binds before it is proven (CONTRACT §7).
+    assert pat.get(f"/api/connections/{invited['id']}").status_code == 404
+    assert pat.post(f"/api/connections/{invited['id']}/accept").status_code == 404
+    assert verify_by_link(api(), "pat@newco.example").status_code == 200
 
     seen = pat.get(f"/api/connections/{invited['id']}").json()
     assert seen["businessId"] == newco_id
@@ -223,9 +229,10 @@ def test_unknown_email_is_bound_when_that_person_signs_up_with_a_business(api, a
     assert types == ["invited", "bound", "accepted"]
 
 
-def test_unknown_email_is_bound_when_that_user_creates_a_business_later(api, acme):
+def test_unknown_email_is_bound_when_that_user_creates_a_business_later(api, acme, run_on_commit):
     invited = invite(api(acme.owner), acme, counterpartyEmail="pat@newco.example", myRole="payee")
-    signup = api().post(
+    signup = run_on_commit(
+        api().post,
         "/api/auth/signup",
         {"email": "pat@newco.example", "password": "a long enough password"},
         format="json",
@@ -233,6 +240,13 @@ def test_unknown_email_is_bound_when_that_user_creates_a_business_later(api, acm
     pat = api()
     pat.credentials(HTTP_AUTHORIZATION=f"Bearer {signup.json()['token']}")
     assert pat.get(f"/api/connections/{invited.json()['id']}").status_code == 404
+    assert pat.get("/api/me/invitations").json()["results"] == []
+    assert verify_by_link(api(), "pat@newco.example").status_code == 200
+    mine = pat.get("/api/me/invitations").json()["results"]
+    assert [(i["id"], i["kind"], i["role"]) for i in mine] == [
+        (invited.json()["id"], "connection", "payer")
+    ]
+    assert mine[0]["business"]["name"] == acme.name
 
     created = pat.post("/api/businesses", {"name": "Newco"}, format="json")
     assert created.status_code == 201
@@ -308,3 +322,23 @@ def test_accept_with_idempotency_key_replays(api, pending, globex):
     assert first.status_code == second.status_code == 200
     assert second["Idempotent-Replayed"] == "true"
     assert ConnectionEvent.objects.filter(connection=pending, type="accepted").count() == 1
+
+
+def test_an_unverified_owner_email_is_not_resolved_to_its_business(api, acme, run_on_commit):
+    """Someone signs up with a vendor's address and a business before the vendor does: an
+    invitation to that address must not reach the impostor's business."""
+    signup = run_on_commit(
+        api().post,
+        "/api/auth/signup",
+        {"email": "ap@vendor.example", "password": "a long enough password", "businessName": "V"},
+        format="json",
+    )
+    impostor = api()
+    impostor.credentials(HTTP_AUTHORIZATION=f"Bearer {signup.json()['token']}")
+
+    invited = invite(api(acme.owner), acme, counterpartyEmail="ap@vendor.example", myRole="payer")
+
+    assert invited.status_code == 201
+    assert invited.json()["connectedBusinessId"] is None
+    assert impostor.get(f"/api/connections/{invited.json()['id']}").status_code == 404
+    assert impostor.get("/api/connections").json()["results"] == []

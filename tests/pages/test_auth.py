@@ -53,9 +53,11 @@ def test_sign_up_errors_beside_their_fields(client):
 def test_sign_up_without_a_business_then_create_one(client):
     client.post("/signup", {"email": "solo@example.test", "password": PASSWORD})
 
+    # Before the address is verified, the start page says so (and offers to create a business).
     landing = client.get("/")
-    assert landing["Location"] == reverse("business-new")
-    assert "Create your business" in text(client.get(landing["Location"]))
+    assert landing["Location"] == reverse("invitations")
+    assert "Verify your e-mail address." in text(client.get(landing["Location"]))
+    assert "Create your business" in text(client.get(reverse("business-new")))
 
     response = client.post(reverse("business-new"), {"name": "Solo Ltd"})
     business = Business.objects.get(name="Solo Ltd")

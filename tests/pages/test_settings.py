@@ -32,17 +32,69 @@ def test_members_are_listed_for_everyone_and_managed_by_admins(world):
     assert "Add a member" in admin_page
 
 
-def test_add_a_registered_user_or_invite_an_email(world, django_capture_on_commit_callbacks):
+def test_invite_a_registered_user_or_an_email_and_the_invitee_accepts_after_login(
+    world, django_capture_on_commit_callbacks
+):
     client = world.client(world.payer_admin)
     known = factories.UserFactory(email="known@elsewhere.test")
 
-    client.post(url("settings-members", world), {"email": known.email, "role": "approver"})
     with django_capture_on_commit_callbacks(execute=True):
+        added = client.post(
+            url("settings-members", world), {"email": known.email, "role": "approver"}, follow=True
+        )
         client.post(url("settings-members", world), {"email": "new@acme.test", "role": "viewer"})
 
+    assert "Invitation sent to known@elsewhere.test; they join when they accept it." in text(added)
+    assert not Membership.objects.filter(business=world.payer, user=known).exists()
+    assert sorted(MemberInvitation.objects.values_list("email", flat=True)) == [
+        "known@elsewhere.test",
+        "new@acme.test",
+    ]
+    to_known, to_new = (
+        next(m for m in mail.outbox if m.to == [a]) for a in (known.email, "new@acme.test")
+    )
+    # The registered person is told to log in and accept, never to sign up.
+    assert "/invitations" in to_known.body and "Sign up" not in to_known.body
+    assert "/signup?email=new%40acme.test" in to_new.body
+    assert f"a business calling itself “{world.payer.name}”" in to_known.body
+
+    invitee = world.client(known)
+    landing = invitee.get("/")
+    assert landing["Location"] == reverse("invitations")
+    page = text(invitee.get(landing["Location"]))
+    assert world.payer.name in page and "Accept" in page and "Decline" in page
+
+    invitation = MemberInvitation.objects.get(email=known.email)
+    with django_capture_on_commit_callbacks(execute=True):
+        joined = invitee.post(reverse("invitation-accept", args=[invitation.id]))
+    assert joined["Location"] == reverse("inbox", args=[world.payer.id])
     assert Membership.objects.get(business=world.payer, user=known).role == "approver"
-    assert MemberInvitation.objects.get(business=world.payer).email == "new@acme.test"
-    assert mail.outbox[-1].to == ["new@acme.test"]
+    # The business's owners and admins hear of it, in the app and by e-mail.
+    assert world.payer_owner.notifications.get(type="member_joined").payable_id is None
+    assert any(
+        m.to == [world.payer_owner.email] and "known@elsewhere.test joined" in m.subject
+        for m in mail.outbox
+    )
+    assert invitee.get("/")["Location"] == reverse("inbox", args=[world.payer.id])
+
+
+def test_the_invitee_declines_on_the_page(world):
+    known = factories.UserFactory(email="known@elsewhere.test")
+    world.client(world.payer_admin).post(
+        url("settings-members", world), {"email": known.email, "role": "viewer"}
+    )
+    invitation = MemberInvitation.objects.get(email=known.email)
+
+    world.client(known).post(reverse("invitation-decline", args=[invitation.id]))
+
+    invitation.refresh_from_db()
+    assert invitation.declined_at is not None
+    assert not Membership.objects.filter(business=world.payer, user=known).exists()
+    # Somebody else cannot decline it for the invitee: it is not theirs.
+    other = MemberInvitation.objects.create(business=world.payer, email="x@y.test", role="viewer")
+    assert (
+        world.client(known).post(reverse("invitation-decline", args=[other.id])).status_code == 404
+    )
 
 
 def test_member_errors_beside_fields(world):

@@ -40,8 +40,14 @@ class TestTimeline:
             "id", "type", "actor", "businessId", "fromStatus", "toStatus", "note", "changes", "createdAt",
         }  # fmt: skip
         assert declined["id"].startswith("evt_")
-        assert declined["actor"] == {"id": parties.payer_approver.id, "email": "approver@acme.test"}
+        # The payee reads the decline and its reason, never who declined (CONTRACT §7).
+        assert declined["actor"] is None
         assert declined["businessId"] == parties.payer.id
+        as_payer = timeline(parties.client(parties.payer_approver), payable)["results"]
+        assert as_payer[-1]["actor"] == {
+            "id": parties.payer_approver.id,
+            "email": "approver@acme.test",
+        }
         assert (declined["fromStatus"], declined["toStatus"], declined["note"]) == (
             "SUBMITTED",
             "DECLINED",

@@ -17,7 +17,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from accounts import services as account_services
+from accounts.invitations import member_invite
 from accounts.models import Business, MemberInvitation, Role, User
 from approvals.models import ApprovalWorkflow, CustomFieldDefinition
 from connections.models import Connection, Tag
@@ -237,11 +237,18 @@ def build_world() -> World:
         ("payer_invitation", payer, world.people["payer.owner"]),
         ("outsider_invitation", outsider_business, world.people["outsider"]),
     ):
-        _kind, world.invitations[name] = account_services.member_add(
+        world.invitations[name] = member_invite(
             business_id=business.id,
             email=f"new-{name}@example.test",
             role="viewer",
             actor=owner,
             actor_role="owner",
         )
+    # One addressed to a person of the world: only they may accept or decline it.
+    world.invitations["payee_invitation_to_viewer"] = MemberInvitation.objects.create(
+        business=payee,
+        email=world.people["payee.viewer"].email,
+        role="approver",
+        invited_by=world.people["payee.owner"],
+    )
     return world
