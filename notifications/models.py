@@ -79,7 +79,10 @@ class Notification(models.Model):
                 name="notification_type_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(payable__isnull=False) | models.Q(connection__isnull=False),
+                # News about the business itself (a member joined) has neither.
+                condition=models.Q(payable__isnull=False)
+                | models.Q(connection__isnull=False)
+                | models.Q(type=NotificationType.MEMBER_JOINED),
                 name="notification_has_subject",
             ),
         ]

@@ -58,7 +58,10 @@ def _write(
     changes: list[dict] | None = None,
 ) -> PayableEvent:
     visibility = EVENT_VISIBILITY[type]
-    if visibility is None:
+    if type == EventType.UPDATED and from_status == PayableStatus.DECLINED:
+        # A revision after a decline: the payer saw the bill and reads what the payee changed.
+        visibility = EventVisibility.BOTH
+    elif visibility is None:
         visibility = (
             EventVisibility.PAYER if business_id == payable.payer_id else EventVisibility.PAYEE
         )

@@ -104,7 +104,7 @@ def test_signup_binds_no_member_invitation_before_verification_and_acceptance(
     ]
 
     accepted = later.post(f"/api/member-invitations/{invited.json()['id']}/accept")
-    assert accepted.status_code == 200
+    assert accepted.status_code == 200, accepted.content
     membership = Membership.objects.get(user_id=body["user"]["id"])
     assert (membership.business_id, membership.role) == (owner.business.id, "approver")
     assert inviter.get(f"/api/businesses/{owner.business.id}/invitations").json()["results"] == []

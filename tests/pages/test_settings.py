@@ -75,7 +75,7 @@ def test_invite_a_registered_user_or_an_email_and_the_invitee_accepts_after_logi
         m.to == [world.payer_owner.email] and "known@elsewhere.test joined" in m.subject
         for m in mail.outbox
     )
-    assert invitee.get("/")["Location"] == reverse("inbox", args=[world.payer.id])
+    assert invitee.get("/")["Location"] == reverse("business-home", args=[world.payer.id])
 
 
 def test_the_invitee_declines_on_the_page(world):
