@@ -3,10 +3,10 @@ from django.utils import timezone
 from knox.models import AuthToken
 
 from accounts.models import MemberInvitation
-from cleopay.mail import send_templated_mail
+from cleopay.mail import EMAIL_RETRY, send_templated_mail
 
 
-@shared_task
+@shared_task(**EMAIL_RETRY)
 def send_member_invitation_email(invitation_id: str) -> int:
     """E-mail an invited address; a missing or already-bound invitation sends nothing."""
     invitation = (

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -101,6 +102,11 @@ TEMPLATES = [
     },
 ]
 
+DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "30000"))
+CELERY_DATABASE_STATEMENT_TIMEOUT_MS = int(
+    os.environ.get("CELERY_DATABASE_STATEMENT_TIMEOUT_MS", "300000")
+)
+
 # --- Database ------------------------------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
@@ -113,7 +119,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation pays off for long analytical queries; for the short ones a request runs,
     # it costs more than the query itself (20 ms compiling a capped count that then runs in 2).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # A web request's query that runs longer than DATABASE_STATEMENT_TIMEOUT_MS is cancelled
+    # (an error, not a stuck thread); Celery workers get the longer
+    # CELERY_DATABASE_STATEMENT_TIMEOUT_MS (cleopay.celery), 0 turns either off.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", f"-c jit=off -c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take the write lock up front, so concurrent writers wait
     # (up to the timeout) instead of failing with "database is locked" half-way through.
@@ -167,6 +178,24 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.2,
 }
+# Queues: money moves on ``payments``, so a burst of e-mail or a slow webhook endpoint never
+# delays a due payment; everything else on ``celery``. A worker consumes every queue unless
+# started with ``-Q`` (``make worker QUEUES=payments`` for a dedicated payments worker).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue("celery"), Queue("payments"), Queue("email"), Queue("webhooks")]
+CELERY_TASK_ROUTES = {
+    "payables.tasks.*": {"queue": "payments"},
+    "notifications.tasks.*": {"queue": "email"},
+    "accounts.tasks.send_*": {"queue": "email"},
+    "connections.tasks.send_*": {"queue": "email"},
+    "webhooks.tasks.*": {"queue": "webhooks"},
+}
+# A task running longer than this is interrupted (soft: an exception it may catch; hard: killed).
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "240"))
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "300"))
+# Task events for monitoring (celery events, Flower).
+CELERY_WORKER_SEND_TASK_EVENTS = True
+CELERY_TASK_SEND_SENT_EVENT = True
 # Periodic jobs: the database row is the schedule, beat only wakes the sweeps up.
 CELERY_BEAT_SCHEDULE = {
     # Sends the tasks that requests could not publish while the broker was down (cleopay.publish).
