@@ -7,8 +7,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Links in e-mails point at the server `make run` starts, unless SITE_URL is set.
 SITE_URL ?= http://$(HOST):$(PORT)
+VAR_DIR ?= var
+QUEUES ?= celery,payments,email,webhooks
 
-.PHONY: run test install lint format worker beat serve bench clean
+.PHONY: run test install lint format worker beat serve bench clean migrate check shell
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,14 +39,28 @@ format: install
 	$(VENV)/bin/ruff format .
 
 ## serve: production-style server (gunicorn, gthread); needs SECRET_KEY etc. in the environment
+## (deploy/gunicorn.conf.py; put deploy/nginx/cleopay.conf in front of it)
 serve: install
-	$(VENV)/bin/gunicorn cleopay.wsgi --bind $(HOST):$(PORT) --worker-class gthread --workers 2 --threads 4
+	GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):$(PORT)} $(VENV)/bin/gunicorn cleopay.wsgi -c deploy/gunicorn.conf.py
 
+## worker: a Celery worker consuming every queue (see README "Background jobs")
 worker: install
-	$(VENV)/bin/celery -A cleopay worker --loglevel=info
+	$(VENV)/bin/celery -A cleopay worker --loglevel=info -E -Q $(QUEUES)
 
+## beat: the periodic sweeps; its schedule file lives in VAR_DIR (default var/)
 beat: install
-	$(VENV)/bin/celery -A cleopay beat --loglevel=info --schedule var/celerybeat-schedule
+	mkdir -p "$(VAR_DIR)"
+	$(VENV)/bin/celery -A cleopay beat --loglevel=info --schedule "$(VAR_DIR)/celerybeat-schedule"
+
+## migrate / check / shell: the usual manage.py commands (check runs the deploy checks too)
+migrate: install
+	DATABASE_STATEMENT_TIMEOUT_MS=0 $(PY) manage.py migrate --noinput
+
+check: install
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+shell: install
+	$(PY) manage.py shell
 
 ## bench: the benchmark on a fresh PostgreSQL database (see BENCHMARKS.md); make bench SCALE=100k
 SCALE ?= 1m

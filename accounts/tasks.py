@@ -4,10 +4,10 @@ from django.utils import timezone
 from knox.models import AuthToken
 
 from accounts.models import MemberInvitation, User
-from cleopay.mail import send_templated_mail
+from cleopay.mail import EMAIL_RETRY, send_templated_mail
 
 
-@shared_task
+@shared_task(**EMAIL_RETRY)
 def send_member_invitation_email(invitation_id: str) -> int:
     """E-mail an invited address; an invitation no longer open sends nothing.
 
@@ -29,7 +29,7 @@ def send_member_invitation_email(invitation_id: str) -> int:
     )
 
 
-@shared_task
+@shared_task(**EMAIL_RETRY)
 def send_email_verification(user_id: str) -> int:
     """E-mail the link that verifies a new account's address (nothing once it is verified)."""
     from accounts.verification import email_verification_link

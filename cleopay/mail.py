@@ -4,6 +4,7 @@ Only the HTML body is HTML: the subject and the text body are rendered with auto
 so a business called ``O'Brien <Supplies> & Co`` reads as such, not ``O&#x27;Brien &lt;…``.
 """
 
+import smtplib
 import zoneinfo
 
 from django.conf import settings
@@ -11,6 +12,17 @@ from django.core.mail import EmailMultiAlternatives
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
+
+# Options of a task that sends e-mail: an SMTP server that refuses or is unreachable is tried
+# again with exponential backoff (about 10 s, 20 s, 40 s ... capped at 10 min, for about an
+# hour), so an invitation is not lost to a passing mail-server failure.
+EMAIL_RETRY = {
+    "autoretry_for": (smtplib.SMTPException, OSError),
+    "retry_backoff": 10,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 10,
+}
 
 
 def render_plain(template_name: str, context: dict) -> str:

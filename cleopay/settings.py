@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 from cleopay.envfile import load_env_file
 
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "cleopay.requestlog.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -111,6 +113,11 @@ TEMPLATES = [
     },
 ]
 
+DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "30000"))
+CELERY_DATABASE_STATEMENT_TIMEOUT_MS = int(
+    os.environ.get("CELERY_DATABASE_STATEMENT_TIMEOUT_MS", "300000")
+)
+
 # --- Database ------------------------------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
@@ -123,7 +130,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation pays off for long analytical queries; for the short ones a request runs,
     # it costs more than the query itself (20 ms compiling a capped count that then runs in 2).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # A web request's query that runs longer than DATABASE_STATEMENT_TIMEOUT_MS is cancelled
+    # (an error, not a stuck thread); Celery workers get the longer
+    # CELERY_DATABASE_STATEMENT_TIMEOUT_MS (cleopay.celery), 0 turns either off.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", f"-c jit=off -c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take the write lock up front, so concurrent writers wait
     # (up to the timeout) instead of failing with "database is locked" half-way through.
@@ -179,6 +191,24 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.2,
 }
+# Queues: money moves on ``payments``, so a burst of e-mail or a slow webhook endpoint never
+# delays a due payment; everything else on ``celery``. A worker consumes every queue unless
+# started with ``-Q`` (``make worker QUEUES=payments`` for a dedicated payments worker).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue("celery"), Queue("payments"), Queue("email"), Queue("webhooks")]
+CELERY_TASK_ROUTES = {
+    "payables.tasks.*": {"queue": "payments"},
+    "notifications.tasks.*": {"queue": "email"},
+    "accounts.tasks.send_*": {"queue": "email"},
+    "connections.tasks.send_*": {"queue": "email"},
+    "webhooks.tasks.*": {"queue": "webhooks"},
+}
+# A task running longer than this is interrupted (soft: an exception it may catch; hard: killed).
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "240"))
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "300"))
+# Task events for monitoring (celery events, Flower).
+CELERY_WORKER_SEND_TASK_EVENTS = True
+CELERY_TASK_SEND_SENT_EVENT = True
 # Periodic jobs: the database row is the schedule, beat only wakes the sweeps up.
 CELERY_BEAT_SCHEDULE = {
     # Sends the tasks that requests could not publish while the broker was down (cleopay.publish).
@@ -396,6 +426,8 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Probes from the load balancer, compose and systemd speak plain HTTP on the inside.
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
@@ -409,13 +441,41 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# Logs: one JSON object per line on stderr (LOG_FORMAT=json, the default with DEBUG off), with the
+# request id, user and business ids of the request or task (cleopay.requestlog); text while
+# developing. Celery workers log through the same configuration.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+LOG_JSON_FIELDS = "{asctime}{levelname}{name}{message}"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "cleopay.requestlog.ContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": LOG_JSON_FIELDS,
+            "style": "{",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "datefmt": "%Y-%m-%dT%H:%M:%SZ",
+        },
+        "text": {
+            "format": "{asctime} {levelname} {name} [{request_id}] {message}",
+            "style": "{",
+            "defaults": {"request_id": "-"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+# The worker keeps the configuration above instead of installing its own handlers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Serve static files straight from the app folders while developing (no collectstatic needed).
 WHITENOISE_USE_FINDERS = DEBUG

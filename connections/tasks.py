@@ -1,11 +1,11 @@
 from celery import shared_task
 
 from accounts.models import Membership, Role, User
-from cleopay.mail import send_templated_mail
+from cleopay.mail import EMAIL_RETRY, send_templated_mail
 from connections.models import Connection, ConnectionRole, ConnectionStatus
 
 
-@shared_task
+@shared_task(**EMAIL_RETRY)
 def send_connection_invitation_email(connection_id: str) -> int:
     """Tell the invited side about a pending connection: its owners and admins, or the e-mail.
 

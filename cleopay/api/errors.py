@@ -5,7 +5,8 @@ One error shape for every endpoint:
      "errors": [{"field": "amount", "message": "..."}]}
 
 ``type`` is machine-readable and follows the status code; a 409 also carries ``code`` (why it
-conflicts) and, for a refused status change, ``currentStatus``. Services raise the exceptions
+conflicts) and, for a refused status change, ``currentStatus``. ``requestId`` repeats the
+response's ``X-Request-ID``, so a support request can name the log lines of the failure. Services raise the exceptions
 below; the handler turns them, DRF's own and Django's into that shape. No input a client can
 send reaches a 500.
 """
@@ -20,6 +21,8 @@ from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+
+from cleopay.requestlog import current_request_id
 
 logger = logging.getLogger(__name__)
 
@@ -145,6 +148,9 @@ def error_body(status_code: int, message: str, errors: list | None = None, **ext
         "errors": errors or [],
     }
     body.update(extra)
+    request_id = current_request_id()
+    if request_id:
+        body["requestId"] = request_id
     return body
 
 

@@ -179,7 +179,12 @@ def test_missing_or_wrong_token_is_401(api, header, message):
     response = client.get("/api/me")
 
     assert response.status_code == 401
-    assert response.json() == {"type": "authentication_error", "message": message, "errors": []}
+    assert response.json() == {
+        "type": "authentication_error",
+        "message": message,
+        "errors": [],
+        "requestId": response["X-Request-ID"],
+    }
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 

@@ -61,7 +61,12 @@ def test_another_business_is_404_on_every_business_route(api, owner):
     for method, url, body in routes:
         response = getattr(client, method)(url, body, format="json")
         assert response.status_code == 404, (method, url, response.content)
-        assert response.json() == {"type": "not_found", "message": "Not found.", "errors": []}
+        assert response.json() == {
+            "type": "not_found",
+            "message": "Not found.",
+            "errors": [],
+            "requestId": response["X-Request-ID"],
+        }
     assert Membership.objects.get(user=member).role == "owner"
     assert not MemberInvitation.objects.exists()
     assert Business.objects.get(pk=other.pk).default_approval_action == "manual_review"

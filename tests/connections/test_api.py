@@ -336,6 +336,7 @@ def test_archive_then_again_is_a_409(api, connection, acme, globex):
         "errors": [],
         "code": "invalid_transition",
         "currentStatus": "archived",
+        "requestId": again["X-Request-ID"],
     }
     # Still readable and listed.
     assert api(acme.owner).get(f"/api/connections/{connection.pk}").status_code == 200

@@ -122,7 +122,12 @@ def test_another_business_connection_is_a_404_everywhere(api, connection, acme, 
     for method, url, body in calls:
         response = getattr(client, method)(url, body, format="json")
         assert response.status_code == 404, (method, url, response.content)
-        assert response.json() == {"type": "not_found", "message": "Not found.", "errors": []}
+        assert response.json() == {
+            "type": "not_found",
+            "message": "Not found.",
+            "errors": [],
+            "requestId": response["X-Request-ID"],
+        }
 
     assert client.get("/api/connections").json()["results"] == []
     export = b"".join(client.get("/api/connections/export-csv").streaming_content).decode()

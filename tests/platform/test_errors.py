@@ -9,6 +9,8 @@ def assert_error(response, status: int, type_: str):
     assert response.status_code == status, response.content
     assert response["Content-Type"].startswith("application/json")
     body = response.json()
+    # Every error names the request it answers, as the X-Request-ID header does.
+    assert body.pop("requestId") == response["X-Request-ID"]
     assert body["type"] == type_
     assert isinstance(body["message"], str) and body["message"]
     assert isinstance(body["errors"], list)
