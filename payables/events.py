@@ -9,7 +9,14 @@ per-payable ``position`` safe to compute). Nothing ever edits or deletes an even
 from django.db import transaction
 from django.db.models import Max
 
-from payables.models import EventType, Payable, PayableEvent, PayableStatus, Payment
+from payables.models import (
+    OUTSIDE_RAIL,
+    EventType,
+    Payable,
+    PayableEvent,
+    PayableStatus,
+    Payment,
+)
 
 
 def _next_position(payable: Payable) -> int:
@@ -155,6 +162,19 @@ def payable_unscheduled_event(*, payable: Payable, actor, payment: Payment) -> P
     )
 
 
+def _completed_note(payment: Payment) -> str:
+    if payment.rail == OUTSIDE_RAIL:
+        reference = f", reference {payment.rail_reference}" if payment.rail_reference else ""
+        return (
+            f"Payment {payment.id} of {payment.amount} by {payment.get_method_display()} "
+            f"on {payment.scheduled_for} recorded as paid outside Cleo Pay{reference}."
+        )
+    return (
+        f"Payment {payment.id} of {payment.amount} completed ({payment.rail} "
+        f"reference {payment.rail_reference})."
+    )
+
+
 def payment_completed_event(
     *, payable: Payable, actor, payment: Payment, from_status: str
 ) -> PayableEvent:
@@ -165,8 +185,7 @@ def payment_completed_event(
         actor=actor,
         business_id=payable.payer_id,
         from_status=from_status,
-        note=f"Payment {payment.id} of {payment.amount} completed ({payment.rail} "
-        f"reference {payment.rail_reference}).",
+        note=_completed_note(payment),
     )
 
 
