@@ -321,7 +321,7 @@ ACTIONS = {
         fields_template="payables/_schedule_fields.html",
     ),
     "unschedule": Action("Unschedule", "Unschedule the payment of {number}?"),
-    "pay": Action("Pay", "Pay {number}", fields_template="payables/_pay_fields.html"),
+    "pay": Action("Pay now", "Pay {number}", fields_template="payables/_pay_fields.html"),
     "cancel": Action(
         "Cancel invoice",
         "Cancel {number}?",
@@ -455,8 +455,8 @@ def _confirm_text(action: str, payable: Payable, other_name: str) -> str:
         "decline": f"It goes back to {other_name} with your reason, to correct and resubmit.",
         "schedule": f"{amount} to {other_name}, paid automatically on the date you choose. Due {due}.",
         "unschedule": "The scheduled payment is cancelled; the invoice stays approved.",
-        "pay": f"{money(payable.amount_due)} of {amount} is due to {other_name}. An ACH payment "
-        "goes now and cannot be undone.",
+        "pay": f"{money(payable.amount_due)} goes to {other_name} now. An ACH payment cannot be "
+        "undone; a payment made outside (check, wire, card, other) is recorded as paid.",
         "cancel": "A cancelled invoice cannot be reopened.",
         "submit": f"{amount}, due {due}. {other_name} can review it from then on; you can no "
         "longer edit it unless they decline it.",
