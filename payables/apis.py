@@ -18,6 +18,7 @@ from payables.serializers import (
     PayableSerializer,
     PayableTagsInput,
     PayableUpdateInput,
+    PayInput,
     ScheduleInput,
 )
 
@@ -260,7 +261,10 @@ class PayableScheduleApi(ApiView):
         data = ScheduleInput(data=request.data)
         data.is_valid(raise_exception=True)
         payable = services.payable_schedule(
-            payable_id=payable_id, actor=request.user, on=data.validated_data["date"]
+            payable_id=payable_id,
+            actor=request.user,
+            on=data.validated_data["date"],
+            amount=data.validated_data.get("amount"),
         )
         return Response(_detail(payable.pk, payable.payer_id))
 
@@ -281,14 +285,27 @@ class PayablePayApi(ApiView):
 
     @extend_schema(
         operation_id="payables_pay",
-        request=None,
+        request=PayInput,
         responses={200: PayableSerializer},
         examples=examples.PAY,
-        description="Pay now. 200 with the payable: `PAID`, or still `APPROVED` with a failed "
-        "payment (see `payments[].failureReason`) when the transfer was refused.",
+        description="Pay now, all that is due or a part (`amount`), by ACH through Cleo Pay or "
+        "recorded as paid outside (`method`). 200 with the payable: `PAID` once nothing is due, "
+        "else still `APPROVED` (or `SCHEDULED` while a scheduled payment remains); still "
+        "`APPROVED` with a failed payment (see `payments[].failureReason`) when the transfer "
+        "was refused. With no body it pays the whole amount due by ACH.",
     )
     def post(self, request, payable_id: str):
-        payable = services.payable_pay(payable_id=payable_id, actor=request.user)
+        data = PayInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        payable = services.payable_pay(
+            payable_id=payable_id,
+            actor=request.user,
+            amount=fields.get("amount"),
+            method=fields["method"],
+            reference=fields["reference"],
+            on=fields.get("date"),
+        )
         return Response(_detail(payable.pk, payable.payer_id))
 
 

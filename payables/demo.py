@@ -38,6 +38,10 @@ LINES = {
     ],
 }  # fmt: skip
 
+# An approved invoice with a part of it paid by check (its note in the plan says so).
+PARTLY_PAID = "partly paid"
+PART_PAID = Decimal("200.00")
+
 # (connection key, invoice number, memo, lines, final status, note)
 PLAN = [
     ("acme_globex", "DEMO-GLX-001", "April consulting (draft)", "consulting", S.DRAFT, ""),
@@ -52,7 +56,8 @@ PLAN = [
      "Duplicate of DEMO-GLX-003."),
     ("acme_initech", "DEMO-INI-001", "Office supplies, May (draft)", "supplies", S.DRAFT, ""),
     ("acme_initech", "DEMO-INI-002", "Office supplies, April", "supplies", S.SUBMITTED, ""),
-    ("acme_initech", "DEMO-INI-003", "Office supplies, March", "supplies", S.APPROVED, ""),
+    ("acme_initech", "DEMO-INI-003", "Office supplies, March", "supplies", S.APPROVED,
+     PARTLY_PAID),
     ("acme_initech", "DEMO-INI-004", "Office supplies, February", "supplies", S.PAID, ""),
 ]  # fmt: skip
 
@@ -100,6 +105,10 @@ def _drive(payable: Payable, *, target: str, note: str, payee_user, payer_user) 
         services.payable_schedule(payable_id=pid, actor=payer_user, on=on)
     elif target == S.PAID:
         services.payable_pay(payable_id=pid, actor=payer_user)
+    elif note == PARTLY_PAID:
+        services.payable_pay(
+            payable_id=pid, actor=payer_user, amount=PART_PAID, method="check", reference="CHK 2041"
+        )
 
 
 def seed_payables(*, businesses: dict, users: dict, connections: dict) -> list[Payable]:

@@ -15,6 +15,7 @@ from django.db.models import Max
 from cleopay.formats import format_date, format_money
 from payables.models import (
     EVENT_VISIBILITY,
+    OUTSIDE_RAIL,
     EventType,
     EventVisibility,
     Payable,
@@ -210,6 +211,19 @@ def payable_unscheduled_event(*, payable: Payable, actor, payment: Payment) -> P
     )
 
 
+def _completed_note(payment: Payment) -> str:
+    if payment.rail == OUTSIDE_RAIL:
+        reference = f", reference {payment.rail_reference}" if payment.rail_reference else ""
+        return (
+            f"Payment {payment.id} of {format_money(payment.amount)} by {payment.get_method_display()} "
+            f"on {format_date(payment.scheduled_for)} recorded as paid outside Cleo Pay{reference}."
+        )
+    return (
+        f"Payment of {format_money(payment.amount)} completed ({payment.rail} "
+        f"reference {payment.rail_reference})."
+    )
+
+
 def payment_completed_event(
     *, payable: Payable, actor, payment: Payment, from_status: str
 ) -> PayableEvent:
@@ -220,8 +234,7 @@ def payment_completed_event(
         actor=actor,
         business_id=payable.payer_id,
         from_status=from_status,
-        note=f"Payment of {format_money(payment.amount)} completed ({payment.rail} "
-        f"reference {payment.rail_reference}).",
+        note=_completed_note(payment),
     )
 
 

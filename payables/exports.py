@@ -30,6 +30,9 @@ HEADER = [
     "direction",
     "counterparty",
     "amount",
+    "amount_paid",
+    "amount_credited",
+    "amount_due",
     "currency",
     "issue_date",
     "due_date",
@@ -48,6 +51,8 @@ COLUMNS = (
     "payee__name",
     "payer__name",
     "amount",
+    "amount_paid",
+    "amount_credited",
     "currency",
     "issue_date",
     "due_date",
@@ -76,8 +81,8 @@ def python_lines(queryset, *, business_id: str):
     for chunk in _chunks(rows):
         tags = viewer_tags([row[0] for row in chunk], business_id=business_id)
         for (
-            payable_id, number, status, payee_id, payee_name, payer_name, amount, currency,
-            issue_date, due_date, memo, connection_id, created_at, submitted_at,
+            payable_id, number, status, payee_id, payee_name, payer_name, amount, amount_paid,
+            amount_credited, currency, issue_date, due_date, memo, connection_id, created_at, submitted_at,
         ) in chunk:  # fmt: skip
             outgoing = payee_id == business_id
             names = "; ".join(tag["name"] for tag in tags.get(payable_id, ()))
@@ -88,6 +93,9 @@ def python_lines(queryset, *, business_id: str):
                 "outgoing" if outgoing else "incoming",
                 neutralise(payer_name if outgoing else payee_name),
                 str(amount),
+                str(amount_paid),
+                str(amount_credited),
+                str(amount - amount_paid - amount_credited),
                 currency,
                 issue_date.isoformat(),
                 due_date.isoformat(),
@@ -107,6 +115,9 @@ CELLS = (
     "csv_direction",
     "csv_counterparty",
     "amount",
+    "amount_paid",
+    "amount_credited",
+    "csv_amount_due",
     "currency",
     "csv_issue_date",
     "csv_due_date",
@@ -127,6 +138,7 @@ def copy_select(queryset, *, business_id: str) -> csvexport.Select:
         csv_counterparty=Neutralised(
             Case(When(outgoing, then=F("payer__name")), default=F("payee__name"))
         ),
+        csv_amount_due=F("amount") - F("amount_paid") - F("amount_credited"),
         csv_issue_date=IsoDate("issue_date"),
         csv_due_date=IsoDate("due_date"),
         csv_memo=Neutralised(F("memo")),

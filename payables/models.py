@@ -22,10 +22,15 @@ Money: ``amount`` is ``numeric(12,2)`` and positive (a CheckConstraint as well a
 With line items it equals the sum of their totals; a line's total is quantity x unit price
 rounded half-up to the cent, and a quantity has at most four decimals (``12.5``, ``0.3333``).
 
-Payments: one ``Payment`` row per attempt to pay (scheduled or immediate). The database holds
-at most one open (``pending``/``processing``) payment and at most one ``completed`` payment per
-payable, whatever the clients and workers do at the same time. Money moves through a payment
-rail (``payables.rails``); the built-in ledger rail records a ``LedgerTransfer``.
+Payments: one ``Payment`` row per attempt to pay (scheduled or immediate), for the whole amount
+due or a part of it, by ACH through the configured rail or recorded as paid outside Cleo Pay
+(check, wire, card, other; completed at once). The database holds at most one open
+(``pending``/``processing``) payment per payable, whatever the clients and workers do at the
+same time. ``amount_paid`` (completed payments) and ``amount_credited`` (applied credits) are
+recounted under the payable's row lock each time one of them changes; check constraints keep
+their sum within ``amount``, and equal to it exactly when the payable is ``PAID``. Money moves
+through a payment rail (``payables.rails``); the built-in ledger rail records a
+``LedgerTransfer``.
 
 Timeline: ``PayableEvent`` rows are append-only, written in the transaction of the change they
 record; on PostgreSQL a trigger refuses UPDATE and DELETE on them.
@@ -101,6 +106,9 @@ class Payable(ConcurrentTransitionMixin, models.Model):
     )
     status = FSMField(max_length=20, choices=PayableStatus.choices, default=S.DRAFT, protected=True)
     amount = MoneyField()
+    # Completed payments and applied credits, recounted under the payable's lock (see above).
+    amount_paid = MoneyField(default=0)
+    amount_credited = MoneyField(default=0)
     currency = models.CharField(max_length=3, default=CURRENCY, editable=False)
     issue_date = models.DateField()
     due_date = models.DateField()
@@ -146,6 +154,23 @@ class Payable(ConcurrentTransitionMixin, models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=PayableStatus.values), name="payable_status_valid"
+            ),
+            # Money never created: paid and credited never negative, never more than the amount,
+            # and exactly the amount when PAID.
+            models.CheckConstraint(
+                condition=models.Q(amount_paid__gte=0, amount_credited__gte=0),
+                name="payable_settled_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    amount__gte=models.F("amount_paid") + models.F("amount_credited")
+                ),
+                name="payable_settled_within_amount",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=PayableStatus.PAID)
+                | models.Q(amount=models.F("amount_paid") + models.F("amount_credited")),
+                name="payable_paid_means_settled",
             ),
             models.CheckConstraint(
                 condition=models.Q(currency=CURRENCY), name="payable_currency_usd"
@@ -209,6 +234,11 @@ class Payable(ConcurrentTransitionMixin, models.Model):
         return self.status in EDITABLE_STATUSES
 
     @property
+    def amount_due(self):
+        """What is left to pay: the amount less completed payments and applied credits."""
+        return self.amount - self.amount_paid - self.amount_credited
+
+    @property
     def is_overdue(self) -> bool:
         """Past its due date (UTC) and still to be paid: submitted, approved or scheduled."""
         return self.status in OPEN_STATUSES and self.due_date < timezone.now().date()
@@ -244,6 +274,11 @@ class Payable(ConcurrentTransitionMixin, models.Model):
     @transition(field=status, source=S.SCHEDULED, target=S.APPROVED)
     def fail_payment(self):
         pass
+
+    @transition(field=status, source=S.SCHEDULED, target=S.APPROVED)
+    def settle_part(self):
+        """A scheduled payment of part of the amount completed (or a credit cancelled it):
+        approved again, with the rest still due."""
 
     # Cancelling is one action whose allowed statuses depend on the side that asks (CONTRACT §4),
     # so each side has its own transition and django-fsm answers "may it?" exactly.
@@ -466,12 +501,31 @@ P = PaymentStatus
 OPEN_PAYMENT_STATUSES = (P.PENDING, P.PROCESSING)
 
 
+class PaymentMethod(models.TextChoices):
+    """ACH moves money through the configured rail; the others record a payment made outside
+    Cleo Pay (completed at once, with the payer's reference)."""
+
+    ACH = "ach", "ACH"
+    CHECK = "check", "Check"
+    WIRE = "wire", "Wire"
+    CARD = "card", "Card"
+    OTHER = "other", "Other"
+
+
+OUTSIDE_METHODS = (PaymentMethod.CHECK, PaymentMethod.WIRE, PaymentMethod.CARD, PaymentMethod.OTHER)
+# The rail name of a payment recorded as made outside Cleo Pay: no money moves here.
+OUTSIDE_RAIL = "outside"
+
+
 class Payment(FSMModelMixin, models.Model):
     """One attempt to pay a payable, on a date: pending → processing → completed | failed."""
 
     id = PublicIdField(prefix="pmt")
     payable = models.ForeignKey(Payable, on_delete=models.PROTECT, related_name="payments")
     amount = MoneyField()
+    method = models.CharField(
+        max_length=10, choices=PaymentMethod.choices, default=PaymentMethod.ACH
+    )
     scheduled_for = models.DateField()
     status = FSMField(
         max_length=20, choices=PaymentStatus.choices, default=P.PENDING, protected=True
@@ -498,13 +552,11 @@ class Payment(FSMModelMixin, models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=PaymentStatus.values), name="payment_status_valid"
             ),
-            # A payable is paid at most once...
-            models.UniqueConstraint(
-                fields=["payable"],
-                condition=models.Q(status=P.COMPLETED),
-                name="payment_one_completed_per_payable",
+            models.CheckConstraint(
+                condition=models.Q(method__in=PaymentMethod.values), name="payment_method_valid"
             ),
-            # ...and has at most one payment on its way at any time.
+            # Several payments may complete (parts of the amount; the payable's own constraints
+            # cap their sum), but at most one is on its way at any time.
             models.UniqueConstraint(
                 fields=["payable"],
                 condition=models.Q(status__in=OPEN_PAYMENT_STATUSES),

@@ -16,6 +16,7 @@ from payables.models import (
     QUANTITY_MAX_DIGITS,
     EventType,
     PayableStatus,
+    PaymentMethod,
     PaymentStatus,
 )
 
@@ -28,6 +29,7 @@ MAX_CUSTOM_TEXT_LENGTH = 2000
 MAX_CUSTOM_CHOICES = 200
 MAX_MEMO_LENGTH = 5000
 MAX_REASON_LENGTH = 2000
+MAX_PAYMENT_REFERENCE_LENGTH = 200
 # Custom field numbers: 64-bit integers, decimals within 30 orders of magnitude.
 MAX_CUSTOM_INT = 2**63 - 1
 MAX_CUSTOM_EXPONENT = 30
@@ -213,6 +215,36 @@ class ScheduleInput(serializers.Serializer):
     date = PlausibleDateField(
         help_text="The payment date (today or later, UTC; at most 2100-12-31)."
     )
+    amount = MoneySerializerField(
+        required=False,
+        help_text="Part of the amount due to schedule (0 < amount ≤ amountDue); all of it when "
+        "left out.",
+    )
+
+
+class PayInput(serializers.Serializer):
+    amount = MoneySerializerField(
+        required=False,
+        help_text="How much to pay (0 < amount ≤ amountDue); all that is due when left out.",
+    )
+    method = serializers.ChoiceField(
+        choices=PaymentMethod.choices,
+        default=PaymentMethod.ACH,
+        help_text="`ach` pays through Cleo Pay's rail now; `check`, `wire`, `card` and `other` "
+        "record a payment made outside Cleo Pay, completed at once.",
+    )
+    reference = StrictCharField(
+        max_length=MAX_PAYMENT_REFERENCE_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The check number or wire reference (payments made outside only).",
+    )
+    date = PlausibleDateField(
+        required=False,
+        help_text="When a payment made outside was paid (today or earlier; today when left "
+        "out). An ACH payment is made today.",
+    )
 
 
 class PayableTagsInput(serializers.Serializer):
@@ -253,6 +285,12 @@ class AttachmentSerializer(serializers.Serializer):
 class PaymentSerializer(serializers.Serializer):
     id = serializers.CharField()
     amount = MoneySerializerField()
+    method = serializers.ChoiceField(choices=PaymentMethod.choices)
+    reference = serializers.CharField(
+        source="rail_reference",
+        allow_null=True,
+        help_text="The rail's reference, or the payer's for a payment made outside.",
+    )
     date = serializers.DateField(source="scheduled_for", help_text="The payment's date.")
     scheduledFor = serializers.DateField(source="scheduled_for")
     status = serializers.ChoiceField(choices=PaymentStatus.choices)
@@ -263,7 +301,13 @@ class PaymentSerializer(serializers.Serializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["failureReason"] = data["failureReason"] or None
+        data["reference"] = data["reference"] or None
         return data
+
+
+AMOUNT_PAID_HELP = "The sum of the completed payments."
+AMOUNT_CREDITED_HELP = "The sum of the credits applied to it."
+AMOUNT_DUE_HELP = "What is left to pay: amount - amountPaid - amountCredited."
 
 
 def _viewer(serializer) -> str:
@@ -281,6 +325,9 @@ class PayableSerializer(serializers.Serializer):
     payeeBusinessId = serializers.CharField(source="payee_id")
     payerBusinessId = serializers.CharField(source="payer_id")
     amount = MoneySerializerField()
+    amountPaid = MoneySerializerField(source="amount_paid", help_text=AMOUNT_PAID_HELP)
+    amountCredited = MoneySerializerField(source="amount_credited", help_text=AMOUNT_CREDITED_HELP)
+    amountDue = MoneySerializerField(source="amount_due", help_text=AMOUNT_DUE_HELP)
     currency = serializers.CharField()
     issueDate = serializers.DateField(source="issue_date")
     dueDate = serializers.DateField(source="due_date")
@@ -324,6 +371,9 @@ class PayableListItemSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=PayableStatus.choices)
     direction = serializers.SerializerMethodField()
     amount = MoneySerializerField()
+    amountPaid = MoneySerializerField(source="amount_paid", help_text=AMOUNT_PAID_HELP)
+    amountCredited = MoneySerializerField(source="amount_credited", help_text=AMOUNT_CREDITED_HELP)
+    amountDue = MoneySerializerField(source="amount_due", help_text=AMOUNT_DUE_HELP)
     currency = serializers.CharField()
     issueDate = serializers.DateField(source="issue_date")
     dueDate = serializers.DateField(source="due_date")

@@ -49,7 +49,7 @@ from cleopay.prefetch import keep_related
 from connections.models import Connection, ConnectionStatus, Tag
 from files.models import File
 from notifications import services as notifications
-from payables import events
+from payables import events, payments
 from payables.models import (
     OPEN_PAYMENT_STATUSES,
     ApprovalStatus,
@@ -59,6 +59,7 @@ from payables.models import (
     PayableStatus,
     PayableTag,
     Payment,
+    PaymentMethod,
     PaymentStatus,
 )
 from payables.rails import TransferFailed, get_rail
@@ -719,8 +720,9 @@ def payable_decline(*, payable_id: str, actor, reason: str) -> Payable:
 
 
 @transaction.atomic
-def payable_schedule(*, payable_id: str, actor, on: date) -> Payable:
-    """APPROVED → SCHEDULED with a pending payment for ``on`` (today or later)."""
+def payable_schedule(*, payable_id: str, actor, on: date, amount: Decimal | None = None) -> Payable:
+    """APPROVED → SCHEDULED with a pending payment for ``on`` (today or later), of ``amount``
+    (at most the amount due; all of it when left out)."""
     payable = _lock_payable(payable_id=payable_id, actor=actor)
     _require_side(payable, actor, side=PAYER, capability=Capability.PAY, action="schedule")
     _ensure_can(payable.schedule, "schedule")
@@ -729,7 +731,7 @@ def payable_schedule(*, payable_id: str, actor, on: date) -> Payable:
         raise field_error("date", f"Must be today ({_today()}) or later.")
     payment = Payment.objects.create(
         payable=payable,
-        amount=payable.amount,
+        amount=payments.payment_amount(payable, amount),
         scheduled_for=on,
         rail=get_rail().name,
         created_by=actor,
@@ -811,17 +813,40 @@ def _preferred_canceller(payable: Payable, actor) -> str | None:
 
 
 # --- payments -------------------------------------------------------------------------------------
-def payable_pay(*, payable_id: str, actor) -> Payable:
-    """APPROVED or SCHEDULED → PAID now, by a payer member with PAY.
+def payable_pay(
+    *,
+    payable_id: str,
+    actor,
+    amount: Decimal | None = None,
+    method: str = PaymentMethod.ACH,
+    reference: str = "",
+    on: date | None = None,
+) -> Payable:
+    """Pay ``amount`` (all that is due when left out) of an APPROVED or SCHEDULED payable now,
+    by a payer member with PAY; PAID once nothing is due.
 
-    Claims the payment (a scheduled one is moved to today) in one transaction, then executes
-    it. If the rail refuses, the payable is back to (or stays) APPROVED with a failed payment.
+    ``ach`` claims the payment (a scheduled one is moved to today, for ``amount`` when given)
+    in one transaction, then executes it through the rail; if the rail refuses, the payable is
+    back to (or stays) APPROVED with a failed payment. Any other method records a payment made
+    outside Cleo Pay (``payables.payments``), completed at once.
     """
+    payments.payment_method_checked(method=method, reference=reference, on=on)
     with transaction.atomic():
         payable = _lock_payable(payable_id=payable_id, actor=actor)
         _require_side(payable, actor, side=PAYER, capability=Capability.PAY, action="pay")
         _ensure_can(payable.pay, "pay")
         payment = _open_payment(payable)
+        if method != PaymentMethod.ACH:
+            payments.payment_record_outside(
+                payable=payable,
+                actor=actor,
+                open_payment=payment,
+                amount=amount,
+                method=method,
+                reference=reference,
+                on=on,
+            )
+            return payable
         if payment is not None and payment.status == PaymentStatus.PROCESSING:
             # Started by another request (or the sweep) and still in flight: this click is a
             # second one, not a retry (a retry carries the first one's Idempotency-Key and gets
@@ -835,14 +860,18 @@ def payable_pay(*, payable_id: str, actor) -> Payable:
         if payment is None:
             payment = Payment.objects.create(
                 payable=payable,
-                amount=payable.amount,
+                amount=payments.payment_amount(payable, amount),
                 scheduled_for=_today(),
                 rail=get_rail().name,
                 created_by=actor,
             )
+        else:
+            # A scheduled payment, paid now (for the amount asked when one is given). One
+            # already processing was answered 409 above.
+            payment.amount = payments.payment_amount(payable, amount or payment.amount)
         payment.scheduled_for = min(payment.scheduled_for, _today())
         payment.start()
-        _save(payment, "status", "scheduled_for", "processing_started_at")
+        _save(payment, "status", "amount", "scheduled_for", "processing_started_at")
     payment_execute(payment_id=payment.id, actor=actor)
     return payable
 
@@ -917,18 +946,11 @@ def _settle(
     if failure is None:
         payment.complete(reference=reference)
         _save(payment, "status", "rail_reference", "completed_at")
-        events.payment_completed_event(
-            payable=payable, actor=actor, payment=payment, from_status=from_status
+        # PAID when nothing is due, APPROVED again when a scheduled part was paid. (Cancel and
+        # unschedule refuse a processing payment, so the payable is APPROVED or SCHEDULED.)
+        payments.payment_settled(
+            payable=payable, payment=payment, actor=actor, from_status=from_status
         )
-        if can_proceed(payable.pay):
-            payable.pay()
-            _save(payable, "status", "paid_at")
-            events.payable_paid_event(payable=payable, actor=actor, from_status=from_status)
-            notifications.notify_payable_paid(payable=payable)
-        else:  # cannot happen while cancel/unschedule refuse a processing payment
-            logger.error(
-                "payment %s completed but payable %s is %s", payment.id, payable.id, payable.status
-            )
         return payment
     payment.fail(reason=failure)
     _save(payment, "status", "failure_reason", "failed_at")

@@ -40,13 +40,14 @@ from files import selectors as file_selectors
 from files import services as file_services
 from payables import selectors, services
 from payables.editor import BOOLEAN_CHOICES, EditorForm, LineRow, split_definitions
-from payables.models import Payable, PayableStatus
+from payables.models import Payable, PayableStatus, PaymentMethod, PaymentStatus
 from payables.serializers import (
     CancelInput,
     DeclineInput,
     PayableCreateInput,
     PayableSerializer,
     PayableUpdateInput,
+    PayInput,
     ScheduleInput,
 )
 
@@ -351,10 +352,10 @@ ACTIONS = {
     "schedule": Action(
         "Schedule payment",
         "Schedule the payment of {number}",
-        fields_template="payables/_date_field.html",
+        fields_template="payables/_schedule_fields.html",
     ),
     "unschedule": Action("Unschedule", "Unschedule the payment of {number}?"),
-    "pay": Action("Pay now", "Pay {number} now?"),
+    "pay": Action("Pay now", "Pay {number}", fields_template="payables/_pay_fields.html"),
     "cancel": Action(
         "Cancel invoice",
         "Cancel {number}?",
@@ -402,6 +403,11 @@ def _confirm_or_away(request, *, action: str, payable: Payable, business_id: str
     return redirect(detail_url)
 
 
+def _form(request, *names: str) -> dict:
+    """The named fields the form filled in (a blank one is left out, as an API client would)."""
+    return {name: request.POST[name] for name in names if request.POST.get(name, "").strip()}
+
+
 def _run_action(name: str, *, request, payable: Payable, business_id: str) -> Payable:
     """Validate the action's input with the API's serializer and call its service."""
     actor, payable_id = request.user, payable.pk
@@ -411,12 +417,24 @@ def _run_action(name: str, *, request, payable: Payable, business_id: str) -> Pa
         data = validated(DeclineInput, {"reason": request.POST.get("reason", "")})
         return services.payable_decline(payable_id=payable_id, actor=actor, reason=data["reason"])
     if name == "schedule":
-        data = validated(ScheduleInput, {"date": request.POST.get("date", "")})
-        return services.payable_schedule(payable_id=payable_id, actor=actor, on=data["date"])
+        data = validated(ScheduleInput, _form(request, "date", "amount"))
+        return services.payable_schedule(
+            payable_id=payable_id, actor=actor, on=data["date"], amount=data.get("amount")
+        )
     if name == "unschedule":
         return services.payable_unschedule(payable_id=payable_id, actor=actor)
     if name == "pay":
-        services.payable_pay(payable_id=payable_id, actor=actor)
+        data = validated(PayInput, _form(request, "amount", "method", "reference", "date"))
+        if data["method"] == PaymentMethod.ACH:
+            data.pop("date", None)  # the form always sends one; ACH pays today
+        services.payable_pay(
+            payable_id=payable_id,
+            actor=actor,
+            amount=data.get("amount"),
+            method=data["method"],
+            reference=data["reference"],
+            on=data.get("date"),
+        )
         return Payable.objects.get(pk=payable_id)  # re-read: paid, or approved after a failure
     if name == "cancel":
         data = validated(CancelInput, {"reason": request.POST.get("reason", "")})
@@ -450,6 +468,8 @@ def _result_message(name: str, payable: Payable, other_name: str) -> str:
         if payable.status == S.PAID:
             return f"{number} paid: the money is on its way to {other_name}."
         failed = payable.payments.order_by("-created_at").first()
+        if failed and failed.status == PaymentStatus.COMPLETED:
+            return f"{format_money(failed.amount)} of {number} paid; {format_money(payable.amount_due)} is still due."
         reason = f" ({failed.failure_reason})" if failed and failed.failure_reason else ""
         return f"The payment of {number} failed{reason}; it is still approved."
     if name == "cancel":
@@ -487,6 +507,8 @@ def payable_action(request, business_id: str, payable_id: str, action: str):
         "today": today.isoformat(),
         "default_date": max(today, payable.due_date).isoformat(),
         "reason_required": action == "decline",
+        "amount_due": f"{payable.amount_due:.2f}",
+        "payment_methods": PaymentMethod.choices,
     }
     return render_confirm(
         request,
@@ -510,7 +532,8 @@ def _confirm_text(action: str, payable: Payable, other_name: str) -> str:
         "decline": f"It goes back to {other_name} with your reason, to correct and resubmit.",
         "schedule": f"{amount} to {other_name}, paid automatically on the date you choose. Due {due}.",
         "unschedule": "The scheduled payment is cancelled; the invoice stays approved.",
-        "pay": f"{amount} goes to {other_name} now. This cannot be undone.",
+        "pay": f"{format_money(payable.amount_due)} goes to {other_name} now. An ACH payment cannot be "
+        "undone; a payment made outside (check, wire, card, other) is recorded as paid.",
         "cancel": "A cancelled invoice cannot be reopened.",
         "submit": f"{amount}, due {due}. {other_name} can review it from then on; you can no "
         "longer edit it unless they decline it.",

@@ -181,6 +181,10 @@ class PayableFactory(DjangoModelFactory):
     approval_status = factory.LazyAttribute(
         lambda o: "" if o.status == PayableStatus.DRAFT else "manual_review"
     )
+    # A PAID payable has been paid in full (the database holds it to that).
+    amount_paid = factory.LazyAttribute(
+        lambda o: o.amount if o.status == PayableStatus.PAID else Decimal("0")
+    )
 
 
 class LineItemFactory(DjangoModelFactory):

@@ -3,6 +3,7 @@ the way the page asked (a redirect with a message, or an htmx event and no reloa
 
 import datetime
 import json
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -258,3 +259,33 @@ def test_a_workflow_shows_its_steps_and_each_approval_moves_it_on(world):
     assert action_url(world, payable, "approve") in owner_page
     world.client(world.payer_owner).post(action_url(world, payable, "approve"))
     assert status_of(payable) == S.APPROVED
+
+
+def test_the_pay_dialog_asks_amount_method_reference_and_date(world):
+    payable = make_payable(world, S.APPROVED, amount=Decimal("500.00"))
+    client = world.client(world.payer_admin)
+
+    dialog = text(client.get(action_url(world, payable, "pay")))
+    assert all(label in dialog for label in ("Amount", "Method", "Reference", "Paid on"))
+    assert "500.00" in dialog  # the amount due, offered
+
+    too_much = client.post(action_url(world, payable, "pay"), {"amount": "500.01"})
+    assert too_much.status_code == 400
+    assert "Must be at most 500.00" in text(too_much)
+
+    response = client.post(
+        action_url(world, payable, "pay"),
+        {"amount": "200.00", "method": "check", "reference": "CHK 77", "date": today().isoformat()},
+        HTTP_HX_REQUEST="true",
+    )
+    message = json.loads(response["HX-Trigger"])["cleopay:changed"]["message"]
+    assert message == f"$200.00 of {payable.invoice_number} paid; $300.00 is still due."
+    page = text(client.get(detail_url(world, payable)))
+    assert "Amount due" in page and "$300.00" in page and "Check" in page and "CHK 77" in page
+
+    # the rest by ACH: the form's date field is sent too, and ignored for ACH
+    client.post(
+        action_url(world, payable, "pay"),
+        {"amount": "300.00", "method": "ach", "reference": "", "date": today().isoformat()},
+    )
+    assert status_of(payable) == S.PAID

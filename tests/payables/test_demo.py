@@ -1,5 +1,7 @@
 """The demo data: a dozen payables across the statuses, twice without duplicates."""
 
+from decimal import Decimal
+
 import pytest
 
 from payables.demo import seed_payables
@@ -34,3 +36,7 @@ def test_seed_payables_is_idempotent_and_covers_the_lifecycle():
     assert declined.decline_reason
     assert LedgerTransfer.objects.count() == 2
     assert all(p.line_items.count() == 2 for p in first)
+    # one approved invoice shows a part paid by check, the rest due
+    [partly] = [p for p in first if p.amount_paid and p.status == "APPROVED"]
+    assert (partly.amount_paid, partly.amount_due) == (Decimal("200.00"), Decimal("259.70"))
+    assert partly.payments.get().method == "check"

@@ -195,22 +195,22 @@ def test_awkward_cells_are_written_exactly(parties):
     dates = "USD,2026-11-01,2026-12-01"
     assert body == (
         ",".join(exports.HEADER) + "\n"
-        f"{w.a.id},'=HYPERLINK(1),SUBMITTED,incoming,{globex},1250.50,{dates},"
+        f"{w.a.id},'=HYPERLINK(1),SUBMITTED,incoming,{globex},1250.50,0.00,0.00,1250.50,{dates},"
         '"two\nlines, ""quoted""\r\nand a CRLF","\'@ops; q, ""x""; zeta",'
         f"{to_acme},2026-11-21T12:00:00.123456Z,2026-11-21T12:00:01Z\n"
-        f"{w.b.id},INV-é€😀,APPROVED,incoming,{globex},0.01,{dates},,,"
+        f"{w.b.id},INV-é€😀,APPROVED,incoming,{globex},0.01,0.00,0.00,0.01,{dates},,,"
         f"{to_acme},2026-11-21T11:00:00.000005Z,2026-11-21T11:00:00.000005Z\n"
-        f'{w.c.id},\'@sum,PAID,incoming,{globex},9999999999.99,{dates},"a\rb",,'
+        f'{w.c.id},\'@sum,PAID,incoming,{globex},9999999999.99,9999999999.99,0.00,0.00,{dates},"a\rb",,'
         f"{to_acme},2026-11-21T10:00:00Z,2026-11-21T10:00:01Z\n"
-        f"{w.d.id},'-1,DRAFT,outgoing,{globex},100.00,{dates},'\ttab,zeta,"
+        f"{w.d.id},'-1,DRAFT,outgoing,{globex},100.00,0.00,0.00,100.00,{dates},'\ttab,zeta,"
         f"{from_acme},2026-11-21T09:30:00.500000Z,\n"
-        f"{w.e.id},'+1,SUBMITTED,outgoing,{globex},100.00,{dates},'quoted already,,"
+        f"{w.e.id},'+1,SUBMITTED,outgoing,{globex},100.00,0.00,0.00,100.00,{dates},'quoted already,,"
         f"{from_acme},2026-11-21T09:00:00Z,2026-11-21T09:05:00Z\n"
     )
     # A spreadsheet or csv reader gets the cells back, line breaks inside them included.
     rows = list(csv.reader(io.StringIO(body, newline="")))
-    assert rows[1][9] == 'two\nlines, "quoted"\r\nand a CRLF'
-    assert rows[3][9] == "a\rb"
+    assert rows[1][12] == 'two\nlines, "quoted"\r\nand a CRLF'
+    assert rows[3][12] == "a\rb"
 
 
 VIEWS = [

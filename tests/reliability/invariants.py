@@ -7,9 +7,11 @@ a failure shows everything that is wrong at once.
 
 What holds, for every payable, whatever the clients and workers did:
 
-- it has at most one completed payment, and it is ``PAID`` exactly when it has one;
-- a completed payment is for the payable's amount, and moved money once (one ledger transfer,
-  same amount, payer to payee); no transfer exists for a payment that failed or was cancelled;
+- its completed payments and applied credits add up to its amount exactly when it is ``PAID``,
+  and never to more (an open payment included); the stored ``amount_paid`` is the sum of the
+  completed payments, each recorded by one ``payment.completed`` event;
+- a completed ledger payment moved money once (one ledger transfer, same amount, payer to
+  payee); no transfer exists for a payment that failed or was cancelled;
 - at most one payment is open (pending or processing); a ``SCHEDULED`` payable has one, a
   payable that is not approved, scheduled or paid has none;
 - its status moved only along the contract's table (``EVENT_MOVES``), and every move has
@@ -27,6 +29,7 @@ import contextlib
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from decimal import Decimal
 
 from approvals.models import Approval, ApprovalDecision, ApprovalRequest
 from approvals.models import ApprovalRequestOutcome as RO
@@ -59,7 +62,13 @@ EVENT_MOVES: dict[str, set[tuple[str | None, str]]] = {
     E.DECLINED: {(S.SUBMITTED, S.DECLINED)},
     E.SCHEDULED: {(S.APPROVED, S.SCHEDULED)},
     E.UNSCHEDULED: {(S.SCHEDULED, S.APPROVED)},
-    E.PAYMENT_COMPLETED: {(S.APPROVED, S.APPROVED), (S.SCHEDULED, S.SCHEDULED)},
+    # A part paid leaves it APPROVED, or SCHEDULED while another payment is scheduled; a
+    # scheduled part paid brings it back to APPROVED.
+    E.PAYMENT_COMPLETED: {
+        (S.APPROVED, S.APPROVED),
+        (S.SCHEDULED, S.SCHEDULED),
+        (S.SCHEDULED, S.APPROVED),
+    },
     E.PAYMENT_FAILED: {(S.APPROVED, S.APPROVED), (S.SCHEDULED, S.APPROVED)},
     E.PAID: {(S.APPROVED, S.PAID), (S.SCHEDULED, S.PAID)},
     E.CANCELLED: {
@@ -116,21 +125,27 @@ def _by_payable(rows, key="payable_id"):
 
 
 def payment_violations(payable, payments, transfers_by_payment) -> list[str]:
-    """At most one completed payment; PAID exactly when there is one; amounts; money moved once."""
+    """Completed payments + applied credits = amount exactly when PAID, never more; the stored
+    ``amount_paid`` is the sum of the completed payments; money moved once per payment."""
     out = []
     where = f"{payable.id} ({payable.status})"
     completed = [p for p in payments if p.status == P.COMPLETED]
     open_ = [p for p in payments if p.status in OPEN]
-    if len(completed) > 1:
-        out.append(f"{where}: {len(completed)} completed payments (double pay)")
-    if (payable.status == S.PAID) != (len(completed) == 1):
-        out.append(f"{where}: PAID must mean exactly one completed payment, has {len(completed)}")
-    for payment in completed:
-        if payment.amount != payable.amount:
-            out.append(
-                f"{where}: completed payment {payment.id} is {payment.amount}, "
-                f"the payable {payable.amount}"
-            )
+    paid = sum((p.amount for p in completed), Decimal("0"))
+    settled = paid + payable.amount_credited
+    if payable.amount_paid != paid:
+        out.append(
+            f"{where}: amount_paid {payable.amount_paid} but completed payments sum to {paid}"
+        )
+    if settled > payable.amount:
+        out.append(f"{where}: paid and credited {settled}, more than the amount {payable.amount}")
+    if (payable.status == S.PAID) != (settled == payable.amount):
+        out.append(
+            f"{where}: PAID must mean payments and credits equal the amount "
+            f"({settled} of {payable.amount})"
+        )
+    if open_ and settled + open_[0].amount > payable.amount:
+        out.append(f"{where}: open payment {open_[0].id} of {open_[0].amount} exceeds what is due")
     if len(open_) > 1:
         out.append(f"{where}: {len(open_)} open payments")
     if payable.status == S.SCHEDULED and len(open_) != 1:
@@ -186,12 +201,21 @@ def event_violations(payable, events) -> list[str]:
     if previous is not None and previous.to_status != payable.status:
         out.append(f"{where}: the last event ends at {previous.to_status}, not the status")
     counts = Counter(e.type for e in events)
-    if payable.status == S.PAID and (counts[E.PAID], counts[E.PAYMENT_COMPLETED]) != (1, 1):
-        out.append(
-            f"{where}: PAID with {counts[E.PAID]} paid and "
-            f"{counts[E.PAYMENT_COMPLETED]} payment.completed events"
-        )
+    if counts[E.PAID] != (1 if payable.status == S.PAID else 0):
+        out.append(f"{where}: {counts[E.PAID]} payable.paid events")
     return out
+
+
+def completed_event_violations(payable, events, payments) -> list[str]:
+    """One payment.completed event per completed payment."""
+    completed = sum(1 for p in payments if p.status == P.COMPLETED)
+    recorded = sum(1 for e in events if e.type == E.PAYMENT_COMPLETED)
+    if completed != recorded:
+        return [
+            f"{payable.id} ({payable.status}): {completed} completed payments, "
+            f"{recorded} payment.completed events"
+        ]
+    return []
 
 
 def approval_violations(payable, events, requests, approvals) -> list[str]:
@@ -298,6 +322,7 @@ def _violations(payables) -> list[str]:
     for payable in payables:
         out += payment_violations(payable, payments[payable.id], transfers)
         out += event_violations(payable, events[payable.id])
+        out += completed_event_violations(payable, events[payable.id], payments[payable.id])
         out += approval_violations(payable, events[payable.id], requests[payable.id], approvals)
     return out
 

@@ -36,11 +36,31 @@ ACTORS = {
     "schedule": "payer.admin",
     "unschedule": "payer.owner",
     "pay": "payer.owner",
+    # Partial payments: half of what is due by ACH now; a third recorded as paid by check.
+    "pay_part": "payer.admin",
+    "pay_check": "payer.owner",
     "cancel_payee": "payee.owner",
     "cancel_payer": "payer.owner",
 }
 # Actions of the payer's team: a payable never submitted does not exist for them (404).
-PAYER_ACTIONS = {"approve", "decline", "schedule", "unschedule", "pay", "cancel_payer"}
+PAYER_ACTIONS = {
+    "approve",
+    "decline",
+    "schedule",
+    "unschedule",
+    "pay",
+    "pay_part",
+    "pay_check",
+    "cancel_payer",
+}
+CENT = Decimal("0.01")
+
+
+def part_of(due: Decimal, divisor: int) -> Decimal:
+    """The part of ``due`` a partial payment pays: due / divisor in cents, at least a cent."""
+    return max((due / divisor).quantize(CENT, rounding="ROUND_DOWN"), CENT)
+
+
 # Actions that do not belong to a person: the beat's sweep, a task delivered again.
 SYSTEM_ACTIONS = ("sweep", "task")
 ACTIONS = (*ACTORS, *SYSTEM_ACTIONS)
@@ -59,6 +79,8 @@ class ModelPayable:
     due: datetime.date | None = None
     payments: int = 0
     completed: int = 0
+    # Completed payments' sum (``amount_paid``); a scheduled payment is always for all that is due.
+    paid: Decimal = Decimal("0")
     events: int = 1  # payable.created
     # The payer's workflow (None: manual review, any approver approves alone), and this review
     # round's progress: the step under way and who approved in the round.
@@ -163,6 +185,22 @@ class ModelPayable:
                 return 409
             self._pay(new_payment=self.due is None)
             return None
+        if action in ("pay_part", "pay_check"):
+            if status not in ("APPROVED", "SCHEDULED"):
+                return 409
+            due = self.amount - self.paid
+            if action == "pay_check":
+                # Beside a scheduled payment (of all that is due) nothing is free to pay.
+                if self.due is not None:
+                    return 400
+                self.payments += 1
+                self._paid(part_of(due, 3))
+                return None
+            # ACH now: a scheduled payment is paid now, for the part.
+            self.payments += int(self.due is None)
+            self.due = None
+            self._paid(part_of(due, 2))
+            return None
         if action == "cancel_payee":
             if status not in ("DRAFT", "SUBMITTED", "DECLINED"):
                 return 409
@@ -183,8 +221,17 @@ class ModelPayable:
 
     def _pay(self, *, new_payment: bool) -> None:
         self.payments += int(new_payment)
-        self.completed, self.due = 1, None
-        self._move("PAID", events=2)  # payment.completed, then payable.paid
+        self.due = None
+        self._paid(self.amount - self.paid)
+
+    def _paid(self, part: Decimal) -> None:
+        """A payment of ``part`` completed: PAID when nothing is due, else APPROVED."""
+        self.completed += 1
+        self.paid += part
+        if self.paid == self.amount:
+            self._move("PAID", events=2)  # payment.completed, then payable.paid
+        else:
+            self._move("APPROVED")  # payment.completed
 
 
 def perform(world, action: str, payable_id: str, *, arg=None) -> int | None:
@@ -206,6 +253,18 @@ def perform(world, action: str, payable_id: str, *, arg=None) -> int | None:
             services.payable_unschedule(payable_id=payable_id, actor=user)
         elif action == "pay":
             services.payable_pay(payable_id=payable_id, actor=user)
+        elif action in ("pay_part", "pay_check"):
+            due = Payable.objects.get(pk=payable_id).amount_due
+            if action == "pay_part":
+                services.payable_pay(payable_id=payable_id, actor=user, amount=part_of(due, 2))
+            else:
+                services.payable_pay(
+                    payable_id=payable_id,
+                    actor=user,
+                    amount=part_of(due, 3),
+                    method="check",
+                    reference="CHK 1",
+                )
         elif action == "cancel_payee":
             services.payable_cancel(payable_id=payable_id, actor=user, reason="Sent twice")
         elif action == "cancel_payer":
@@ -236,7 +295,7 @@ def observed_all(payable_ids) -> dict[str, dict]:
         row.pop("id"): {**row, "payments": 0, "completed": 0, "due": None, "approvals": 0}
         for row in Payable.objects.filter(pk__in=ids)
         .annotate(event_count=Count("events"))
-        .values("id", "status", "amount", "event_count")
+        .values("id", "status", "amount", "amount_paid", "event_count")
     }
     for payable_id, status, date in Payment.objects.filter(payable_id__in=ids).values_list(
         "payable_id", "status", "scheduled_for"
@@ -252,6 +311,7 @@ def observed_all(payable_ids) -> dict[str, dict]:
         out[payable_id]["approvals"] += 1
     for row in out.values():
         row["events"] = row.pop("event_count")
+        row["paid"] = row.pop("amount_paid")
     return out
 
 
@@ -262,6 +322,7 @@ def predicted(model: ModelPayable) -> dict:
         "events": model.events,
         "payments": model.payments,
         "completed": model.completed,
+        "paid": model.paid,
         "due": model.due,
         "approvals": model.approvals,
     }

@@ -90,13 +90,18 @@ class TestPayableConstraints:
 
 @pytest.mark.django_db
 class TestPaymentConstraints:
-    def test_at_most_one_completed_payment_per_payable(self, parties):
-        payable = make_payable(parties, PayableStatus.APPROVED)
-        factories.PaymentFactory(payable=payable, status=P.COMPLETED)
-        second = factories.PaymentFactory(payable=payable, status=P.FAILED)
-        refused(Payment.objects.filter(pk=second.pk), status=P.COMPLETED)
-        with pytest.raises(IntegrityError), transaction.atomic():
-            factories.PaymentFactory(payable=payable, status=P.COMPLETED)
+    def test_paid_and_credited_never_exceed_the_amount_and_equal_it_when_paid(self, parties):
+        payable = make_payable(parties, PayableStatus.APPROVED, amount=Decimal("100.00"))
+        rows = Payable.objects.filter(pk=payable.pk)
+        refused(rows, amount_paid=Decimal("100.01"))
+        refused(rows, amount_paid=Decimal("60.00"), amount_credited=Decimal("40.01"))
+        refused(rows, amount_paid=Decimal("-0.01"))
+        refused(rows, status=PayableStatus.PAID, amount_paid=Decimal("99.99"))
+        rows.update(status=PayableStatus.PAID, amount_paid=Decimal("60"), amount_credited=40)
+
+    def test_a_payment_method_outside_the_list_is_refused(self, parties):
+        payment = make_payable(parties, PayableStatus.SCHEDULED).payments.get()
+        refused(Payment.objects.filter(pk=payment.pk), method="cash")
 
     def test_at_most_one_open_payment_per_payable(self, parties):
         payable = make_payable(parties, PayableStatus.SCHEDULED)  # has a pending payment

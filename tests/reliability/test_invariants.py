@@ -7,6 +7,7 @@ or a careless script would, and the checker must name it.
 from decimal import Decimal
 
 import pytest
+from django.db.models import F
 from django.http import HttpResponse
 
 from payables.models import LedgerTransfer, Payable, PayableEvent, Payment
@@ -49,9 +50,11 @@ def test_the_contract_table_has_exactly_the_allowed_moves():
 
 
 def test_paid_without_a_completed_payment(world):
-    Payable.objects.filter(pk=world.payables["approved"].pk).update(status="PAID")
+    Payable.objects.filter(pk=world.payables["approved"].pk).update(
+        status="PAID", amount_paid=F("amount")
+    )
     report = found(world, "approved")
-    assert "PAID must mean exactly one completed payment, has 0" in report
+    assert "amount_paid 125.00 but completed payments sum to 0" in report
     assert "the last event ends at APPROVED" in report
 
 
@@ -59,8 +62,15 @@ def test_a_completed_payment_for_another_amount(world):
     payment = world.payables["paid"].payments.get()
     Payment.objects.filter(pk=payment.pk).update(amount=Decimal("1.00"))
     report = found(world, "paid")
-    assert f"completed payment {payment.id} is 1.00, the payable 125.00" in report
+    assert "amount_paid 125.00 but completed payments sum to 1.00" in report
     assert "transfer of 125.00 for payment 1.00" in report
+
+
+def test_a_second_completed_payment_pays_more_than_the_amount(world):
+    factories.PaymentFactory(payable=world.payables["paid"], status="completed", rail="outside")
+    report = found(world, "paid")
+    assert "paid and credited 250.00, more than the amount 125.00" in report
+    assert "2 completed payments, 1 payment.completed events" in report
 
 
 def test_money_moved_for_a_payment_that_failed(world):
@@ -68,7 +78,8 @@ def test_money_moved_for_a_payment_that_failed(world):
     Payment.objects.filter(pk=payment.pk).update(status="failed")
     report = found(world, "paid")
     assert f"money moved for failed payment {payment.id}" in report
-    assert "PAID must mean exactly one completed payment, has 0" in report
+    assert "amount_paid 125.00 but completed payments sum to 0" in report
+    assert "1 payment.completed events" in report
 
 
 def test_a_completed_payment_without_a_transfer(world):
@@ -108,7 +119,7 @@ def test_a_move_the_contract_does_not_allow(world):
         from_status="DRAFT",
         to_status="PAID",
     )
-    Payable.objects.filter(pk=payable.pk).update(status="PAID")
+    Payable.objects.filter(pk=payable.pk).update(status="PAID", amount_paid=F("amount"))
     report = found(world, "payee_draft")
     assert "payable.paid records the move ('DRAFT', 'PAID'), not allowed" in report
 
