@@ -417,7 +417,9 @@ def _run_action(name: str, *, request, payable: Payable, business_id: str) -> Pa
         data = validated(DeclineInput, {"reason": request.POST.get("reason", "")})
         return services.payable_decline(payable_id=payable_id, actor=actor, reason=data["reason"])
     if name == "schedule":
-        data = validated(ScheduleInput, _form(request, "date", "amount"))
+        data = validated(
+            ScheduleInput, {"date": request.POST.get("date", ""), **_form(request, "amount")}
+        )
         return services.payable_schedule(
             payable_id=payable_id, actor=actor, on=data["date"], amount=data.get("amount")
         )
