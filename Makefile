@@ -10,7 +10,7 @@ SITE_URL ?= http://$(HOST):$(PORT)
 VAR_DIR ?= var
 QUEUES ?= celery,payments,email,webhooks
 
-.PHONY: run test install lint format worker beat serve bench clean migrate check shell
+.PHONY: run test install lint format worker beat serve bench clean migrate check shell backup restore
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,14 @@ check: install
 
 shell: install
 	$(PY) manage.py shell
+
+## backup: pg_dump (custom format) of DATABASE_URL and a tar of MEDIA_ROOT into BACKUP_DIR
+## restore: the newest backup in BACKUP_DIR (or make restore DUMP=path.dump) into DATABASE_URL
+backup: install
+	$(PY) manage.py backup
+
+restore: install
+	$(PY) manage.py restore $(DUMP)
 
 ## bench: the benchmark on a fresh PostgreSQL database (see BENCHMARKS.md); make bench SCALE=100k
 SCALE ?= 1m

@@ -6,4 +6,5 @@ class CleopayConfig(AppConfig):
     verbose_name = "Cleo Pay platform"
 
     def ready(self):
+        from cleopay import checks  # noqa: F401  (registers the deploy checks)
         from cleopay.api import schema_fields  # noqa: F401  (registers the schema extensions)
