@@ -16,7 +16,10 @@ QUOTA_WINDOW = timedelta(days=1)
 def invitation_quota_take(*, business_id: str) -> None:
     """Refuse (429) an invitation past the business's daily cap of member and connection
     invitations together; call inside the transaction that then creates the invitation."""
-    Business.objects.select_for_update().filter(pk=business_id).first()
+    # NO KEY UPDATE: it serialises the business's invitations without blocking the key-share
+    # locks that inserting a row referring to the business takes (a connection between two
+    # businesses inviting each other at once would otherwise deadlock).
+    Business.objects.select_for_update(no_key=True).filter(pk=business_id).first()
     since = timezone.now() - QUOTA_WINDOW
     cap = settings.INVITATIONS_PER_BUSINESS_PER_DAY
     members = MemberInvitation.objects.filter(business_id=business_id, created_at__gte=since)

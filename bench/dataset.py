@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from cleopay.ids import ALPHABET, RANDOM_LENGTH
+from cleopay.invoice_numbers import invoice_number_key
 
 SEED = 20261121
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -376,6 +377,7 @@ def _one_payable(rng, new_id, status, created_at, conn_id, payer, payee, number,
             (
                 new_id("evt"), str(len(events) + 1), type_, _text(from_status), to_status, note,
                 _ts(at), _text(actor), business, pay_id,
+                "payee" if type_ == "payable.created" else "both",
             )
         )  # fmt: skip
 
@@ -394,7 +396,7 @@ def _one_payable(rng, new_id, status, created_at, conn_id, payer, payee, number,
         payment = (
             payment_id, amount, (NOW.date() + timedelta(days=rng.randint(1, 60))).isoformat(),
             "pending", "ledger", "", "", _ts(approved_at + hour), _ts(approved_at + hour),
-            r"\N", r"\N", _text(payer_owner), pay_id,
+            r"\N", r"\N", _text(payer_owner), pay_id, "ach",
         )  # fmt: skip
     if status == "PAID":
         payment_id = new_id("pmt")
@@ -403,7 +405,7 @@ def _one_payable(rng, new_id, status, created_at, conn_id, payer, payee, number,
         event("payable.paid", payer_owner, payer, "APPROVED", "PAID", paid_at)
         payment = (
             payment_id, amount, paid_at.date().isoformat(), "completed", "ledger", reference, "",
-            _ts(paid_at), _ts(paid_at), _ts(paid_at), _ts(paid_at), _text(payer_owner), pay_id,
+            _ts(paid_at), _ts(paid_at), _ts(paid_at), _ts(paid_at), _text(payer_owner), pay_id, "ach",
         )  # fmt: skip
         transfer = (amount, reference, _ts(paid_at), payee, payer, payment_id)
     if cancelled_at:
@@ -446,6 +448,7 @@ def _one_payable(rng, new_id, status, created_at, conn_id, payer, payee, number,
         _ts(submitted_at), _ts(approved_at), _ts(declined_at), _ts(paid_at), _ts(cancelled_at),
         _ts(created_at), _ts(updated_at), conn_id, payee_owner, payee, payer,
         _text(payee_owner if submitted else None),
+        invoice_number_key(f"INV-{number:06d}"), amount if status == "PAID" else "0.00", "0.00",
     )  # fmt: skip
     return _Row(payable, lines, events, row_tags, payment, transfer, review, decision)
 
@@ -459,6 +462,7 @@ PAYABLE_COLUMNS = [
     "custom_fields", "approval_status", "decline_reason", "cancel_reason", "submitted_at",
     "approved_at", "declined_at", "paid_at", "cancelled_at", "created_at", "updated_at",
     "connection_id", "created_by_id", "payee_id", "payer_id", "submitted_by_id",
+    "invoice_key", "amount_paid", "amount_credited",
 ]  # fmt: skip
 LINE_COLUMNS = [
     "id", "position", "description", "quantity", "unit_price", "total", "accounting_category",
@@ -466,12 +470,12 @@ LINE_COLUMNS = [
 ]  # fmt: skip
 EVENT_COLUMNS = [
     "id", "position", "type", "from_status", "to_status", "note", "created_at", "actor_id",
-    "business_id", "payable_id",
+    "business_id", "payable_id", "visibility",
 ]  # fmt: skip
 PAYMENT_COLUMNS = [
     "id", "amount", "scheduled_for", "status", "rail", "rail_reference", "failure_reason",
     "created_at", "updated_at", "processing_started_at", "completed_at", "created_by_id",
-    "payable_id",
+    "payable_id", "method",
 ]  # fmt: skip
 TRANSFER_COLUMNS = ["amount", "reference", "created_at", "payee_id", "payer_id", "payment_id"]
 REVIEW_COLUMNS = [

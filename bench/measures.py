@@ -260,10 +260,12 @@ def _raw_create_floor(database_url: str, actors: Actors, seconds: float) -> floa
                     "INSERT INTO payables_payable (id, status, amount, currency, issue_date, "
                     "due_date, invoice_number, memo, custom_fields, approval_status, "
                     "decline_reason, cancel_reason, created_at, updated_at, connection_id, "
-                    "created_by_id, payee_id, payer_id) VALUES (%s, 'DRAFT', 2220.47, 'USD', "
+                    "created_by_id, payee_id, payer_id, invoice_key, amount_paid, "
+                    "amount_credited) VALUES (%s, 'DRAFT', 2220.47, 'USD', "
                     "current_date, current_date + 30, %s, 'Benchmark invoice', '{}', '', '', '', "
-                    "now(), now(), %s, %s, %s, %s)",
-                    (pay_id, f"RAW-{pay_id}", connection_id, user, actors.hub_id, payer),
+                    "now(), now(), %s, %s, %s, %s, lower(%s), 0, 0)",
+                    (pay_id, f"RAW-{pay_id}", connection_id, user, actors.hub_id, payer)
+                    + (f"RAW-{pay_id}",),
                 )
                 conn.execute(
                     "INSERT INTO payables_lineitem (id, position, description, quantity, "
@@ -288,10 +290,11 @@ def _raw_create_floor(database_url: str, actors: Actors, seconds: float) -> floa
 def _raw_event(conn, new_id, pay_id, position, type_, source, target, user) -> None:
     conn.execute(
         "INSERT INTO payables_payableevent (id, position, type, from_status, to_status, note, "
-        "created_at, actor_id, business_id, payable_id) "
-        "SELECT %s, %s, %s, %s, %s, '', now(), %s, payee_id, id FROM payables_payable "
+        "created_at, actor_id, business_id, payable_id, visibility) "
+        "SELECT %s, %s, %s, %s, %s, '', now(), %s, payee_id, id, "
+        "CASE WHEN %s = 'payable.created' THEN 'payee' ELSE 'both' END FROM payables_payable "
         "WHERE id = %s",
-        (new_id("evt"), position, type_, source, target, user, pay_id),
+        (new_id("evt"), position, type_, source, target, user, type_, pay_id),
     )
 
 

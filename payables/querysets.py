@@ -4,9 +4,18 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 
 from cleopay.expressions import AnyOf
+from cleopay.invoice_numbers import invoice_number_key
 
 
 class PayableQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """As ``Payable.save()`` does, each number's comparison key is written with it (the
+        unique constraint per connection is on the key)."""
+        objs = list(objs)
+        for payable in objs:
+            payable.invoice_key = invoice_number_key(payable.invoice_number)
+        return super().bulk_create(objs, *args, **kwargs)
+
     def visible_to(self, business_ids) -> "PayableQuerySet":
         """Payables any of ``business_ids`` may see: all of a payee's, a payer's once submitted."""
         return self.filter(

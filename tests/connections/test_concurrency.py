@@ -52,7 +52,7 @@ def test_two_invitations_of_the_same_pair_make_one_connection():
         ),
     )
     assert Connection.objects.count() == 1
-    assert sorted(type(r).__name__ for r in results) == ["Conflict", "Connection"]
+    assert sorted(type(r).__name__ for r in results) == ["Conflict", "Connection"], results
 
 
 def test_two_accepts_at_once_accept_once():
