@@ -26,6 +26,7 @@ PREFIXES = {
     "apwf",
     "cf",
     "pmt",
+    "crd",
     "evt",
     "ntf",
     "whk",

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "files",
     "approvals",
     "notifications",
+    "credits",
 ]
 
 MIDDLEWARE = [

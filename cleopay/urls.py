@@ -13,6 +13,7 @@ api_patterns = [
     path("", include("accounts.urls")),
     path("", include("connections.urls")),
     path("", include("payables.urls")),
+    path("", include("credits.urls")),
     path("", include("files.urls")),
     path("", include("approvals.urls")),
     path("", include("notifications.urls")),

@@ -8,8 +8,10 @@ from rest_framework.response import Response
 from accounts.permissions import Capability
 from cleopay.api.views import ApiView, BusinessApiView
 from connections.selectors import caller_business_id, connection_get
-from payables import examples, exports, listing, selectors, services
+from payables import bulk, examples, exports, listing, selectors, services
 from payables.serializers import (
+    BulkInput,
+    BulkResultSerializer,
     CancelInput,
     DeclineInput,
     PayableCreateInput,
@@ -322,3 +324,33 @@ class PayableCancelApi(ApiView):
             payable_id=payable_id, actor=request.user, **data.validated_data
         )
         return Response(_detail(payable.pk, business_id))
+
+
+BULK_CAPABILITY = {"approve": Capability.APPROVE, "schedule": Capability.PAY, "pay": Capability.PAY}
+
+
+class PayableBulkApi(BusinessApiView):
+    # Membership is checked here; the action's own capability once the body names it.
+    capabilities = {"POST": Capability.READ}
+
+    @extend_schema(
+        operation_id="payables_bulk",
+        request=BulkInput,
+        responses={200: BulkResultSerializer(many=True)},
+        description="Approve, schedule (`date`) or pay (all that is due, by ACH) up to 200 "
+        "payables this business pays, each as if asked alone: 200 with one result per ID, "
+        "in order; one refusal does not stop the others.",
+    )
+    def post(self, request, business_id: str):
+        data = BulkInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        self.require(business_id, BULK_CAPABILITY[fields["action"]])
+        results = bulk.payables_bulk(
+            business_id=business_id,
+            actor=request.user,
+            action=fields["action"],
+            payable_ids=fields["payableIds"],
+            on=fields.get("date"),
+        )
+        return Response({"results": results})

@@ -238,6 +238,20 @@ def payment_completed_event(
     )
 
 
+def credit_applied_event(
+    *, payable: Payable, actor, credit_id: str, amount: Decimal, from_status: str
+) -> PayableEvent:
+    """Written before any transition to PAID the credit brings: from and to are the same status."""
+    return _write(
+        payable=payable,
+        type=EventType.CREDIT_APPLIED,
+        actor=actor,
+        business_id=payable.payer_id,
+        from_status=from_status,
+        note=f"Credit {credit_id} of {format_money(amount)} applied.",
+    )
+
+
 def payable_paid_event(*, payable: Payable, actor, from_status: str) -> PayableEvent:
     return _write(
         payable=payable,

@@ -376,6 +376,7 @@ class EventType(models.TextChoices):
     UNSCHEDULED = "payable.unscheduled", "Payment unscheduled"
     PAYMENT_COMPLETED = "payment.completed", "Payment completed"
     PAYMENT_FAILED = "payment.failed", "Payment failed"
+    CREDIT_APPLIED = "credit.applied", "Credit applied"
     PAID = "payable.paid", "Paid"
     CANCELLED = "payable.cancelled", "Cancelled"
     TAGS_CHANGED = "payable.tags_changed", "Tags changed"
@@ -403,6 +404,7 @@ EVENT_VISIBILITY: dict[str, str | None] = {
     EventType.UNSCHEDULED: EventVisibility.BOTH,
     EventType.PAYMENT_COMPLETED: EventVisibility.BOTH,
     EventType.PAYMENT_FAILED: EventVisibility.BOTH,
+    EventType.CREDIT_APPLIED: EventVisibility.BOTH,
     EventType.PAID: EventVisibility.BOTH,
     EventType.CANCELLED: EventVisibility.BOTH,
     EventType.TAGS_CHANGED: None,

@@ -222,6 +222,34 @@ class ScheduleInput(serializers.Serializer):
     )
 
 
+class BulkInput(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["approve", "schedule", "pay"])
+    payableIds = serializers.ListField(
+        child=StrictCharField(max_length=64),
+        allow_empty=False,
+        max_length=200,
+        help_text="At most 200 payables of this business (it pays them).",
+    )
+    date = PlausibleDateField(
+        required=False, help_text="The payment date: required to schedule, unused otherwise."
+    )
+
+    def validate(self, attrs):
+        if attrs["action"] == "schedule" and attrs.get("date") is None:
+            raise serializers.ValidationError({"date": "Required to schedule."})
+        return attrs
+
+
+class BulkResultSerializer(serializers.Serializer):
+    payableId = serializers.CharField()
+    ok = serializers.BooleanField()
+    status = serializers.CharField(required=False, help_text="The payable's status after it.")
+    error = serializers.DictField(
+        required=False,
+        help_text="The error the single request would answer (type, message, errors, code).",
+    )
+
+
 class PayInput(serializers.Serializer):
     amount = MoneySerializerField(
         required=False,

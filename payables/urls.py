@@ -12,6 +12,11 @@ urlpatterns = [
         name="payable-export",
     ),
     path(
+        "businesses/<str:business_id>/payables/bulk",
+        apis.PayableBulkApi.as_view(),
+        name="payable-bulk",
+    ),
+    path(
         "connections/<str:connection_id>/invoices",
         apis.ConnectionInvoiceListApi.as_view(),
         name="connection-invoices",

@@ -2,6 +2,7 @@
 change page and, where adding is allowed, the add page. A 500 on any of them is a failure."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.contrib import admin
@@ -13,6 +14,8 @@ from knox.models import AuthToken
 
 from accounts.models import LoginFailure, MemberInvitation, User
 from cleopay.models import IdempotencyKey, PendingTask
+from credits.models import Credit, CreditApplication
+from payables.models import Payable
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +37,14 @@ def one_of_everything():
     LoginFailure.objects.create(account="alice@acme.example", address="192.0.2.7")
     factories.FileFactory(business=business)
     factories.CustomFieldDefinitionFactory(business=business, key="poNumber", label="PO number")
+    payable = Payable.objects.filter(payer=business).order_by("pk").first()
+    credit = Credit.objects.create(
+        connection=payable.connection,
+        payee=payable.payee,
+        payer=payable.payer,
+        amount=Decimal("5.00"),
+    )
+    CreditApplication.objects.create(credit=credit, payable=payable, amount=Decimal("1.00"))
 
 
 @pytest.fixture

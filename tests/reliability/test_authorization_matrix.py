@@ -197,6 +197,8 @@ for _status in ("payee_draft", "submitted", "approved", "declined", "scheduled",
     TARGETS[f"payable:{_status}"] = lambda w, p, s=_status: {"payable_id": w.payables[s].id}
 TARGETS["payable:outsider"] = lambda w, p: {"payable_id": w.payables["outsider_submitted"].id}
 TARGETS["payable:third"] = lambda w, p: {"payable_id": w.payables["third_submitted"].id}
+TARGETS["shared credit"] = lambda w, p: {"credit_id": w.extra["shared_credit"].id}
+TARGETS["outsider credit"] = lambda w, p: {"credit_id": w.extra["outsider_credit"].id}
 
 
 def _in_a_week() -> str:
@@ -365,6 +367,34 @@ MATRIX: list[Row] = [
     Row("payable-cancel", "POST", "payable:submitted", INV, PAY, body={"reason": "x"}),
     Row("payable-cancel", "POST", "payable:payee_draft", INV, NONE),
     Row("payable-cancel", "POST", "payable:outsider", NONE, NONE, 200),
+    Row("payable-bulk", "POST", "payer business", NONE, APP,
+        body=lambda w, p: {"action": "approve", "payableIds": [w.payables["submitted"].id]}),
+    Row("payable-bulk", "POST", "payer business", NONE, PAY,
+        body=lambda w, p: {"action": "pay", "payableIds": [w.payables["approved"].id]}),
+    Row("payable-bulk", "POST", "payee business", APP, NONE,
+        body=lambda w, p: {"action": "approve", "payableIds": [w.payables["submitted"].id]},
+        note="Globex does not pay it: 200 with the item not found"),
+    Row("payable-bulk", "POST", "outsider business", NONE, NONE, 200,
+        body=lambda w, p: {"action": "pay", "payableIds": [w.payables["approved"].id]},
+        note="Acme's payable under Umbrella: 200 with the item not found"),
+    # credits
+    Row("credit-list", "GET", "payee business", R, NONE),
+    Row("credit-list", "GET", "payer business", NONE, R),
+    Row("credit-list", "GET", "outsider business", NONE, NONE, 200),
+    Row("credit-list", "POST", "payee business", cap("INVOICE", 201), NONE,
+        body=lambda w, p: {"connectionId": w.connection.id, "amount": "5.00"}),
+    Row("credit-list", "POST", "payer business", NONE, cap("INVOICE", 400),
+        body=lambda w, p: {"connectionId": w.connection.id, "amount": "5.00"},
+        note="Acme is not the payee of the connection: a 400 on connectionId"),
+    Row("credit-void", "POST", "shared credit", INV, every(403)),
+    Row("credit-void", "POST", "outsider credit", NONE, NONE, 403,
+        note="Umbrella receives Hooli's credit: only its issuer voids it"),
+    Row("payable-apply-credit", "POST", "payable:approved", every(403), PAY,
+        body=lambda w, p: {"creditId": w.extra["shared_credit"].id}),
+    Row("payable-apply-credit", "POST", "payable:paid", every(403), cap("PAY", 409),
+        body=lambda w, p: {"creditId": w.extra["shared_credit"].id}),
+    Row("payable-apply-credit", "POST", "payable:outsider", NONE, NONE, 409,
+        body=lambda w, p: {"creditId": w.extra["outsider_credit"].id}),
     # files
     Row("file-upload", "POST", "-", cap("INVOICE", 201), cap("INVOICE", 201), 201,
         body=_upload, multipart=True),

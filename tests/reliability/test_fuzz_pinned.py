@@ -121,6 +121,7 @@ def real_ids(world) -> dict[str, str]:
         "notificationId": world.extra["payee_notification"].id,
         "userId": world.user("payee.viewer").id,
         "invitationId": world.invitations["payee_invitation"].id,
+        "creditId": world.extra["shared_credit"].id,
         "tokenKey": "abcdefgh",
     }
 

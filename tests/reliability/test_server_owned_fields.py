@@ -26,7 +26,17 @@ FORGED_TIME = "2001-02-03T04:05:06Z"
 FORGED_YEAR = 2001
 ACTIONS = {
     f"payable-{action}"
-    for action in ("submit", "approve", "decline", "schedule", "unschedule", "pay", "cancel")
+    for action in (
+        "submit",
+        "approve",
+        "decline",
+        "schedule",
+        "unschedule",
+        "pay",
+        "cancel",
+        "bulk",
+        "apply-credit",
+    )
 }
 
 

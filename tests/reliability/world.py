@@ -231,6 +231,18 @@ def build_world() -> World:
     world.extra["outsider_notification"] = Notification.objects.filter(
         user=world.people["outsider"]
     ).earliest("created_at")
+    # Credits: Globex's to Acme on the shared connection, Hooli's to Umbrella on theirs.
+    from credits.models import Credit
+
+    world.extra["shared_credit"] = Credit.objects.create(
+        connection=world.connection, payee=payee, payer=payer, amount=Decimal("10.00")
+    )
+    world.extra["outsider_credit"] = Credit.objects.create(
+        connection=world.outsider_connection,
+        payee=outsider_partner,
+        payer=outsider_business,
+        amount=Decimal("10.00"),
+    )
     # Open member invitations of each business.
     for name, business, owner in (
         ("payee_invitation", payee, world.people["payee.owner"]),
