@@ -264,8 +264,15 @@ def _raw_create_floor(database_url: str, actors: Actors, seconds: float) -> floa
                     "amount_credited) VALUES (%s, 'DRAFT', 2220.47, 'USD', "
                     "current_date, current_date + 30, %s, 'Benchmark invoice', '{}', '', '', '', "
                     "now(), now(), %s, %s, %s, %s, lower(%s), 0, 0)",
-                    (pay_id, f"RAW-{pay_id}", connection_id, user, actors.hub_id, payer)
-                    + (f"RAW-{pay_id}",),
+                    (
+                        pay_id,
+                        f"RAW-{pay_id}",
+                        connection_id,
+                        user,
+                        actors.hub_id,
+                        payer,
+                        f"RAW-{pay_id}",
+                    ),
                 )
                 conn.execute(
                     "INSERT INTO payables_lineitem (id, position, description, quantity, "
