@@ -27,6 +27,7 @@ from connections.models import (
     Connection,
     ConnectionEventType,
     ConnectionRole,
+    ConnectionStatus,
     ConnectionTag,
     Tag,
 )
@@ -378,3 +379,29 @@ def tag_delete(*, tag_id: str, actor) -> None:
             old=sorted(old),
             new=sorted(t for t in old if t != tag_id),
         )
+
+
+def connection_lock_for_payee(*, business_id: str, connection_id: str, takes: str) -> Connection:
+    """The connection, locked, for a new document the payee ``business_id`` sends on it
+    (``takes``: "payables", "credits"): it must be active and have that business as payee.
+
+    The lock (FOR NO KEY UPDATE, compatible with the new rows' foreign-key checks) queues
+    creations on one connection, which keeps generated invoice numbers sequential, and makes an
+    archive that runs at the same moment wait for the new document, or the document wait for it.
+    """
+    connection = (
+        Connection.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("payer", "payee")
+        .filter(pk=connection_id, payee_id=business_id)
+        .first()
+    )
+    if connection is None:
+        raise field_error(
+            "connectionId", "No active connection with this ID where this business is the payee."
+        )
+    if connection.status != ConnectionStatus.ACTIVE or connection.payer_id is None:
+        raise field_error(
+            "connectionId",
+            f"This connection is {connection.status}: only an active connection takes {takes}.",
+        )
+    return connection

@@ -24,7 +24,7 @@ from cleopay import ids
 from cleopay.api.errors import Conflict, ConflictCode, InvalidTransition, field_error
 from cleopay.formats import format_money
 from cleopay.money import quantize
-from connections.models import Connection, ConnectionStatus
+from connections.services import connection_lock_for_payee
 from credits.models import Credit, CreditApplication, CreditStatus
 from notifications import services as notifications
 from payables import events
@@ -54,23 +54,13 @@ def credit_create(
     """The payee ``business_id`` (INVOICE) issues a credit to the payer of an active connection."""
     require(actor, business_id, Capability.INVOICE)
     amount = _amount_checked(amount)
-    connection = None
-    if ids.is_public_id(connection_id, "conn"):
-        # FOR NO KEY UPDATE: an archive at the same moment waits for the credit, or it for it.
-        connection = (
-            Connection.objects.select_for_update(no_key=True, of=("self",))
-            .filter(pk=connection_id, payee_id=business_id)
-            .first()
-        )
-    if connection is None:
+    if not ids.is_public_id(connection_id, "conn"):
         raise field_error(
             "connectionId", "No active connection with this ID where this business is the payee."
         )
-    if connection.status != ConnectionStatus.ACTIVE or connection.payer_id is None:
-        raise field_error(
-            "connectionId",
-            f"This connection is {connection.status}: only an active connection takes credits.",
-        )
+    connection = connection_lock_for_payee(
+        business_id=business_id, connection_id=connection_id, takes="credits"
+    )
     return Credit.objects.create(
         connection=connection,
         payee_id=business_id,

@@ -46,7 +46,8 @@ from cleopay.api.errors import Conflict, ConflictCode, InvalidTransition, field_
 from cleopay.invoice_numbers import invoice_number_key
 from cleopay.money import MAX_AMOUNT, quantize
 from cleopay.prefetch import keep_related
-from connections.models import Connection, ConnectionStatus, Tag
+from connections.models import Connection, Tag
+from connections.services import connection_lock_for_payee
 from files.models import File
 from notifications import services as notifications
 from payables import events, payments
@@ -338,31 +339,6 @@ def payable_defaults(*, business_id: str, connection_id: str) -> dict:
     }
 
 
-def _connection_for_new_payable(*, business_id: str, connection_id: str) -> Connection:
-    """The connection, locked: it must be active and have ``business_id`` as its payee.
-
-    The lock (FOR NO KEY UPDATE, compatible with the payables' foreign-key checks) queues
-    creations on one connection, which keeps generated invoice numbers sequential, and makes an
-    archive that runs at the same moment wait for the new payable, or the payable wait for it.
-    """
-    connection = (
-        Connection.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("payer", "payee")
-        .filter(pk=connection_id, payee_id=business_id)
-        .first()
-    )
-    if connection is None:
-        raise field_error(
-            "connectionId", "No active connection with this ID where this business is the payee."
-        )
-    if connection.status != ConnectionStatus.ACTIVE or connection.payer_id is None:
-        raise field_error(
-            "connectionId",
-            f"This connection is {connection.status}: only an active connection takes payables.",
-        )
-    return connection
-
-
 def _insert_payable(payable: Payable, *, connection: Connection, generated: bool) -> None:
     """Insert, turning the invoice-number constraint into a 409 (or the next number if generated)."""
     counter = None
@@ -406,7 +382,9 @@ def payable_create(
     attachments, payments (none) and the payee's tags in hand: the response needs no read-back.
     """
     require(actor, business_id, Capability.INVOICE)
-    connection = _connection_for_new_payable(business_id=business_id, connection_id=connection_id)
+    connection = connection_lock_for_payee(
+        business_id=business_id, connection_id=connection_id, takes="payables"
+    )
     # Submitting at once: required fields are checked now, in the same 400 as the types.
     custom_fields, line_items = _clean_custom_fields(
         payer_id=connection.payer_id,
