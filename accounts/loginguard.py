@@ -11,11 +11,11 @@ Two limits, checked before a password is looked at:
 - **per client address**: at most ``LOGIN_FAILURES_PER_ADDRESS`` wrong passwords from one
   address in the same window (any accounts), and at most ``THROTTLE_RATE_AUTH`` requests a
   minute to the forms (log in, admin log in, sign-up, password reset), counted in the cache
-  (``cleopay.api.throttling.AuthRateThrottle``, which fails open when the cache is down);
+  (``cleopay.core.api.throttling.AuthRateThrottle``, which fails open when the cache is down);
 - **reset e-mails per account**: ``THROTTLE_RATE_PASSWORD_RESET`` (5/h) for one e-mail address,
   also in the cache.
 
-The client address is ``cleopay.clientip.client_ip`` (``TRUSTED_PROXY_COUNT``), never a raw
+The client address is ``cleopay.core.clientip.client_ip`` (``TRUSTED_PROXY_COUNT``), never a raw
 ``X-Forwarded-For``. Failures are recorded from Django's ``user_login_failed`` signal, which every
 ``authenticate()`` call sends (the page login, the admin login, ``POST /api/auth/token``), so
 no surface can forget to count.
@@ -34,8 +34,8 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from accounts.models import LoginFailure
-from cleopay.api.throttling import AuthRateThrottle, WindowRateThrottle
-from cleopay.clientip import client_ip
+from cleopay.core.api.throttling import AuthRateThrottle, WindowRateThrottle
+from cleopay.core.clientip import client_ip
 
 
 def account_key(email) -> str:

@@ -4,7 +4,7 @@ from django.utils import timezone
 from knox.models import AuthToken
 
 from accounts.models import MemberInvitation, User
-from cleopay.mail import EMAIL_RETRY, send_templated_mail
+from cleopay.core.mail import EMAIL_RETRY, send_templated_mail
 
 
 @shared_task(**EMAIL_RETRY)

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Role, User
-from cleopay.api.errors import field_error
-from cleopay.publish import publish_on_commit
+from cleopay.core.errors import field_error
+from cleopay.core.publish import publish_on_commit
 from connections.services import connection_invitations_bind
 
 SALT = "accounts.email-verification"

@@ -35,9 +35,9 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import Business
-from cleopay.ids import PublicIdField
-from cleopay.jsoncodec import DecimalJSONDecoder, DecimalJSONEncoder
-from cleopay.money import MoneyField
+from cleopay.core.ids import PublicIdField
+from cleopay.core.jsoncodec import DecimalJSONDecoder, DecimalJSONEncoder
+from cleopay.core.money import MoneyField
 from connections.models import Connection, Tag
 
 

@@ -24,7 +24,7 @@ from approvals.models import (
     CustomFieldDefinition,
     WorkflowStep,
 )
-from cleopay.api.errors import field_error
+from cleopay.core.errors import field_error
 from connections.models import Connection, Tag
 from payables.models import ApprovalStatus, PayableStatus
 

@@ -9,8 +9,8 @@ from accounts.serializers import UserRefSerializer
 from approvals import custom_fields
 from approvals.domain import APPROVING_ROLES, ApprovalOutcome
 from approvals.models import ApprovalDecision, CustomFieldScope, CustomFieldType
-from cleopay.api.fields import PublicIdField, StrictCharField
-from cleopay.money import MoneySerializerField
+from cleopay.core.api.fields import PublicIdField, StrictBooleanField, StrictCharField
+from cleopay.core.money import MoneySerializerField
 from payables.models import ApprovalStatus
 
 MAX_STEPS = 10
@@ -23,15 +23,6 @@ MAX_INT = 2_147_483_647
 APPROVING_ROLE_CHOICES = [
     role for role in ("owner", "admin", "approver") if role in APPROVING_ROLES
 ]
-
-
-class StrictBooleanField(serializers.BooleanField):
-    """JSON ``true`` or ``false`` only (DRF would also take "yes", 1, "on")."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, bool):
-            self.fail("invalid", input=data)
-        return data
 
 
 # --- approval workflows ----------------------------------------------------------------------------

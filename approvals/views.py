@@ -18,7 +18,7 @@ from approvals import selectors, services
 from approvals.domain import APPROVING_ROLES
 from approvals.models import CustomFieldScope, CustomFieldType
 from approvals.serializers import CustomFieldInput, WorkflowInput
-from cleopay import ids
+from cleopay.core import ids
 from cleopay.web import (
     Problems,
     business_page,

@@ -22,8 +22,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from cleopay.ids import ALPHABET, RANDOM_LENGTH
-from cleopay.invoice_numbers import invoice_number_key
+from cleopay.core.ids import ALPHABET, RANDOM_LENGTH
+from cleopay.core.invoice_numbers import invoice_number_key
 
 SEED = 20261121
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)

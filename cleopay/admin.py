@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from cleopay.models import IdempotencyKey, PendingTask
+from cleopay.core.models import IdempotencyKey, PendingTask
 
 
 @admin.register(IdempotencyKey)

@@ -2,9 +2,12 @@ from django.apps import AppConfig
 
 
 class CleopayConfig(AppConfig):
+    """The shell: settings, URLs, pages' shared context, template tags, demo data, commands."""
+
     name = "cleopay"
-    verbose_name = "Cleo Pay platform"
+    # ``cleopay`` is the label of ``cleopay.core`` (its models' tables carry it).
+    label = "shell"
+    verbose_name = "Cleo Pay site"
 
     def ready(self):
         from cleopay import checks  # noqa: F401  (registers the deploy checks)
-        from cleopay.api import schema_fields  # noqa: F401  (registers the schema extensions)

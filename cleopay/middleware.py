@@ -5,7 +5,7 @@ import zoneinfo
 from django.http import Http404
 from django.utils import timezone
 
-from cleopay.api import handlers
+from cleopay.core.api import handlers
 
 
 class RefuseNulInUrl:

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from cleopay import idempotency, publish
+from cleopay.core import idempotency, publish
 
 
 @shared_task

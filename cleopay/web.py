@@ -10,6 +10,10 @@ the 404 page: an object of another business is indistinguishable from none.
 
 The current business is in every URL (``/b/<business_id>/...``). ``business_page`` resolves it
 once, before the view: not a member is a 404, a role without the capability a 403.
+
+Layer: above ``accounts`` (it reads the member's role from ``accounts.permissions``) and below
+every other app, whose pages use it; it imports no app but accounts. What every page's template
+shows about the user's businesses is the shell's (``cleopay.context_processors``).
 """
 
 import html
@@ -26,15 +30,13 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
-from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
 from rest_framework import exceptions
 
 from accounts.permissions import Capability, role_allows, roles_of
-from cleopay.api.errors import Conflict, InvalidTransition, PayloadTooLarge, flatten
-from cleopay.api.pagination import MAX_OFFSET
+from cleopay.core.errors import Conflict, InvalidTransition, PayloadTooLarge, flatten
+from cleopay.core.pagination import MAX_OFFSET
 
 # --- errors ---------------------------------------------------------------------------------------
 
@@ -190,72 +192,6 @@ def business_page(capability: Capability = Capability.READ):
         return wrapper
 
     return decorator
-
-
-# URL names of pages that exist for every business: the switcher keeps the user on the same one.
-SWITCHABLE_PAGES = {
-    "inbox",
-    "notifications",
-    "invoices",
-    "invoice-new",
-    "connections",
-    "reports",
-    "settings-members",
-    "settings-tags",
-    "settings-workflows",
-    "settings-custom-fields",
-    "settings-approvals",
-    "settings-tokens",
-    "settings-profile",
-}
-
-
-def _switch_url(request, business_id: str) -> str:
-    match = request.resolver_match
-    name = match.url_name if match is not None else None
-    if name not in SWITCHABLE_PAGES:
-        name = "inbox"
-    try:
-        return reverse(name, kwargs={"business_id": business_id})
-    except NoReverseMatch:
-        return reverse("inbox", kwargs={"business_id": business_id})
-
-
-def page_context(request: HttpRequest) -> dict:
-    """Template context of every page: the current business, the switcher, what the user may do."""
-    business_id = getattr(request, "business_id", None)
-    if business_id is None or not request.user.is_authenticated:
-        return {}
-    from accounts.selectors import me_memberships
-    from notifications.selectors import notification_list
-    from payables.selectors import awaiting_count
-
-    memberships = list(me_memberships(user=request.user))
-    current = next((m.business for m in memberships if m.business_id == business_id), None)
-    return {
-        "business": current,
-        "business_id": business_id,
-        "role": request.role,
-        "can": request.can,
-        "switcher": [
-            {
-                "business": m.business,
-                "role": m.get_role_display(),
-                "url": _switch_url(request, m.business_id),
-                "current": m.business_id == business_id,
-            }
-            for m in memberships
-        ],
-        # Read only when a template shows it (the inbox link's badge).
-        "awaiting_count": SimpleLazyObject(
-            lambda: awaiting_count(user=request.user, business_id=business_id)
-        ),
-        "unread_count": SimpleLazyObject(
-            lambda: notification_list(
-                user=request.user, unread=True, business_id=business_id
-            ).count()
-        ),
-    }
 
 
 # --- small helpers --------------------------------------------------------------------------------

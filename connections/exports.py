@@ -5,7 +5,7 @@ On PostgreSQL the list's queryset (``selectors.connection_list``) becomes one
 ``COPY (SELECT ...) TO STDOUT`` whose cells, the acting side included, are computed in SQL
 (``copy_select``); elsewhere rows are read in chunks (``iterator(chunk_size=...)``, the tags of
 each chunk in one more query) and written in Python (``python_lines``). Both give the same
-bytes (see ``cleopay.csvexport``) and keep memory flat however many connections there are.
+bytes (see ``cleopay.core.csvexport``) and keep memory flat however many connections there are.
 
 Names, aliases, tags and e-mails are all chosen by users, some by the other business: they are
 neutralised, so a spreadsheet never runs them as formulas.
@@ -19,9 +19,9 @@ from django.db.models.functions import Coalesce
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from cleopay import csvexport
-from cleopay.csvexport import IsoTimestamp, Neutralised, iso_timestamp, neutralise
-from cleopay.expressions import AnyOf
+from cleopay.core import csvexport
+from cleopay.core.csvexport import IsoTimestamp, Neutralised, iso_timestamp, neutralise
+from cleopay.core.expressions import AnyOf
 from connections.models import Connection, ConnectionTag
 from connections.selectors import acting_business_id
 

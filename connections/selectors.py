@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from rest_framework.exceptions import NotFound
 
 from accounts.permissions import roles_of
-from cleopay.expressions import AnyOf
+from cleopay.core.expressions import AnyOf
 from connections.models import (
     SIDE_EVENT_TYPES,
     Connection,

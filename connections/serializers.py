@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.serializers import UserRefSerializer
-from cleopay.api.fields import PublicIdField, StrictCharField
+from cleopay.core.api.fields import PublicIdField, StrictBooleanField, StrictCharField
 from connections.models import MAX_NET_TERMS, ConnectionEventType, ConnectionRole, ConnectionStatus
 from connections.selectors import acting_business_id
 
@@ -22,15 +22,6 @@ class StrictIntegerField(serializers.IntegerField):
         if isinstance(data, bool) or not isinstance(data, int):
             self.fail("invalid")
         return super().to_internal_value(data)
-
-
-class StrictBooleanField(serializers.BooleanField):
-    """``true`` or ``false``, nothing DRF would coerce ("yes", 1)."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, bool):
-            self.fail("invalid", input=data)
-        return data
 
 
 def net_terms_field(**kwargs) -> StrictIntegerField:

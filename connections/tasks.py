@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from accounts.models import Membership, Role, User
-from cleopay.mail import EMAIL_RETRY, send_templated_mail
+from cleopay.core.mail import EMAIL_RETRY, send_templated_mail
 from connections.models import Connection, ConnectionRole, ConnectionStatus
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import Capability
-from cleopay import ids
+from cleopay.core import ids
 from cleopay.web import (
     Problems,
     business_page,

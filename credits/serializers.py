@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
-from cleopay.api.fields import StrictCharField
-from cleopay.money import MoneySerializerField
+from cleopay.core.api.fields import StrictCharField
+from cleopay.core.money import MoneySerializerField
 
 
 class CreditCreateInput(serializers.Serializer):

@@ -20,10 +20,10 @@ from django_fsm import can_proceed
 from rest_framework.exceptions import NotFound, PermissionDenied
 
 from accounts.permissions import Capability, require, role_allows, roles_of
-from cleopay import ids
-from cleopay.api.errors import Conflict, ConflictCode, InvalidTransition, field_error
-from cleopay.formats import format_money
-from cleopay.money import quantize
+from cleopay.core import ids
+from cleopay.core.errors import Conflict, ConflictCode, InvalidTransition, field_error
+from cleopay.core.formats import format_money
+from cleopay.core.money import quantize
 from connections.services import connection_lock_for_payee
 from credits.models import Credit, CreditApplication, CreditStatus
 from notifications import services as notifications
@@ -73,8 +73,7 @@ def credit_create(
 
 
 def _lock_credit(*, credit_id: str, business_ids) -> Credit:
-    if not ids.is_public_id(credit_id, "crd"):
-        raise NotFound("Not found.")
+    ids.require_id_shape(credit_id, "crd")
     credit = (
         Credit.objects.select_for_update(of=("self",))
         .filter(Q(payee_id__in=business_ids) | Q(payer_id__in=business_ids), pk=credit_id)
@@ -109,8 +108,7 @@ def credit_void(*, credit_id: str, actor) -> Credit:
 
 
 def _lock_payable(*, payable_id: str, actor) -> Payable:
-    if not ids.is_public_id(payable_id, "pay"):
-        raise NotFound("Not found.")
+    ids.require_id_shape(payable_id, "pay")
     payable = (
         Payable.objects.select_for_update(of=("self",))
         .visible_to(roles_of(actor).keys())

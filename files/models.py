@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import models
 
 from accounts.models import Business
-from cleopay.ids import PublicIdField
+from cleopay.core.ids import PublicIdField
 
 
 class FileType(models.TextChoices):

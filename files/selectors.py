@@ -4,8 +4,8 @@ from django.db.models import Q
 from rest_framework.exceptions import NotFound
 
 from accounts.permissions import roles_of
-from cleopay import ids
-from cleopay.expressions import AnyOf
+from cleopay.core import ids
+from cleopay.core.expressions import AnyOf
 from files.models import File
 
 
@@ -14,8 +14,7 @@ def file_get(*, user, file_id: str) -> File:
     of their businesses may see (the payer not before submission). Any other is a 404."""
     from payables.models import PayableAttachment
 
-    if not ids.is_public_id(file_id, "file"):
-        raise NotFound("Not found.")
+    ids.require_id_shape(file_id, "file")
     business_ids = list(roles_of(user).keys())
     on_visible_payable = PayableAttachment.objects.filter(
         Q(AnyOf("payable__payee_id", business_ids))

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Business
 from accounts.permissions import Capability, require
-from cleopay.api.errors import PayloadTooLarge, field_error
+from cleopay.core.errors import PayloadTooLarge, field_error
 from files.models import File
 from files.sniffing import sniff
 

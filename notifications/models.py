@@ -18,7 +18,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import Business
-from cleopay.ids import PublicIdField
+from cleopay.core.ids import PublicIdField
 
 
 class NotificationType(models.TextChoices):

@@ -4,8 +4,8 @@ from django.db.models import QuerySet
 from rest_framework.exceptions import NotFound
 
 from accounts.permissions import roles_of
-from cleopay import ids
-from cleopay.expressions import AnyOf
+from cleopay.core import ids
+from cleopay.core.expressions import AnyOf
 from notifications.models import Notification
 
 
@@ -23,8 +23,7 @@ def notification_list(
 
 def notification_get(*, user, notification_id: str) -> Notification:
     """One of the caller's notifications; anyone else's (or a malformed ID) is a 404."""
-    if not ids.is_public_id(notification_id, "ntf"):
-        raise NotFound("Not found.")
+    ids.require_id_shape(notification_id, "ntf")
     notification = notification_list(user=user).filter(pk=notification_id).first()
     if notification is None:
         raise NotFound("Not found.")

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from cleopay.api.fields import PublicIdField
+from cleopay.core.api.fields import PublicIdField
 from notifications.models import NotificationType
 
 

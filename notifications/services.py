@@ -36,10 +36,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, Role
-from cleopay.expressions import AnyOf
-from cleopay.formats import format_date, format_money
-from cleopay.mail import send_templated_mail
-from cleopay.publish import publish
+from cleopay.core.expressions import AnyOf
+from cleopay.core.formats import format_date, format_money
+from cleopay.core.mail import send_templated_mail
+from cleopay.core.publish import publish
 from notifications.models import Notification, NotificationType
 from notifications.selectors import notification_get
 
@@ -101,7 +101,7 @@ def notify(
 
 
 def _publish_emails(notification_ids: list[str]) -> None:
-    """Publish the e-mail task (``cleopay.publish``). A broker that is down costs one bounded
+    """Publish the e-mail task (``cleopay.core.publish``). A broker that is down costs one bounded
     attempt and the e-mails are left to the sweep (their ``emailed_at`` stays null); nothing is
     raised into the request."""
     from notifications.tasks import send_notification_emails

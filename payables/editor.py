@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from approvals.models import CustomFieldScope, CustomFieldType
-from cleopay.money import quantize
+from cleopay.core.money import quantize
 from cleopay.web import Problems
 
 LINE_FIELDS = ("description", "quantity", "unitPrice", "accountingCategory")

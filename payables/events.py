@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Max
 
-from cleopay.formats import format_date, format_money
+from cleopay.core.formats import format_date, format_money
 from payables.models import (
     EVENT_VISIBILITY,
     OUTSIDE_RAIL,

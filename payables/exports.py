@@ -5,7 +5,7 @@ On PostgreSQL the list's queryset (``selectors.payable_filter``) becomes one
 ``COPY (SELECT ...) TO STDOUT`` whose cells are computed in SQL (``copy_select``); elsewhere rows
 come as tuples in chunks of ``EXPORT_CHUNK_SIZE``, the viewing side's tags of each chunk in one
 more query, and are written in Python (``python_lines``). Both give the same bytes (see
-``cleopay.csvexport``) and keep memory flat however many payables there are. Cells a user chose
+``cleopay.core.csvexport``) and keep memory flat however many payables there are. Cells a user chose
 (invoice number, memo, the other business's name, tag names) are neutralised, so a spreadsheet
 never runs them as formulas.
 """
@@ -17,8 +17,8 @@ from django.db.models import Case, F, Q, Value, When
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from cleopay import csvexport
-from cleopay.csvexport import IsoDate, IsoTimestamp, Neutralised, iso_timestamp, neutralise
+from cleopay.core import csvexport
+from cleopay.core.csvexport import IsoDate, IsoTimestamp, Neutralised, iso_timestamp, neutralise
 from payables.listing import viewer_tags
 from payables.models import PayableTag
 

@@ -8,9 +8,9 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 
-from cleopay import ids
-from cleopay.api.filtering import CachedFormFilterSet
-from cleopay.money import is_decimal_text
+from cleopay.core import ids
+from cleopay.core.api.filtering import CachedFormFilterSet
+from cleopay.core.money import is_decimal_text
 from payables.models import PayableStatus, PayableTag
 
 BOOLEAN_CHOICES = [("true", "true"), ("false", "false")]

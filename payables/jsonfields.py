@@ -9,7 +9,7 @@ library encoder refuses ``Decimal``, and ``DjangoJSONEncoder`` would turn ``1.10
 import json
 from decimal import Decimal
 
-from cleopay.api.renderers import dumps
+from cleopay.core.api.renderers import dumps
 
 
 class ExactJSONEncoder(json.JSONEncoder):

@@ -23,8 +23,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django_fsm import can_proceed
 
-from cleopay.api.errors import field_error
-from cleopay.money import quantize
+from cleopay.core.errors import field_error
+from cleopay.core.money import quantize
 from notifications import services as notifications
 from payables import events
 from payables.models import (

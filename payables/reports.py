@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.utils import timezone
 
-from cleopay.formats import format_money
+from cleopay.core.formats import format_money
 from cleopay.web import business_page
 from payables.models import OPEN_STATUSES, Payable, PayableStatus, Payment, PaymentStatus
 

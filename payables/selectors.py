@@ -13,7 +13,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 
 from accounts.permissions import Capability, role_allows, roles_of
 from approvals.selectors import latest_approval_request_prefetch
-from cleopay import ids
+from cleopay.core.ids import require_id_shape
 from payables.filters import PayableFilter
 from payables.models import (
     EventVisibility,
@@ -25,12 +25,6 @@ from payables.models import (
     PayableTag,
     Payment,
 )
-
-
-def require_id_shape(value: str, prefix: str) -> None:
-    """404 for an ID that cannot exist (wrong prefix, NUL bytes...), before any query sees it."""
-    if not ids.is_public_id(value, prefix):
-        raise NotFound("Not found.")
 
 
 def _viewer_tags(business_id: str) -> Prefetch:

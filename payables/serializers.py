@@ -8,9 +8,14 @@ from rest_framework import serializers
 from accounts.serializers import UserRefSerializer
 from approvals.selectors import approval_overview
 from approvals.serializers import ApprovalOverviewSerializer
-from cleopay.api.fields import PlausibleDateField, PublicIdField, StrictCharField
-from cleopay.invoice_numbers import invoice_number_problem
-from cleopay.money import ExactDecimalField, MoneySerializerField
+from cleopay.core.api.fields import (
+    PlausibleDateField,
+    PublicIdField,
+    StrictBooleanField,
+    StrictCharField,
+)
+from cleopay.core.invoice_numbers import invoice_number_problem
+from cleopay.core.money import ExactDecimalField, MoneySerializerField
 from payables.models import (
     QUANTITY_DECIMAL_PLACES,
     QUANTITY_MAX_DIGITS,
@@ -37,15 +42,6 @@ DUE_BEFORE_ISSUE = "Must be on or after the issue date."
 
 
 # --- fields ----------------------------------------------------------------------------------------
-class StrictBooleanField(serializers.BooleanField):
-    """``true`` or ``false`` as JSON booleans only ("true", 1 and the like are refused)."""
-
-    default_error_messages = {"invalid": "Must be a JSON boolean (true or false)."}
-
-    def to_internal_value(self, data):
-        if not isinstance(data, bool):
-            self.fail("invalid")
-        return data
 
 
 class QuantityField(ExactDecimalField):
@@ -151,7 +147,7 @@ class LineItemInput(serializers.Serializer):
 
 
 class InvoiceNumberField(StrictCharField):
-    """An invoice number: no control or format characters (``cleopay.invoice_numbers``)."""
+    """An invoice number: no control or format characters (``cleopay.core.invoice_numbers``)."""
 
     def to_internal_value(self, data):
         value = super().to_internal_value(data)
@@ -189,7 +185,11 @@ class PayableWriteInput(serializers.Serializer):
 
 class PayableCreateInput(PayableWriteInput):
     connectionId = PublicIdField(prefix="conn", source="connection_id")
-    submit = StrictBooleanField(required=False, default=False)
+    submit = StrictBooleanField(
+        required=False,
+        default=False,
+        error_messages={"invalid": "Must be a JSON boolean (true or false)."},
+    )
 
 
 class PayableUpdateInput(PayableWriteInput):

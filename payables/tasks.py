@@ -9,7 +9,7 @@ import logging
 
 from celery import shared_task
 
-from cleopay.publish import publish
+from cleopay.core.publish import publish
 
 logger = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from django.utils.dateparse import parse_datetime
 from accounts.permissions import Capability
 from approvals.domain import custom_field_definitions
 from approvals.selectors import connection_custom_field_list
-from cleopay.formats import format_date, format_money
+from cleopay.core.formats import format_date, format_money
 from cleopay.web import (
     Problems,
     business_page,

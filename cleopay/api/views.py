@@ -24,7 +24,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from accounts.permissions import BusinessPermission, Capability, require
-from cleopay import idempotency
+from cleopay.core import idempotency
 
 
 class ApiView(APIView):

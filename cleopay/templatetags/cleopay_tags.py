@@ -6,20 +6,20 @@ import re
 from django import template
 
 from cleopay import web
-from cleopay.formats import format_date, format_money, format_time
+from cleopay.core.formats import format_date, format_money, format_time
 
 register = template.Library()
 
 
 @register.filter
 def money(value) -> str:
-    """``Decimal("1234.5")`` → ``$1,234.50`` (``cleopay.formats.format_money``)."""
+    """``Decimal("1234.5")`` → ``$1,234.50`` (``cleopay.core.formats.format_money``)."""
     return format_money(value)
 
 
 @register.filter
 def day(value) -> str:
-    """A date → ``Jan 2, 2027`` (``cleopay.formats.format_date``)."""
+    """A date → ``Jan 2, 2027`` (``cleopay.core.formats.format_date``)."""
     return format_date(value)
 
 

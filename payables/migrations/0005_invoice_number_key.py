@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import migrations, models
 
-from cleopay.invoice_numbers import invoice_number_key
+from cleopay.core.invoice_numbers import invoice_number_key
 
 
 def backfill_invoice_keys(apps, schema_editor):

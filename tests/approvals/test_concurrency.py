@@ -6,7 +6,7 @@ import pytest
 from django.db import connections
 
 from approvals.models import Approval
-from cleopay.api.errors import Conflict
+from cleopay.core.errors import Conflict
 from payables import services
 from payables.models import Payable, PayableEvent
 

@@ -13,7 +13,7 @@ from django.db import connection as db_connection
 from django.http import StreamingHttpResponse
 
 from accounts.models import Business, Membership
-from cleopay import csvexport
+from cleopay.core import csvexport
 from connections import exports, selectors
 from connections.models import Connection, ConnectionTag
 from tests import factories

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from cleopay.formats import format_date, format_money, format_time
+from cleopay.core.formats import format_date, format_money, format_time
 from notifications import services
 from payables.models import PayableStatus
 from tests import factories

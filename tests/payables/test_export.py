@@ -11,7 +11,7 @@ from django.db import connection as db_connection
 from django.http import QueryDict
 from psycopg.pq import TransactionStatus
 
-from cleopay import csvexport
+from cleopay.core import csvexport
 from payables import exports, selectors
 from payables.models import Payable, PayableStatus, PayableTag
 from tests import factories

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.db import connection, connections
 
-from cleopay.api.errors import Conflict
+from cleopay.core.errors import Conflict
 from notifications.models import Notification
 from notifications.tasks import send_notification_emails
 from payables import services, tasks

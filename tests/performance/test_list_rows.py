@@ -7,7 +7,7 @@ import orjson
 import pytest
 from django.utils import timezone
 
-from cleopay.api.renderers import dumps
+from cleopay.core.api.renderers import dumps
 from payables import listing, selectors
 from payables.models import Payable, PayableStatus, PayableTag
 from payables.serializers import PayableListItemSerializer

@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import cache
 
-from cleopay.api.throttling import TokenRateThrottle
+from cleopay.core.api.throttling import TokenRateThrottle
 
 pytestmark = pytest.mark.django_db
 

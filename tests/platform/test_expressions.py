@@ -1,10 +1,10 @@
-"""``cleopay.expressions.AnyOf``: the rows whose column is one of the values, on both databases."""
+"""``cleopay.core.expressions.AnyOf``: the rows whose column is one of the values, on both databases."""
 
 import pytest
 from django.db import connection
 
 from accounts.models import Business
-from cleopay.expressions import AnyOf
+from cleopay.core.expressions import AnyOf
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Business
 from accounts.services import token_create
-from cleopay.models import IdempotencyKey
+from cleopay.core.models import IdempotencyKey
 from tests import factories
 
 pytestmark = pytest.mark.django_db

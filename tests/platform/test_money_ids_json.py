@@ -5,10 +5,10 @@ from decimal import Decimal
 import pytest
 from rest_framework import serializers
 
-from cleopay import ids
-from cleopay.api.parsers import DecimalJSONParser
-from cleopay.api.renderers import dumps
-from cleopay.money import MoneySerializerField, quantize
+from cleopay.core import ids
+from cleopay.core.api.parsers import DecimalJSONParser
+from cleopay.core.api.renderers import dumps
+from cleopay.core.money import MoneySerializerField, quantize
 
 
 class AmountInput(serializers.Serializer):

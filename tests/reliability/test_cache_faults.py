@@ -2,8 +2,8 @@
 Redis down: the cache (every throttle) and the broker unreachable or silent at once.
 
 Every API call and page still answers, none with a 5xx, each within ``BOUND`` seconds: the cache
-fails open (``cleopay.cache``: short socket timeouts, then a circuit breaker), the throttles let
-requests through, and tasks wait in the ``PendingTask`` outbox (``cleopay.publish``). Nothing
+fails open (``cleopay.core.cache``: short socket timeouts, then a circuit breaker), the throttles let
+requests through, and tasks wait in the ``PendingTask`` outbox (``cleopay.core.publish``). Nothing
 written is lost.
 """
 
@@ -16,8 +16,8 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from cleopay import cache as fail_open_cache
-from cleopay.models import PendingTask
+from cleopay.core import cache as fail_open_cache
+from cleopay.core.models import PendingTask
 from notifications.models import Notification
 from payables.models import Payable
 from tests.reliability.report import figure
@@ -36,7 +36,7 @@ BOUND = 2.0  # seconds: the slowest any request may answer with Redis down
 def cache_at(settings, url: str):
     settings.CACHES = {
         "default": {
-            "BACKEND": "cleopay.cache.FailOpenRedisCache",
+            "BACKEND": "cleopay.core.cache.FailOpenRedisCache",
             "LOCATION": url,
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
         }

@@ -13,7 +13,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.test import APIClient
 
 from accounts.services import token_create
-from cleopay.api.errors import Conflict
+from cleopay.core.errors import Conflict
 from payables import services, tasks
 from payables.models import LedgerTransfer, Payable, PayableEvent, Payment, PaymentStatus
 from tests import factories

@@ -9,16 +9,16 @@ writes that whole list on each request: at 6000/min that is tens of kilobytes th
 cache per call, growing with the traffic it is meant to limit. The price of a counter is that a
 client may send up to twice the rate across a window boundary.
 
-A cache that cannot count (Redis down or silent, ``cleopay.cache``) lets the request through:
+A cache that cannot count (Redis down or silent, ``cleopay.core.cache``) lets the request through:
 the throttles fail open rather than turn every call into a 500. Client addresses come from
-``cleopay.clientip`` (the configured trusted proxies), never from a raw ``X-Forwarded-For``.
+``cleopay.core.clientip`` (the configured trusted proxies), never from a raw ``X-Forwarded-For``.
 """
 
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from cleopay.cache import CacheUnavailable
-from cleopay.clientip import client_ip
+from cleopay.core.cache import CacheUnavailable
+from cleopay.core.clientip import client_ip
 
 
 class WindowRateThrottle(SimpleRateThrottle):

@@ -4,7 +4,7 @@ e-mails, the timeline. One formatter for each, so "$2,833.33" and "Jan 2, 2027" 
 everywhere (the API keeps its own exact forms: ``2833.33``, ``2027-01-02``, UTC with ``Z``).
 
 Times are shown in the active time zone: the viewer's on a page (``cleopay.middleware``), the
-recipient's in an e-mail (``cleopay.mail``), UTC elsewhere.
+recipient's in an e-mail (``cleopay.core.mail``), UTC elsewhere.
 """
 
 import datetime

@@ -10,6 +10,7 @@ import secrets
 import string
 
 from django.db import models
+from rest_framework.exceptions import NotFound
 
 ALPHABET = string.ascii_letters + string.digits
 RANDOM_LENGTH = 22
@@ -47,6 +48,12 @@ def is_public_id(value: object, prefix: str) -> bool:
         return False
     match = _SHAPE.match(value)
     return bool(match) and match.group(1) == prefix
+
+
+def require_id_shape(value: object, prefix: str) -> None:
+    """404 for an ID that cannot exist (wrong prefix, NUL bytes...), before any query sees it."""
+    if not is_public_id(value, prefix):
+        raise NotFound("Not found.")
 
 
 class PublicIdField(models.CharField):

@@ -1,6 +1,6 @@
 """
 Platform records shared by every app: the Idempotency-Key store, and the outbox of tasks that
-could not be published (``cleopay.publish``).
+could not be published (``cleopay.core.publish``).
 
 A POST carrying ``Idempotency-Key`` claims a row (unique per user, business, route and key) in
 the same transaction as the work it does. A retry with the same body replays the stored
@@ -39,7 +39,7 @@ class IdempotencyKey(models.Model):
 class PendingTask(models.Model):
     """A Celery task a request could not publish (the broker was down): sent later by beat.
 
-    ``cleopay.publish.publish_pending`` sends these oldest first and deletes each one sent.
+    ``cleopay.core.publish.publish_pending`` sends these oldest first and deletes each one sent.
     """
 
     task = models.CharField(max_length=200)

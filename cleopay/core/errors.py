@@ -22,7 +22,7 @@ from django.http import Http404, HttpResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from cleopay.requestlog import current_request_id
+from cleopay.core.requestlog import current_request_id
 
 logger = logging.getLogger(__name__)
 

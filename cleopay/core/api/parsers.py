@@ -10,7 +10,7 @@ from django.conf import settings
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser
 
-from cleopay.api.errors import PayloadTooLarge
+from cleopay.core.errors import PayloadTooLarge
 
 
 def _refuse_constant(name: str):

@@ -4,7 +4,7 @@ from datetime import date
 
 from rest_framework import serializers
 
-from cleopay import ids
+from cleopay.core import ids
 
 
 class StrictCharField(serializers.CharField):
@@ -14,6 +14,15 @@ class StrictCharField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """JSON ``true`` or ``false`` only (DRF would also take "yes", 1, "on", "true")."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
 
 
 class PublicIdField(StrictCharField):

@@ -1,4 +1,4 @@
-"""The ``Idempotency-Key`` header on POST: claim, replay or refuse. See ``cleopay.models``."""
+"""The ``Idempotency-Key`` header on POST: claim, replay or refuse. See ``cleopay.core.models``."""
 
 import hashlib
 import json
@@ -10,8 +10,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
-from cleopay.api.errors import Conflict, ConflictCode, IdempotentReplay
-from cleopay.models import IdempotencyKey
+from cleopay.core.errors import Conflict, ConflictCode, IdempotentReplay
+from cleopay.core.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
 _VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")

@@ -8,11 +8,11 @@ would fail. ``FailOpenRedisCache`` answers as an empty cache instead:
 - reads return their default (``get`` → ``default``, ``get_many`` → ``{}``, ``has_key`` → False);
 - writes report that nothing was stored (``set``/``add``/``touch``/``delete`` → False);
 - ``incr``/``decr`` raise ``CacheUnavailable`` (there is no honest number to return), which the
-  throttles treat as "allow" (``cleopay.api.throttling``, ``accounts.loginguard``).
+  throttles treat as "allow" (``cleopay.core.api.throttling``, ``accounts.loginguard``).
 
 Each call is bounded by short socket timeouts (``OPTIONS`` in settings: ``socket_connect_timeout``,
 ``socket_timeout``), and after one failure the process skips Redis for ``RETRY_AFTER`` seconds
-(a circuit breaker, like ``cleopay.publish``'s for the broker), so a Redis that accepts and
+(a circuit breaker, like ``cleopay.core.publish``'s for the broker), so a Redis that accepts and
 never answers costs one bounded wait, not one per request.
 
 Written here rather than taken from a library: django-redis has an ``IGNORE_EXCEPTIONS`` option

@@ -10,7 +10,7 @@ with a fraction back as ``Decimal`` (never ``float``).
 import json
 from decimal import Decimal
 
-from cleopay.api.renderers import dumps
+from cleopay.core.api.renderers import dumps
 
 
 class DecimalJSONEncoder(json.JSONEncoder):

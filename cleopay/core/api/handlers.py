@@ -3,7 +3,7 @@
 from django.http import JsonResponse
 from django.views import defaults
 
-from cleopay.api.errors import error_body
+from cleopay.core.errors import error_body
 
 
 def _is_api(request) -> bool:

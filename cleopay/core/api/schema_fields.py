@@ -3,14 +3,14 @@
 Amounts and quantities are exact decimals: declared ``format: decimal`` (never ``double``), so
 that generated clients can map them to a decimal type. Responses carry JSON numbers with a fixed
 number of decimals; requests take a number or a string of ASCII digits, both parsed straight to
-``Decimal`` (``cleopay.money.ExactDecimalField``).
+``Decimal`` (``cleopay.core.money.ExactDecimalField``).
 """
 
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 
 
 class ExactDecimalFieldScheme(OpenApiSerializerFieldExtension):
-    target_class = "cleopay.money.ExactDecimalField"
+    target_class = "cleopay.core.money.ExactDecimalField"
     match_subclasses = True
 
     def map_serializer_field(self, auto_schema, direction):

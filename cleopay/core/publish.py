@@ -52,7 +52,7 @@ def reset() -> None:
 
 
 def _keep(task, args: tuple, error: str) -> None:
-    from cleopay.models import PendingTask
+    from cleopay.core.models import PendingTask
 
     try:
         PendingTask.objects.create(task=task.name, args=list(args), last_error=error[:1000])
@@ -102,7 +102,7 @@ def publish_pending(*, limit: int = 500) -> int:
     """
     from celery import current_app
 
-    from cleopay.models import PendingTask
+    from cleopay.core.models import PendingTask
 
     sent = 0
     with transaction.atomic():

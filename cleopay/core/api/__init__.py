@@ -1,0 +1,1 @@
+"""The API's DRF plumbing: fields, parsers, renderers, negotiation, filtering, throttling, schema."""
