@@ -19,10 +19,10 @@ from accounts.models import MemberInvitation, Membership, User
 from accounts.permissions import forget_roles
 from accounts.quota import invitation_quota_take
 from accounts.services import check_owner_change
+from accounts.signals import member_joined
 from accounts.tasks import send_member_invitation_email
 from cleopay.core.errors import Conflict, ConflictCode
 from cleopay.core.publish import publish_on_commit
-from notifications.services import notify_member_joined
 
 
 @transaction.atomic
@@ -109,7 +109,7 @@ def member_invitation_accept(*, user: User, invitation_id: str) -> Membership:
     invitation.save(update_fields=["accepted_at"])
     forget_roles(user)
     if created:
-        notify_member_joined(membership=membership)
+        member_joined.send(sender=Membership, membership=membership)
     return membership
 
 

@@ -15,10 +15,10 @@ from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, Val
 from accounts import loginguard
 from accounts.models import Business, Membership, Role, User, validate_time_zone
 from accounts.permissions import forget_roles
+from accounts.signals import business_owner_verified
 from accounts.verification import email_verification_send
 from cleopay.core.clientip import client_ip
 from cleopay.core.errors import Conflict, ConflictCode, field_error
-from connections.services import connection_invitations_bind
 
 
 def _normalize_email(email: str) -> str:
@@ -117,7 +117,7 @@ def business_create(*, name: str, owner: User) -> Business:
     Membership.objects.create(business=business, user=owner, role=Role.OWNER)
     forget_roles(owner)
     if owner.email_verified:
-        connection_invitations_bind(business=business, user=owner)
+        business_owner_verified.send(sender=Business, business=business, user=owner)
     return business
 
 

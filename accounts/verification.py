@@ -15,9 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Role, User
+from accounts.signals import business_owner_verified
 from cleopay.core.errors import field_error
 from cleopay.core.publish import publish_on_commit
-from connections.services import connection_invitations_bind
 
 SALT = "accounts.email-verification"
 
@@ -73,5 +73,5 @@ def email_verify(*, token: str) -> User:
             .order_by("created_at")[:2]
         )
         if len(owned) == 1:
-            connection_invitations_bind(business=owned[0].business, user=user)
+            business_owner_verified.send(sender=User, business=owned[0].business, user=user)
     return user

@@ -31,8 +31,8 @@ from connections.models import (
     ConnectionTag,
     Tag,
 )
+from connections.signals import connection_accepted
 from connections.tasks import send_connection_invitation_email
-from notifications import services as notifications
 
 # Roles whose holders answer for a business's connections (and receive its invitations).
 CONNECTION_ADMIN_ROLES = (Role.OWNER, Role.ADMIN)
@@ -185,7 +185,7 @@ def connection_accept(*, connection_id: str, actor, business_id: str) -> Connect
         business_id=business_id,
         from_status=from_status,
     )
-    notifications.notify_connection_accepted(connection=connection)
+    connection_accepted.send(sender=Connection, connection=connection)
     return connection
 
 

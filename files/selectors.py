@@ -7,24 +7,20 @@ from accounts.permissions import roles_of
 from cleopay.core import ids
 from cleopay.core.expressions import AnyOf
 from files.models import File
+from files.signals import shared_file_ids
 
 
 def file_get(*, user, file_id: str) -> File:
     """A file the caller may read: their business uploaded it, or it is attached to a payable one
     of their businesses may see (the payer not before submission). Any other is a 404."""
-    from payables.models import PayableAttachment
-
     ids.require_id_shape(file_id, "file")
     business_ids = list(roles_of(user).keys())
-    on_visible_payable = PayableAttachment.objects.filter(
-        Q(AnyOf("payable__payee_id", business_ids))
-        | (Q(AnyOf("payable__payer_id", business_ids)) & Q(payable__submitted_at__isnull=False))
-    ).values("file_id")
-    record = (
-        File.objects.filter(pk=file_id)
-        .filter(Q(AnyOf("business_id", business_ids)) | Q(pk__in=on_visible_payable))
-        .first()
-    )
+    readable = Q(AnyOf("business_id", business_ids))
+    # What the file is attached to may share it (a payable's attachments): the apps above
+    # answer (``files.signals``), each with a subquery of file IDs; still one query.
+    for _receiver, shared in shared_file_ids.send(sender=File, business_ids=business_ids):
+        readable |= Q(pk__in=shared)
+    record = File.objects.filter(pk=file_id).filter(readable).first()
     if record is None:
         raise NotFound("Not found.")
     return record
