@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts import invitations, selectors, verification
-from cleopay.web import service_errors
+from cleopay.core.web import service_errors
 
 
 def landing(user) -> str:

@@ -116,6 +116,22 @@ class User(AbstractBaseUser, PermissionsMixin):
     def email_verified(self) -> bool:
         return self.email_verified_at is not None
 
+    # The user's side of the role table, for code below accounts that cannot import it (the
+    # page kit in ``cleopay.core.web``), as Django's decorators call ``user.has_perm``.
+    def role_in(self, business_id: str) -> str | None:
+        """The user's role in that business; None when not a member."""
+        from accounts.permissions import roles_of
+
+        return roles_of(self).get(business_id)
+
+    def capabilities_in(self, business_id: str) -> dict[str, bool]:
+        """Each capability's name → whether the user's role there has it (all False when not
+        a member): ``{"read": True, "pay": False, ...}``."""
+        from accounts.permissions import Capability, role_allows
+
+        role = self.role_in(business_id)
+        return {capability.value: role_allows(role, capability) for capability in Capability}
+
 
 class DefaultApprovalAction(models.TextChoices):
     AUTO_APPROVE = "auto_approve", "Approve automatically"

@@ -19,7 +19,7 @@ from approvals.domain import APPROVING_ROLES
 from approvals.models import CustomFieldScope, CustomFieldType
 from approvals.serializers import CustomFieldInput, WorkflowInput
 from cleopay.core import ids
-from cleopay.web import (
+from cleopay.core.web import (
     Problems,
     business_page,
     done,

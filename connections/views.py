@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import Capability
 from cleopay.core import ids
-from cleopay.web import (
+from cleopay.core.web import (
     Problems,
     business_page,
     done,

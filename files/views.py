@@ -3,7 +3,7 @@
 from django.http import FileResponse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from cleopay.web import business_page, service_errors
+from cleopay.core.web import business_page, service_errors
 from files import selectors
 from files.models import FileType
 from files.sniffing import download_name

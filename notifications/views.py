@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from cleopay.web import business_page, page_offset, service_errors
+from cleopay.core.web import business_page, page_offset, service_errors
 from notifications import selectors, services
 
 PAGE_SIZE = 50

@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 
 from approvals.models import CustomFieldScope, CustomFieldType
 from cleopay.core.money import quantize
-from cleopay.web import Problems
+from cleopay.core.web import Problems
 
 LINE_FIELDS = ("description", "quantity", "unitPrice", "accountingCategory")
 LINE_CUSTOM_PREFIX = "lineItems.customFields."

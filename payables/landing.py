@@ -4,7 +4,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from cleopay.web import business_page
+from cleopay.core.web import business_page
 from payables import selectors
 
 

@@ -22,7 +22,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from cleopay.core.formats import format_money
-from cleopay.web import business_page
+from cleopay.core.web import business_page
 from payables.models import OPEN_STATUSES, Payable, PayableStatus, Payment, PaymentStatus
 
 ZERO = Decimal("0.00")

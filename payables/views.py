@@ -22,7 +22,7 @@ from accounts.permissions import Capability
 from approvals.domain import custom_field_definitions
 from approvals.selectors import connection_custom_field_list
 from cleopay.core.formats import format_date, format_money
-from cleopay.web import (
+from cleopay.core.web import (
     Problems,
     business_page,
     done,

@@ -82,7 +82,7 @@ class InvalidTransition(Conflict):
     """409 for an action the object's current status does not allow; names that status."""
 
     def __init__(self, *, action: str, current_status: str, noun: str = "payable"):
-        # Kept for the pages, which say it in their own words (``cleopay.web``).
+        # Kept for the pages, which say it in their own words (``cleopay.core.web``).
         self.action, self.current_status, self.noun = action, current_status, noun
         super().__init__(
             f"Cannot {action} a {noun} whose status is {current_status}.",

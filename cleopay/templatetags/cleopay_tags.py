@@ -5,7 +5,7 @@ import re
 
 from django import template
 
-from cleopay import web
+from cleopay.core import web
 from cleopay.core.formats import format_date, format_money, format_time
 
 register = template.Library()

@@ -11,9 +11,10 @@ the 404 page: an object of another business is indistinguishable from none.
 The current business is in every URL (``/b/<business_id>/...``). ``business_page`` resolves it
 once, before the view: not a member is a 404, a role without the capability a 403.
 
-Layer: above ``accounts`` (it reads the member's role from ``accounts.permissions``) and below
-every other app, whose pages use it; it imports no app but accounts. What every page's template
-shows about the user's businesses is the shell's (``cleopay.context_processors``).
+Part of ``cleopay.core``: it imports no app. The role comes from the user object
+(``User.role_in``, ``User.capabilities_in``), as Django's decorators ask ``user.has_perm``. What
+every page's template shows about the user's businesses is the shell's
+(``cleopay.context_processors``).
 """
 
 import html
@@ -34,7 +35,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
 from rest_framework import exceptions
 
-from accounts.permissions import Capability, role_allows, roles_of
 from cleopay.core.errors import Conflict, InvalidTransition, PayloadTooLarge, flatten
 from cleopay.core.pagination import MAX_OFFSET
 
@@ -152,9 +152,9 @@ def service_errors() -> Iterator[Problems]:
         )
 
 
-def require_capability(request: HttpRequest, capability: Capability) -> None:
+def require_capability(request: HttpRequest, capability: str) -> None:
     """For a form that needs more than the page: the 403 page when the role falls short."""
-    if not request.can[capability.value]:
+    if not request.can[capability]:
         raise DjangoPermissionDenied(f"Your role ({request.role}) does not allow this.")
 
 
@@ -168,9 +168,11 @@ def validated(serializer_class, data, **kwargs) -> dict:
 # --- the current business ------------------------------------------------------------------------
 
 
-def business_page(capability: Capability = Capability.READ):
+def business_page(capability: str = "read"):
     """A page under ``/b/<business_id>/``: login, membership (404) and the capability (403).
 
+    ``capability`` is one of ``accounts.permissions.Capability``; the user's role and what it
+    allows come from the user (``User.role_in``, ``User.capabilities_in``: the one role table).
     Leaves ``request.business_id``, ``request.role`` and ``request.can`` (capability name → bool,
     for templates: ``{% if can.pay %}``) on the request.
     """
@@ -179,14 +181,15 @@ def business_page(capability: Capability = Capability.READ):
         @login_required
         @wraps(view)
         def wrapper(request: HttpRequest, business_id: str, *args, **kwargs):
-            role = roles_of(request.user).get(business_id)
+            role = request.user.role_in(business_id)
             if role is None:
                 raise Http404("Not found.")
-            if not role_allows(role, capability):
+            can = request.user.capabilities_in(business_id)
+            if not can[capability]:
                 raise DjangoPermissionDenied(f"Your role ({role}) does not allow this.")
             request.business_id = business_id
             request.role = role
-            request.can = {c.value: role_allows(role, c) for c in Capability}
+            request.can = can
             return view(request, business_id, *args, **kwargs)
 
         return wrapper
