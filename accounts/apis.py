@@ -1,4 +1,4 @@
-"""Accounts endpoints (CONTRACT §2): sign-up, tokens, /api/me, businesses, settings, members."""
+"""Accounts endpoints (docs/api/accounts.md): sign-up, tokens, /api/me, businesses, settings, members."""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status

@@ -1,4 +1,4 @@
-"""Member invitations (CONTRACT §7): sent to an address, accepted or declined by its verified owner.
+"""Member invitations (docs/trust.md): sent to an address, accepted or declined by its verified owner.
 
 Inviting answers the same whether or not the address has an account, so the members endpoint
 tells nobody who uses Cleo Pay. The invitee sees the invitation in ``GET /api/me/invitations``

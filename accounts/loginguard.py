@@ -1,5 +1,5 @@
 """
-Password guessing, limited on every login surface (CONTRACT §7).
+Password guessing, limited on every login surface (docs/trust.md).
 
 Two limits, checked before a password is looked at:
 

@@ -1,5 +1,5 @@
 """
-Who may do what: one table for the whole product (CONTRACT §2), and the checks built on it.
+Who may do what: one table for the whole product (docs/api/conventions.md#roles), and the checks built on it.
 
 Every endpoint names the ``Capability`` each HTTP method needs. Endpoints under
 ``/api/businesses/{business_id}/`` are checked by ``BusinessPermission`` before the handler

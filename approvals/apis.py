@@ -1,4 +1,4 @@
-"""Approval workflow and custom field endpoints (CONTRACT §5). Thin: validate, call, serialize."""
+"""Approval workflow and custom field endpoints (docs/api/approvals.md, custom-fields.md). Thin: validate, call, serialize."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status

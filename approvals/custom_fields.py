@@ -1,6 +1,6 @@
 """
 Custom field rules beyond one value's type: the key's shape, ``multi_select`` values, and
-``visibleWhen`` conditions (CONTRACT §5).
+``visibleWhen`` conditions (docs/api/custom-fields.md).
 
 A definition may say ``visibleWhen: {"key": "<another field>", "equals": <value>}``: it is shown,
 checked, kept and required only while that other field (of the same scope: the payable's own, or

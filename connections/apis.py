@@ -1,4 +1,4 @@
-"""Connections endpoints (seed 000 and CONTRACT §3): thin views over selectors and services.
+"""Connections endpoints (seed 000 and docs/api/connections.md): thin views over selectors and services.
 
 Object routes (``/api/connections/{id}/...``, ``/api/tags/{id}``) find the object through the
 caller's businesses (another business's is a 404), pick the side the caller acts for

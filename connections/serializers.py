@@ -1,4 +1,4 @@
-"""JSON in and out of the connections endpoints (CONTRACT §3).
+"""JSON in and out of the connections endpoints (docs/api/connections.md).
 
 A connection is always shown from one side, the caller's: ``alias``, ``tags``, ``role``,
 ``businessName`` and ``businessId`` are that side's; ``connectedBusiness*`` the other's. The

@@ -49,7 +49,7 @@ def _lock(connection_id: str) -> Connection:
 def _business_of_email(email: str) -> Business | None:
     """The business whose owner or admin has this e-mail, when there is exactly one.
 
-    Only a verified address counts (CONTRACT §7): anyone can sign up with someone else's.
+    Only a verified address counts (docs/trust.md): anyone can sign up with someone else's.
     """
     business_ids = list(
         Membership.objects.filter(

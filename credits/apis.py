@@ -1,4 +1,4 @@
-"""Credits endpoints (CONTRACT §8): thin views over ``selectors`` and ``services``."""
+"""Credits endpoints (docs/api/credits.md): thin views over ``selectors`` and ``services``."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status

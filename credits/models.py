@@ -1,5 +1,5 @@
 """
-Credits: money a payee owes back to a payer, netted against the payer's payables (CONTRACT §8).
+Credits: money a payee owes back to a payer, netted against the payer's payables (docs/api/credits.md).
 
 The payee issues a ``Credit`` on an active connection; the payer applies it, whole or in parts,
 to its ``APPROVED`` or ``SCHEDULED`` payables of the same connection. Each application is a

@@ -1,4 +1,4 @@
-"""JSON of the notifications endpoints (CONTRACT §5: id, type, payableId, message, read, createdAt)."""
+"""JSON of the notifications endpoints (docs/api/notifications.md: id, type, payableId, message, read, createdAt)."""
 
 from rest_framework import serializers
 

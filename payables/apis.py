@@ -1,4 +1,4 @@
-"""Payables endpoints (CONTRACT §4): thin views over ``selectors`` and ``services``."""
+"""Payables endpoints (docs/api/payables.md): thin views over ``selectors`` and ``services``."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema

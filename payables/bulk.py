@@ -1,5 +1,5 @@
 """
-Bulk actions on a business's incoming payables (CONTRACT §8): approve, schedule or pay many.
+Bulk actions on a business's incoming payables (docs/api/payables.md): approve, schedule or pay many.
 
 Each item goes through the same service as when it is asked alone, in its own transaction (a
 savepoint when the request itself runs in one, under an ``Idempotency-Key``), so one refusal

@@ -1,4 +1,4 @@
-"""Query filters of the payable lists (CONTRACT §4), as django-filter filter sets.
+"""Query filters of the payable lists (docs/api/payables.md), as django-filter filter sets.
 
 Parameter names are the API's (camelCase), so a form error names the parameter the client sent.
 Ranges are inclusive: ``dueAfter=2026-05-01&dueBefore=2026-05-31`` is the whole of May.

@@ -280,7 +280,7 @@ class Payable(ConcurrentTransitionMixin, models.Model):
         """A scheduled payment of part of the amount completed (or a credit cancelled it):
         approved again, with the rest still due."""
 
-    # Cancelling is one action whose allowed statuses depend on the side that asks (CONTRACT §4),
+    # Cancelling is one action whose allowed statuses depend on the side that asks (docs/api/payables.md),
     # so each side has its own transition and django-fsm answers "may it?" exactly.
     @transition(field=status, source=[S.DRAFT, S.SUBMITTED, S.DECLINED], target=S.CANCELLED)
     def cancel_by_payee(self, *, reason: str = ""):
@@ -383,7 +383,7 @@ class EventType(models.TextChoices):
 
 
 class EventVisibility(models.TextChoices):
-    """Which side of the payable may read an event (CONTRACT §7)."""
+    """Which side of the payable may read an event (docs/trust.md)."""
 
     BOTH = "both", "Both sides"
     PAYER = "payer", "Payer only"

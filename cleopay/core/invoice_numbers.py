@@ -1,4 +1,4 @@
-"""Invoice numbers compared as a person reads them (CONTRACT §7).
+"""Invoice numbers compared as a person reads them (docs/trust.md).
 
 Two numbers are the same invoice when their keys are equal: Unicode NFKC (full-width digits,
 ligatures, compatibility forms), case folding, no whitespace and no format characters, and the

@@ -1,4 +1,4 @@
-"""Sign-up, token exchange and bearer tokens (CONTRACT §2)."""
+"""Sign-up, token exchange and bearer tokens (docs/api/accounts.md)."""
 
 from datetime import timedelta
 

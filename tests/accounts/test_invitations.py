@@ -1,5 +1,5 @@
 """Member invitations accepted by their invitee, expiry, the daily cap, and e-mail verification
-(CONTRACT §7)."""
+(docs/trust.md)."""
 
 from datetime import timedelta
 

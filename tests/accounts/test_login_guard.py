@@ -1,5 +1,5 @@
 """Password guessing is limited per account and per client address on every login surface
-(CONTRACT §7), and a client cannot pick its own address with ``X-Forwarded-For``."""
+(docs/trust.md), and a client cannot pick its own address with ``X-Forwarded-For``."""
 
 import pytest
 from rest_framework.test import APIClient

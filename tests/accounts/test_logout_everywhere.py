@@ -1,5 +1,5 @@
 """A password set, reset or changed, and "log out everywhere", revoke every API token and end
-every session of the user (CONTRACT §7)."""
+every session of the user (docs/trust.md)."""
 
 import re
 

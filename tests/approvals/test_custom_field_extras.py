@@ -1,4 +1,4 @@
-"""Custom field extras (CONTRACT §5): camelCase keys, multi_select, placeholder, visibleWhen
+"""Custom field extras (docs/api/custom-fields.md): camelCase keys, multi_select, placeholder, visibleWhen
 conditions honoured on submit, and unknown attributes refused."""
 
 import pytest

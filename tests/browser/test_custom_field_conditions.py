@@ -1,5 +1,5 @@
 """In the payee's editor, a custom field with a condition shows and hides as the field it depends
-on changes (CONTRACT §5)."""
+on changes (docs/api/custom-fields.md)."""
 
 import pytest
 from playwright.sync_api import expect

@@ -205,7 +205,7 @@ def test_unknown_email_is_bound_when_that_person_signs_up_with_a_business(api, a
     newco_id = signup.json()["business"]["id"]
     pat = api()
     pat.credentials(HTTP_AUTHORIZATION=f"Bearer {signup.json()['token']}")
-    # Anyone can sign up with this address: nothing binds before it is proven (CONTRACT §7).
+    # Anyone can sign up with this address: nothing binds before it is proven (docs/trust.md).
     assert pat.get(f"/api/connections/{invited['id']}").status_code == 404
     assert pat.post(f"/api/connections/{invited['id']}/accept").status_code == 404
     assert verify_by_link(api(), "pat@newco.example").status_code == 200

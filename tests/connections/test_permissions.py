@@ -1,4 +1,4 @@
-"""Who may do what on connections and tags (CONTRACT §2), and that other businesses see nothing."""
+"""Who may do what on connections and tags (docs/api/conventions.md#roles), and that other businesses see nothing."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Credits: the payee issues, both sides list, the payee voids, the payer applies (CONTRACT §8)."""
+"""Credits: the payee issues, both sides list, the payee voids, the payer applies (docs/api/credits.md)."""
 
 import threading
 from decimal import Decimal

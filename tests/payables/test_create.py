@@ -1,4 +1,4 @@
-"""POST /api/businesses/{businessId}/payables: the seed's example and every rule of CONTRACT §4."""
+"""POST /api/businesses/{businessId}/payables: the seed's example and every rule of docs/api/payables.md."""
 
 import datetime
 import json

@@ -1,4 +1,4 @@
-"""What each side reads of the timeline (CONTRACT §7, seed 004: "Payees do not see or interact
+"""What each side reads of the timeline (docs/trust.md, seed 004: "Payees do not see or interact
 with a payer's approval workflow directly"): every event type by side, over the API and on the
 detail page."""
 

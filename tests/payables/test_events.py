@@ -40,7 +40,7 @@ class TestTimeline:
             "id", "type", "actor", "businessId", "fromStatus", "toStatus", "note", "changes", "createdAt",
         }  # fmt: skip
         assert declined["id"].startswith("evt_")
-        # The payee reads the decline and its reason, never who declined (CONTRACT §7).
+        # The payee reads the decline and its reason, never who declined (docs/trust.md).
         assert declined["actor"] is None
         assert declined["businessId"] == parties.payer.id
         as_payer = timeline(parties.client(parties.payer_approver), payable)["results"]

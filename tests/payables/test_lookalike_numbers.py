@@ -1,4 +1,4 @@
-"""Lookalike invoice numbers are the same invoice (CONTRACT §7): NFKC, case folding, no
+"""Lookalike invoice numbers are the same invoice (docs/trust.md): NFKC, case folding, no
 whitespace or format characters, Cyrillic and Greek lookalikes folded; control and format
 characters refused with a 400 naming invoiceNumber."""
 

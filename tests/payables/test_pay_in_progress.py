@@ -1,5 +1,5 @@
 """Two people paying at once: the pay that finds a payment already in flight, started by another
-request, is a 409 ``payment_in_progress`` (CONTRACT §4); a retry carrying the first request's
+request, is a 409 ``payment_in_progress`` (docs/api/payables.md); a retry carrying the first request's
 ``Idempotency-Key`` gets the first response replayed."""
 
 import threading

@@ -1,4 +1,4 @@
-"""One error shape on every error path (CONTRACT §1)."""
+"""One error shape on every error path (docs/api/conventions.md)."""
 
 import pytest
 

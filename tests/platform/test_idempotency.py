@@ -1,4 +1,4 @@
-"""Idempotency-Key on POST: replay, conflict, and one object under concurrency (CONTRACT §1)."""
+"""Idempotency-Key on POST: replay, conflict, and one object under concurrency (docs/api/conventions.md)."""
 
 import threading
 from datetime import timedelta

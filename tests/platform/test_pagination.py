@@ -1,4 +1,4 @@
-"""limit/offset pagination without a count, with keyset links (CONTRACT §1)."""
+"""limit/offset pagination without a count, with keyset links (docs/api/conventions.md)."""
 
 import pytest
 

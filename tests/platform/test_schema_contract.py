@@ -1,4 +1,4 @@
-"""What client generators read in the OpenAPI schema (CONTRACT §1): path parameters named as the
+"""What client generators read in the OpenAPI schema (docs/api/conventions.md): path parameters named as the
 product pages name them, money as exact decimals, Idempotency-Key on the POSTs that honour it,
 examples on the main operations, and the schema as YAML or JSON."""
 

@@ -49,7 +49,7 @@ S = PayableStatus
 P = PaymentStatus
 E = EventType
 
-# The contract's table (CONTRACT §4): which (from, to) each event type may record. Events whose
+# The lifecycle table (docs/api/payables.md, "Lifecycle"): which (from, to) each event type may record. Events whose
 # from and to are equal record a fact without a move (an edit, an approval of several, the
 # payment's completion before the payable's own transition to PAID).
 EVENT_MOVES: dict[str, set[tuple[str | None, str]]] = {

@@ -1,5 +1,5 @@
 """
-A pure-Python model of one payable's lifecycle (CONTRACT §4), and the same actions on the real
+A pure-Python model of one payable's lifecycle (docs/api/payables.md), and the same actions on the real
 service layer. The state machine and the exhaustive table test drive both and compare.
 
 ``ModelPayable.apply(action, ...)`` changes the model as the contract says and returns the
