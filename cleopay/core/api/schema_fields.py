@@ -1,4 +1,4 @@
-"""How the API's own serializer fields read in the OpenAPI schema (loaded by ``CleopayConfig``).
+"""How the API's own serializer fields read in the OpenAPI schema (loaded by ``cleopay.core.apps.CoreConfig``).
 
 Amounts and quantities are exact decimals: declared ``format: decimal`` (never ``double``), so
 that generated clients can map them to a decimal type. Responses carry JSON numbers with a fixed
