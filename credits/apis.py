@@ -49,7 +49,6 @@ class CreditListApi(BusinessApiView):
 
 
 class CreditVoidApi(ApiView):
-    capabilities = {"POST": Capability.INVOICE}
 
     @extend_schema(operation_id="credits_void", request=None, responses={200: CreditSerializer})
     def post(self, request, credit_id: str):
@@ -57,7 +56,6 @@ class CreditVoidApi(ApiView):
 
 
 class PayableApplyCreditApi(ApiView):
-    capabilities = {"POST": Capability.PAY}
 
     @extend_schema(
         operation_id="payables_apply_credit",

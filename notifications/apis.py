@@ -44,7 +44,6 @@ class NotificationListApi(ApiView):
 
 
 class NotificationReadApi(ApiView):
-    capabilities = {"POST": Capability.READ}
 
     @extend_schema(
         operation_id="notifications_read",
@@ -60,7 +59,6 @@ class NotificationReadApi(ApiView):
 
 
 class NotificationReadAllApi(ApiView):
-    capabilities = {"POST": Capability.READ}
 
     @extend_schema(
         operation_id="notifications_read_all",

@@ -155,7 +155,6 @@ class ConnectionInvoiceListApi(ApiView):
 
 
 class PayableDetailApi(ApiView):
-    capabilities = {"PATCH": Capability.INVOICE}
 
     @extend_schema(
         operation_id="payables_retrieve",
@@ -197,7 +196,6 @@ class PayableEventListApi(ApiView):
 
 
 class PayableTagsApi(ApiView):
-    capabilities = {"PATCH": Capability.INVOICE}
 
     @extend_schema(
         operation_id="payables_tags_update",
@@ -216,7 +214,6 @@ class PayableTagsApi(ApiView):
 
 # --- actions ------------------------------------------------------------------------------------
 class PayableSubmitApi(ApiView):
-    capabilities = {"POST": Capability.INVOICE}
 
     @extend_schema(operation_id="payables_submit", request=None, responses={200: PayableSerializer})
     def post(self, request, payable_id: str):
@@ -225,7 +222,6 @@ class PayableSubmitApi(ApiView):
 
 
 class PayableApproveApi(ApiView):
-    capabilities = {"POST": Capability.APPROVE}
 
     @extend_schema(
         operation_id="payables_approve",
@@ -239,7 +235,6 @@ class PayableApproveApi(ApiView):
 
 
 class PayableDeclineApi(ApiView):
-    capabilities = {"POST": Capability.APPROVE}
 
     @extend_schema(
         operation_id="payables_decline", request=DeclineInput, responses={200: PayableSerializer}
@@ -254,7 +249,6 @@ class PayableDeclineApi(ApiView):
 
 
 class PayableScheduleApi(ApiView):
-    capabilities = {"POST": Capability.PAY}
 
     @extend_schema(
         operation_id="payables_schedule", request=ScheduleInput, responses={200: PayableSerializer}
@@ -272,7 +266,6 @@ class PayableScheduleApi(ApiView):
 
 
 class PayableUnscheduleApi(ApiView):
-    capabilities = {"POST": Capability.PAY}
 
     @extend_schema(
         operation_id="payables_unschedule", request=None, responses={200: PayableSerializer}
@@ -283,7 +276,6 @@ class PayableUnscheduleApi(ApiView):
 
 
 class PayablePayApi(ApiView):
-    capabilities = {"POST": Capability.PAY}
 
     @extend_schema(
         operation_id="payables_pay",
@@ -312,7 +304,6 @@ class PayablePayApi(ApiView):
 
 
 class PayableCancelApi(ApiView):
-    capabilities = {"POST": Capability.INVOICE}
 
     @extend_schema(
         operation_id="payables_cancel", request=CancelInput, responses={200: PayableSerializer}
@@ -324,9 +315,6 @@ class PayableCancelApi(ApiView):
             payable_id=payable_id, actor=request.user, **data.validated_data
         )
         return Response(_detail(payable.pk, business_id))
-
-
-BULK_CAPABILITY = {"approve": Capability.APPROVE, "schedule": Capability.PAY, "pay": Capability.PAY}
 
 
 class PayableBulkApi(BusinessApiView):
@@ -345,7 +333,6 @@ class PayableBulkApi(BusinessApiView):
         data = BulkInput(data=request.data)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
-        self.require(business_id, BULK_CAPABILITY[fields["action"]])
         results = bulk.payables_bulk(
             business_id=business_id,
             actor=request.user,

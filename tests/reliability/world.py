@@ -254,7 +254,6 @@ def build_world() -> World:
             email=f"new-{name}@example.test",
             role="viewer",
             actor=owner,
-            actor_role="owner",
         )
     # One addressed to a person of the world: only they may accept or decline it.
     world.invitations["payee_invitation_to_viewer"] = MemberInvitation.objects.create(
