@@ -44,7 +44,6 @@ class NotificationListApi(ApiView):
 
 
 class NotificationReadApi(ApiView):
-
     @extend_schema(
         operation_id="notifications_read",
         request=None,
@@ -59,7 +58,6 @@ class NotificationReadApi(ApiView):
 
 
 class NotificationReadAllApi(ApiView):
-
     @extend_schema(
         operation_id="notifications_read_all",
         request=None,

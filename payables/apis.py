@@ -155,7 +155,6 @@ class ConnectionInvoiceListApi(ApiView):
 
 
 class PayableDetailApi(ApiView):
-
     @extend_schema(
         operation_id="payables_retrieve",
         parameters=[BUSINESS_PARAM],
@@ -196,7 +195,6 @@ class PayableEventListApi(ApiView):
 
 
 class PayableTagsApi(ApiView):
-
     @extend_schema(
         operation_id="payables_tags_update",
         request=PayableTagsInput,
@@ -214,7 +212,6 @@ class PayableTagsApi(ApiView):
 
 # --- actions ------------------------------------------------------------------------------------
 class PayableSubmitApi(ApiView):
-
     @extend_schema(operation_id="payables_submit", request=None, responses={200: PayableSerializer})
     def post(self, request, payable_id: str):
         payable = services.payable_submit(payable_id=payable_id, actor=request.user)
@@ -222,7 +219,6 @@ class PayableSubmitApi(ApiView):
 
 
 class PayableApproveApi(ApiView):
-
     @extend_schema(
         operation_id="payables_approve",
         request=None,
@@ -235,7 +231,6 @@ class PayableApproveApi(ApiView):
 
 
 class PayableDeclineApi(ApiView):
-
     @extend_schema(
         operation_id="payables_decline", request=DeclineInput, responses={200: PayableSerializer}
     )
@@ -249,7 +244,6 @@ class PayableDeclineApi(ApiView):
 
 
 class PayableScheduleApi(ApiView):
-
     @extend_schema(
         operation_id="payables_schedule", request=ScheduleInput, responses={200: PayableSerializer}
     )
@@ -266,7 +260,6 @@ class PayableScheduleApi(ApiView):
 
 
 class PayableUnscheduleApi(ApiView):
-
     @extend_schema(
         operation_id="payables_unschedule", request=None, responses={200: PayableSerializer}
     )
@@ -276,7 +269,6 @@ class PayableUnscheduleApi(ApiView):
 
 
 class PayablePayApi(ApiView):
-
     @extend_schema(
         operation_id="payables_pay",
         request=PayInput,
@@ -304,7 +296,6 @@ class PayablePayApi(ApiView):
 
 
 class PayableCancelApi(ApiView):
-
     @extend_schema(
         operation_id="payables_cancel", request=CancelInput, responses={200: PayableSerializer}
     )
