@@ -8,7 +8,7 @@ from rest_framework import status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from accounts.permissions import Capability, roles_of
+from accounts.permissions import roles_of
 from cleopay.api.errors import PayloadTooLarge, field_error
 from cleopay.api.views import ApiView
 from files import selectors, services

@@ -4,7 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
-from accounts.permissions import Capability, roles_of
+from accounts.permissions import roles_of
 from cleopay.api.views import ApiView
 from notifications import selectors, services
 from notifications.serializers import (
