@@ -20,8 +20,8 @@ from accounts.permissions import Capability, forget_roles, require
 from accounts.quota import invitation_quota_take
 from accounts.services import check_owner_change
 from accounts.tasks import send_member_invitation_email
-from cleopay.api.errors import Conflict, ConflictCode
-from cleopay.publish import publish_on_commit
+from cleopay.core.errors import Conflict, ConflictCode
+from cleopay.core.publish import publish_on_commit
 from notifications.services import notify_member_joined
 
 

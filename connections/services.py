@@ -25,8 +25,8 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from accounts.models import Business, Membership, Role
 from accounts.permissions import Capability, require, roles_of
 from accounts.quota import invitation_quota_take
-from cleopay.api.errors import Conflict, ConflictCode, InvalidTransition, field_error
-from cleopay.publish import publish_on_commit
+from cleopay.core.errors import Conflict, ConflictCode, InvalidTransition, field_error
+from cleopay.core.publish import publish_on_commit
 from connections import events
 from connections.models import (
     Connection,

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import Capability
-from cleopay import ids
-from cleopay.web import (
+from cleopay.core import ids
+from cleopay.core.web import (
     Problems,
     business_page,
     done,

@@ -9,8 +9,8 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from accounts.permissions import roles_of
-from cleopay.api.errors import PayloadTooLarge, field_error
 from cleopay.api.views import ApiView
+from cleopay.core.errors import PayloadTooLarge, field_error
 from files import selectors, services
 from files.serializers import FileSerializer
 from files.sniffing import download_name

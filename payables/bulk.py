@@ -17,7 +17,7 @@ from datetime import date
 from rest_framework.exceptions import NotFound
 
 from accounts.permissions import Capability, require
-from cleopay.api.errors import exception_handler
+from cleopay.core.errors import exception_handler
 from payables import services
 from payables.models import Payable
 

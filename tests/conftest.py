@@ -52,8 +52,8 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _broker_not_marked_down():
-    """Each test starts trusting the broker and the cache (cleopay.publish, cleopay.cache)."""
-    from cleopay import cache, publish
+    """Each test starts trusting the broker and the cache (cleopay.core.publish, cleopay.core.cache)."""
+    from cleopay.core import cache, publish
 
     publish.reset()
     cache.reset()

@@ -25,7 +25,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from cleopay import idempotency
+from cleopay.core import idempotency
 
 
 class ApiView(APIView):
