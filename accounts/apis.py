@@ -85,8 +85,6 @@ class TokenListApi(ApiView):
 
 
 class TokenDetailApi(ApiView):
-    capabilities = {"DELETE": Capability.READ}
-
     @extend_schema(operation_id="auth_tokens_revoke", responses={204: None})
     def delete(self, request, token_key: str):
         services.token_revoke(user=request.user, token_key=token_key)
@@ -94,8 +92,6 @@ class TokenDetailApi(ApiView):
 
 
 class LogoutApi(ApiView):
-    capabilities = {"POST": Capability.READ}
-
     @extend_schema(
         operation_id="auth_logout",
         request=None,
@@ -108,8 +104,6 @@ class LogoutApi(ApiView):
 
 
 class LogoutAllApi(ApiView):
-    capabilities = {"POST": Capability.READ}
-
     @extend_schema(
         operation_id="auth_logout_all",
         request=None,
@@ -140,8 +134,6 @@ class MeApi(ApiView):
 
 
 class BusinessListApi(ApiView):
-    capabilities = {"POST": Capability.READ}
-
     @extend_schema(operation_id="businesses_list", responses={200: BusinessSerializer(many=True)})
     def get(self, request):
         return self.paginate(
@@ -192,6 +184,7 @@ class BusinessSettingsApi(BusinessApiView):
         data.is_valid(raise_exception=True)
         services.business_update_settings(
             business_id=business_id,
+            actor=request.user,
             default_approval_action=data.validated_data["defaultApprovalAction"],
         )
         return Response(BusinessSerializer(_business_or_404(request.user, business_id)).data)
@@ -224,7 +217,6 @@ class MemberListApi(BusinessApiView):
             email=data.validated_data["email"],
             role=data.validated_data["role"],
             actor=request.user,
-            actor_role=self.role,
         )
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
@@ -254,7 +246,7 @@ class MemberDetailApi(BusinessApiView):
             business_id=business_id,
             user_id=user_id,
             role=data.validated_data["role"],
-            actor_role=self.role,
+            actor=request.user,
         )
         forget_roles(request.user)
         return Response(MemberSerializer(_membership_or_404(business_id, user_id)).data)
@@ -262,7 +254,7 @@ class MemberDetailApi(BusinessApiView):
     @extend_schema(operation_id="members_remove", responses={204: None})
     def delete(self, request, business_id: str, user_id: str):
         _membership_or_404(business_id, user_id)
-        services.member_remove(business_id=business_id, user_id=user_id, actor_role=self.role)
+        services.member_remove(business_id=business_id, user_id=user_id, actor=request.user)
         forget_roles(request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -283,7 +275,9 @@ class InvitationDetailApi(BusinessApiView):
 
     @extend_schema(operation_id="invitations_revoke", responses={204: None})
     def delete(self, request, business_id: str, invitation_id: str):
-        invitations.invitation_revoke(business_id=business_id, invitation_id=invitation_id)
+        invitations.invitation_revoke(
+            business_id=business_id, invitation_id=invitation_id, actor=request.user
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -318,8 +312,6 @@ class MyInvitationListApi(ApiView):
 
 
 class MemberInvitationAcceptApi(ApiView):
-    capabilities = {"POST": Capability.READ}
-
     @extend_schema(
         operation_id="member_invitations_accept", request=None, responses={200: MemberSerializer}
     )
@@ -331,8 +323,6 @@ class MemberInvitationAcceptApi(ApiView):
 
 
 class MemberInvitationDeclineApi(ApiView):
-    capabilities = {"POST": Capability.READ}
-
     @extend_schema(operation_id="member_invitations_decline", request=None, responses={204: None})
     def post(self, request, invitation_id: str):
         invitations.member_invitation_decline(user=request.user, invitation_id=invitation_id)
@@ -360,7 +350,6 @@ class EmailVerifyApi(ApiView):
 
 
 class EmailVerificationResendApi(ApiView):
-    capabilities = {"POST": Capability.READ}
     throttle_classes = [AuthRateThrottle]
 
     @extend_schema(

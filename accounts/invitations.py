@@ -16,7 +16,7 @@ from django.utils import timezone
 from rest_framework.exceptions import NotFound, PermissionDenied
 
 from accounts.models import MemberInvitation, Membership, User
-from accounts.permissions import forget_roles
+from accounts.permissions import Capability, forget_roles, require
 from accounts.quota import invitation_quota_take
 from accounts.services import check_owner_change
 from accounts.signals import member_joined
@@ -26,14 +26,14 @@ from cleopay.core.publish import publish_on_commit
 
 
 @transaction.atomic
-def member_invite(
-    *, business_id: str, email: str, role: str, actor: User, actor_role: str
-) -> MemberInvitation:
-    """Invite ``email`` to join as ``role``; the same answer whether or not it has an account.
+def member_invite(*, business_id: str, email: str, role: str, actor: User) -> MemberInvitation:
+    """An owner or admin invites ``email`` to join as ``role`` (``owner`` only by an owner);
+    the same answer whether or not it has an account.
 
     409 when that person is already a member or already has an open invitation here (both
     are in lists the inviter already sees); 429 past the daily cap.
     """
+    actor_role = require(actor, business_id, Capability.ADMINISTER)
     check_owner_change(actor_role=actor_role, old_role=None, new_role=role)
     email = email.strip().lower()
     if Membership.objects.filter(business_id=business_id, user__email__iexact=email).exists():
@@ -121,8 +121,10 @@ def member_invitation_decline(*, user: User, invitation_id: str) -> MemberInvita
     return invitation
 
 
-def invitation_revoke(*, business_id: str, invitation_id: str) -> None:
-    """Withdraw an open invitation; the row stays (it counts towards the daily cap)."""
+def invitation_revoke(*, business_id: str, invitation_id: str, actor: User) -> None:
+    """An owner or admin withdraws an open invitation; the row stays (it counts towards the
+    daily cap)."""
+    require(actor, business_id, Capability.ADMINISTER)
     withdrawn = MemberInvitation.objects.filter(
         business_id=business_id,
         pk=invitation_id,

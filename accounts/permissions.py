@@ -1,12 +1,16 @@
 """
 Who may do what: one table for the whole product (docs/api/conventions.md#roles), and the checks built on it.
 
-Every endpoint names the ``Capability`` each HTTP method needs. Endpoints under
-``/api/businesses/{business_id}/`` are checked by ``BusinessPermission`` before the handler
-runs; endpoints on an object (``/api/payables/{id}``) find the object through a queryset scoped
-to the caller's businesses and then call ``require(...)`` for the business whose side the
-caller acts on. A business the caller does not belong to is a 404, never a 403: its existence
-is not the caller's to learn.
+One mechanism (docs/DEVELOPMENT.md, "Authorization"): **every write service authorizes its
+actor** with ``require`` below, from ``ROLE_CAPABILITIES``. The API adds one thing in front:
+a route under ``/api/businesses/{business_id}/`` names its tenant in the path, so
+``BusinessPermission`` resolves the caller's membership once, before the handler (404 for a
+non-member, never a 403: a business's existence is not the caller's to learn) and enforces the
+``capabilities`` the view declares for the method (403), so a role that falls short is refused
+before its body is read. A route on an object (``/api/payables/{id}``) declares nothing: its
+service finds the object through a queryset scoped to the caller's businesses (404) and checks
+the role on the side the caller acts for (403). ``tests/platform/test_route_authorization.py``
+walks every route and holds each one to this.
 """
 
 from enum import StrEnum
@@ -96,9 +100,11 @@ def capability_for(view, method: str) -> Capability:
 
 
 class BusinessPermission(BasePermission):
-    """For routes with a ``business_id``: membership (else 404) and the method's capability (else 403).
+    """The tenant of a ``/businesses/{business_id}/`` route: membership (else 404) and the
+    capability the view declares for the method (else 403), before the handler.
 
-    The caller's role is left on the view as ``view.role``.
+    The caller's role is left on the view as ``view.role``. Routes without a ``business_id``
+    pass: their services authorize the actor on the object they find.
     """
 
     def has_permission(self, request, view):

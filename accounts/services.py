@@ -1,5 +1,11 @@
 """Writes of the accounts app: sign-up, tokens, businesses and members (invitations are in
-``accounts.invitations``, e-mail verification in ``accounts.verification``)."""
+``accounts.invitations``, e-mail verification in ``accounts.verification``).
+
+Each write of a business takes the actor and authorizes it from the role table
+(``accounts.permissions.require``): a business the actor is not a member of is a 404, a role
+that falls short a 403. Writes of the person themselves (tokens, time zone, sign-up, a new
+business) act on the actor's own account.
+"""
 
 from datetime import timedelta
 
@@ -14,7 +20,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, Val
 
 from accounts import loginguard
 from accounts.models import Business, Membership, Role, User, validate_time_zone
-from accounts.permissions import forget_roles
+from accounts.permissions import Capability, forget_roles, require
 from accounts.signals import business_owner_verified
 from accounts.verification import email_verification_send
 from cleopay.core.clientip import client_ip
@@ -121,7 +127,10 @@ def business_create(*, name: str, owner: User) -> Business:
     return business
 
 
-def business_update_settings(*, business_id: str, default_approval_action: str) -> Business:
+def business_update_settings(
+    *, business_id: str, actor: User, default_approval_action: str
+) -> Business:
+    require(actor, business_id, Capability.ADMINISTER)
     business = Business.objects.get(pk=business_id)
     business.default_approval_action = default_approval_action
     business.save(update_fields=["default_approval_action", "updated_at"])
@@ -141,11 +150,22 @@ def _check_not_last_owner(*, business_id: str, membership: Membership) -> None:
         raise Conflict("A business keeps at least one owner.", code=ConflictCode.STATE)
 
 
-@transaction.atomic
-def member_change_role(*, business_id: str, user_id: str, role: str, actor_role: str) -> Membership:
-    membership = Membership.objects.select_for_update().get(
-        business_id=business_id, user_id=user_id
+def _lock_membership(*, business_id: str, user_id: str) -> Membership:
+    membership = (
+        Membership.objects.select_for_update()
+        .filter(business_id=business_id, user_id=user_id)
+        .first()
     )
+    if membership is None:
+        raise NotFound("Not found.")
+    return membership
+
+
+@transaction.atomic
+def member_change_role(*, business_id: str, user_id: str, role: str, actor: User) -> Membership:
+    """An owner or admin changes a member's role; only an owner grants or takes away ``owner``."""
+    actor_role = require(actor, business_id, Capability.ADMINISTER)
+    membership = _lock_membership(business_id=business_id, user_id=user_id)
     check_owner_change(actor_role=actor_role, old_role=membership.role, new_role=role)
     if membership.role == Role.OWNER and role != Role.OWNER:
         _check_not_last_owner(business_id=business_id, membership=membership)
@@ -155,10 +175,10 @@ def member_change_role(*, business_id: str, user_id: str, role: str, actor_role:
 
 
 @transaction.atomic
-def member_remove(*, business_id: str, user_id: str, actor_role: str) -> None:
-    membership = Membership.objects.select_for_update().get(
-        business_id=business_id, user_id=user_id
-    )
+def member_remove(*, business_id: str, user_id: str, actor: User) -> None:
+    """An owner or admin removes a member (an owner only by an owner; never the last owner)."""
+    actor_role = require(actor, business_id, Capability.ADMINISTER)
+    membership = _lock_membership(business_id=business_id, user_id=user_id)
     check_owner_change(actor_role=actor_role, old_role=membership.role, new_role=None)
     _check_not_last_owner(business_id=business_id, membership=membership)
     membership.delete()

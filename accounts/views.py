@@ -174,7 +174,6 @@ def settings_members(request, business_id: str):
                 email=data["email"],
                 role=data["role"],
                 actor=request.user,
-                actor_role=request.role,
             )
         if not problems:
             messages.success(
@@ -212,7 +211,7 @@ def member_role(request, business_id: str, user_id: str):
             business_id=business_id,
             user_id=user_id,
             role=data["role"],
-            actor_role=request.role,
+            actor=request.user,
         )
     forget_roles(request.user)
     if problems:
@@ -230,9 +229,7 @@ def member_remove(request, business_id: str, user_id: str):
     problems = None
     if request.method == "POST":
         with service_errors() as problems:
-            services.member_remove(
-                business_id=business_id, user_id=user_id, actor_role=request.role
-            )
+            services.member_remove(business_id=business_id, user_id=user_id, actor=request.user)
         forget_roles(request.user)
         if not problems:
             if user_id == request.user.pk:
@@ -255,7 +252,9 @@ def member_remove(request, business_id: str, user_id: str):
 @business_page(Capability.ADMINISTER)
 def invitation_revoke(request, business_id: str, invitation_id: str):
     with service_errors():
-        invitations.invitation_revoke(business_id=business_id, invitation_id=invitation_id)
+        invitations.invitation_revoke(
+            business_id=business_id, invitation_id=invitation_id, actor=request.user
+        )
     messages.success(request, "Invitation withdrawn.")
     return redirect("settings-members", business_id=business_id)
 
@@ -277,6 +276,7 @@ def settings_approvals(request, business_id: str):
             )
             services.business_update_settings(
                 business_id=business_id,
+                actor=request.user,
                 default_approval_action=data["defaultApprovalAction"],
             )
         if not problems:

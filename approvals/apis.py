@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
-from accounts.permissions import Capability
+from accounts.permissions import Capability, require
 from approvals import selectors, services
 from approvals.serializers import (
     ApprovalPreviewInput,
@@ -50,8 +50,6 @@ class WorkflowListApi(BusinessApiView):
 
 
 class WorkflowDetailApi(ApiView):
-    capabilities = {"PATCH": Capability.ADMINISTER, "DELETE": Capability.ADMINISTER}
-
     @extend_schema(operation_id="approval_workflows_retrieve", responses={200: WorkflowSerializer})
     def get(self, request, workflow_id: str):
         workflow = selectors.workflow_get(user=request.user, workflow_id=workflow_id)
@@ -68,7 +66,7 @@ class WorkflowDetailApi(ApiView):
     )
     def patch(self, request, workflow_id: str):
         workflow = selectors.workflow_get(user=request.user, workflow_id=workflow_id)
-        self.require(workflow.business_id, Capability.ADMINISTER)
+        require(request.user, workflow.business_id, Capability.ADMINISTER)
         data = WorkflowInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         services.workflow_update(workflow_id=workflow.pk, changes=data.validated_data)
@@ -78,7 +76,7 @@ class WorkflowDetailApi(ApiView):
     @extend_schema(operation_id="approval_workflows_delete", responses={204: None})
     def delete(self, request, workflow_id: str):
         workflow = selectors.workflow_get(user=request.user, workflow_id=workflow_id)
-        self.require(workflow.business_id, Capability.ADMINISTER)
+        require(request.user, workflow.business_id, Capability.ADMINISTER)
         services.workflow_delete(workflow_id=workflow.pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -141,8 +139,6 @@ class CustomFieldListApi(BusinessApiView):
 
 
 class CustomFieldDetailApi(ApiView):
-    capabilities = {"PATCH": Capability.ADMINISTER, "DELETE": Capability.ADMINISTER}
-
     @extend_schema(operation_id="custom_fields_retrieve", responses={200: CustomFieldSerializer})
     def get(self, request, custom_field_id: str):
         definition = selectors.custom_field_get(user=request.user, custom_field_id=custom_field_id)
@@ -156,7 +152,7 @@ class CustomFieldDetailApi(ApiView):
     )
     def patch(self, request, custom_field_id: str):
         definition = selectors.custom_field_get(user=request.user, custom_field_id=custom_field_id)
-        self.require(definition.business_id, Capability.ADMINISTER)
+        require(request.user, definition.business_id, Capability.ADMINISTER)
         data = CustomFieldInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         definition = services.custom_field_update(
@@ -171,7 +167,7 @@ class CustomFieldDetailApi(ApiView):
     )
     def delete(self, request, custom_field_id: str):
         definition = selectors.custom_field_get(user=request.user, custom_field_id=custom_field_id)
-        self.require(definition.business_id, Capability.ADMINISTER)
+        require(request.user, definition.business_id, Capability.ADMINISTER)
         services.custom_field_delete(custom_field_id=definition.pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

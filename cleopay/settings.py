@@ -264,7 +264,10 @@ REST_FRAMEWORK = {
         "accounts.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "accounts.permissions.BusinessPermission",
+    ],
     "DEFAULT_PARSER_CLASSES": ["cleopay.core.api.parsers.DecimalJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["cleopay.core.api.renderers.JSONRenderer"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "cleopay.core.api.negotiation.JSONOnlyNegotiation",

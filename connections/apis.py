@@ -1,9 +1,11 @@
 """Connections endpoints (seed 000 and docs/api/connections.md): thin views over selectors and services.
 
 Object routes (``/api/connections/{id}/...``, ``/api/tags/{id}``) find the object through the
-caller's businesses (another business's is a 404), pick the side the caller acts for
-(``?businessId=`` when the caller belongs to both sides, else the payer), then check that
-side's role: reads need READ, alias and tags INVOICE, accept/settings/archive ADMINISTER.
+caller's businesses (another business's is a 404) and pick the side the caller acts for
+(``?businessId=`` when the caller belongs to both sides, else the payer); the services
+authorize the caller on that side (``connections.services``). A write asks the service's
+``connection_authorize`` before it reads the body, so a role that falls short is a 403 whatever
+the body holds.
 """
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -57,8 +59,9 @@ def _query(serializer_class, request) -> dict:
 class ConnectionObjectApi(ApiView):
     """Base of ``/api/connections/{connection_id}/...``: the connection and the caller's side."""
 
-    def acting(self, connection_id: str, capability: Capability, *, default_side=None):
-        """The connection (404 unless the caller is on it) and the business the caller acts as.
+    def acting(self, connection_id: str, capability: Capability | None, *, default_side=None):
+        """The connection (404 unless the caller is on it) and the business the caller acts as,
+        checked by the service's rule for ``capability`` when one is given (a write).
 
         ``default_side(connection)`` names the side a member of both sides acts for when the
         request has no ``?businessId=`` (otherwise the payer).
@@ -70,7 +73,13 @@ class ConnectionObjectApi(ApiView):
         business_id = selectors.caller_business_id(
             connection=connection, user=self.request.user, prefer=prefer
         )
-        self.require(business_id, capability)
+        if capability is not None:
+            services.connection_authorize(
+                connection=connection,
+                actor=self.request.user,
+                business_id=business_id,
+                capability=capability,
+            )
         return connection, business_id
 
     def respond(self, connection_id: str, business_id: str) -> Response:
@@ -140,13 +149,11 @@ class ConnectionDetailApi(ConnectionObjectApi):
         responses={200: ConnectionSerializer},
     )
     def get(self, request, connection_id: str):
-        _connection, business_id = self.acting(connection_id, Capability.READ)
+        _connection, business_id = self.acting(connection_id, None)
         return self.respond(connection_id, business_id)
 
 
 class ConnectionAliasApi(ConnectionObjectApi):
-    capabilities = {"PATCH": Capability.INVOICE}
-
     @extend_schema(
         operation_id="connections_alias_update",
         parameters=[BUSINESS_ID_PARAM],
@@ -167,8 +174,6 @@ class ConnectionAliasApi(ConnectionObjectApi):
 
 
 class ConnectionTagsApi(ConnectionObjectApi):
-    capabilities = {"PATCH": Capability.INVOICE}
-
     @extend_schema(
         operation_id="connections_tags_update",
         parameters=[BUSINESS_ID_PARAM],
@@ -189,8 +194,6 @@ class ConnectionTagsApi(ConnectionObjectApi):
 
 
 class ConnectionSettingsApi(ConnectionObjectApi):
-    capabilities = {"PATCH": Capability.ADMINISTER}
-
     @extend_schema(
         operation_id="connections_settings_update",
         parameters=[BUSINESS_ID_PARAM],
@@ -212,8 +215,6 @@ class ConnectionSettingsApi(ConnectionObjectApi):
 
 
 class ConnectionArchiveApi(ConnectionObjectApi):
-    capabilities = {"PATCH": Capability.ADMINISTER}
-
     @extend_schema(
         operation_id="connections_archive",
         parameters=[BUSINESS_ID_PARAM],
@@ -229,8 +230,6 @@ class ConnectionArchiveApi(ConnectionObjectApi):
 
 
 class ConnectionAcceptApi(ConnectionObjectApi):
-    capabilities = {"POST": Capability.ADMINISTER}
-
     @extend_schema(
         operation_id="connections_accept",
         parameters=[BUSINESS_ID_PARAM],
@@ -257,7 +256,7 @@ class ConnectionEventListApi(ConnectionObjectApi):
         responses={200: ConnectionEventSerializer(many=True)},
     )
     def get(self, request, connection_id: str):
-        connection, business_id = self.acting(connection_id, Capability.READ)
+        connection, business_id = self.acting(connection_id, None)
         return self.paginate(
             selectors.connection_event_list(connection=connection, business_id=business_id),
             lambda rows: ConnectionEventSerializer(rows, many=True).data,
@@ -325,32 +324,31 @@ class TagListApi(BusinessApiView):
     def post(self, request, business_id: str):
         data = TagInput(data=request.data)
         data.is_valid(raise_exception=True)
-        tag = services.tag_create(business_id=business_id, name=data.validated_data["name"])
+        tag = services.tag_create(
+            business_id=business_id, actor=request.user, name=data.validated_data["name"]
+        )
         return Response(TagSerializer(tag).data, status=status.HTTP_201_CREATED)
 
 
 class TagDetailApi(ApiView):
-    capabilities = {"PATCH": Capability.INVOICE, "DELETE": Capability.INVOICE}
-
-    def _tag(self, tag_id: str, capability: Capability):
-        tag = selectors.tag_get(user=self.request.user, tag_id=tag_id)
-        self.require(tag.business_id, capability)
-        return tag
-
     @extend_schema(operation_id="tags_retrieve", responses={200: TagSerializer})
     def get(self, request, tag_id: str):
-        return Response(TagSerializer(self._tag(tag_id, Capability.READ)).data)
+        return Response(TagSerializer(selectors.tag_get(user=request.user, tag_id=tag_id)).data)
 
     @extend_schema(operation_id="tags_update", request=TagInput, responses={200: TagSerializer})
     def patch(self, request, tag_id: str):
-        self._tag(tag_id, Capability.INVOICE)
+        # The tag and the caller's role on it before the body: 404, then 403, then 400.
+        services.tag_authorize(
+            tag=selectors.tag_get(user=request.user, tag_id=tag_id), actor=request.user
+        )
         data = TagInput(data=request.data)
         data.is_valid(raise_exception=True)
-        tag = services.tag_rename(tag_id=tag_id, name=data.validated_data["name"])
+        tag = services.tag_rename(
+            tag_id=tag_id, actor=request.user, name=data.validated_data["name"]
+        )
         return Response(TagSerializer(tag).data)
 
     @extend_schema(operation_id="tags_delete", responses={204: None})
     def delete(self, request, tag_id: str):
-        self._tag(tag_id, Capability.INVOICE)
         services.tag_delete(tag_id=tag_id, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -5,9 +5,9 @@ from connections import services
 from connections.models import Connection, ConnectionStatus, Tag
 
 
-def _tag(business: Business, name: str) -> Tag:
+def _tag(business: Business, name: str, actor) -> Tag:
     tag = Tag.objects.filter(business=business, name__iexact=name).first()
-    return tag or services.tag_create(business_id=business.pk, name=name)
+    return tag or services.tag_create(business_id=business.pk, actor=actor, name=name)
 
 
 def _connection(
@@ -56,7 +56,7 @@ def seed_connections(*, businesses: dict, users: dict) -> dict:
             connection_id=acme_globex.pk,
             actor=users[key],
             business_id=businesses[key].pk,
-            tag_ids=[_tag(businesses[key], name).pk for name in names],
+            tag_ids=[_tag(businesses[key], name, users[key]).pk for name in names],
         )
 
     acme_initech = _connection(

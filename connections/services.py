@@ -9,16 +9,21 @@ that merely reference the row, like events and tag links, are not blocked) and t
 tag links; a tag service locks that one tag row. No service holds two rows of the same table,
 so there is no ordering to get wrong.
 
-Role checks happen in the views (``accounts.permissions``); the rules of the connection itself
-(which side may accept, who may set ``autoApprove``) are enforced here.
+Every service takes the actor and authorizes it here, from the one role table
+(``accounts.permissions``): the connection or tag is found only among the actor's businesses
+(another business's is a 404), and ``business_id``, the side the actor acts for, must be one of
+theirs on it with the capability the action needs (403 otherwise): alias and tags INVOICE;
+invite, accept, settings and archive ADMINISTER. The rules of the connection itself (which side
+may accept, who may set ``autoApprove``) are enforced here too.
 """
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, RestrictedError
 from django_fsm import can_proceed
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 
 from accounts.models import Business, Membership, Role
+from accounts.permissions import Capability, require, roles_of
 from accounts.quota import invitation_quota_take
 from cleopay.core.errors import Conflict, ConflictCode, InvalidTransition, field_error
 from cleopay.core.publish import publish_on_commit
@@ -38,12 +43,30 @@ from connections.tasks import send_connection_invitation_email
 CONNECTION_ADMIN_ROLES = (Role.OWNER, Role.ADMIN)
 
 
-def _lock(connection_id: str) -> Connection:
-    return (
+def connection_authorize(
+    *, connection: Connection, actor, business_id: str, capability: Capability
+) -> str:
+    """``actor`` acts for ``business_id`` on ``connection``: 404 unless that business is a side
+    of it and one of the actor's, 403 unless their role there allows ``capability``."""
+    if business_id not in (connection.payer_id, connection.payee_id):
+        raise NotFound("Not found.")
+    return require(actor, business_id, capability)
+
+
+def _lock(connection_id: str, *, actor, business_id: str, capability: Capability) -> Connection:
+    """The connection, locked, once ``actor`` may act on it for ``business_id`` (404/403)."""
+    connection = (
         Connection.objects.select_for_update(of=("self",), no_key=True)
         .select_related("payer", "payee")
-        .get(pk=connection_id)
+        .filter(pk=connection_id)
+        .first()
     )
+    if connection is None:
+        raise NotFound("Not found.")
+    connection_authorize(
+        connection=connection, actor=actor, business_id=business_id, capability=capability
+    )
+    return connection
 
 
 def _business_of_email(email: str) -> Business | None:
@@ -82,6 +105,7 @@ def connection_invite(
     An e-mail of the owner or admin of exactly one business invites that business; any other
     e-mail is kept and bound when a business is created by a user with that address.
     """
+    require(actor, business_id, Capability.ADMINISTER)
     email = ""
     if counterparty_business_id:
         field = "counterpartyBusinessId"
@@ -168,7 +192,9 @@ def connection_invitations_bind(*, business: Business, user) -> list[Connection]
 @transaction.atomic
 def connection_accept(*, connection_id: str, actor, business_id: str) -> Connection:
     """The invited side accepts: ``pending`` → ``active``."""
-    connection = _lock(connection_id)
+    connection = _lock(
+        connection_id, actor=actor, business_id=business_id, capability=Capability.ADMINISTER
+    )
     if business_id != connection.invited_business_id:
         raise PermissionDenied("Only the invited business can accept this invitation.")
     if not can_proceed(connection.accept):
@@ -192,7 +218,9 @@ def connection_accept(*, connection_id: str, actor, business_id: str) -> Connect
 @transaction.atomic
 def connection_archive(*, connection_id: str, actor, business_id: str) -> Connection:
     """Either side archives a pending or active connection; it then takes no new payables."""
-    connection = _lock(connection_id)
+    connection = _lock(
+        connection_id, actor=actor, business_id=business_id, capability=Capability.ADMINISTER
+    )
     if not can_proceed(connection.archive):
         raise InvalidTransition(
             action="archive", current_status=connection.status, noun="connection"
@@ -214,7 +242,9 @@ def connection_archive(*, connection_id: str, actor, business_id: str) -> Connec
 @transaction.atomic
 def connection_set_alias(*, connection_id: str, actor, business_id: str, alias: str) -> Connection:
     """Set the alias ``business_id`` sees; the other side's alias is untouched."""
-    connection = _lock(connection_id)
+    connection = _lock(
+        connection_id, actor=actor, business_id=business_id, capability=Capability.INVOICE
+    )
     old = connection.alias_of(business_id)
     if old == alias:
         return connection
@@ -235,7 +265,9 @@ def connection_set_tags(
 ) -> Connection:
     """Replace ``business_id``'s tags on the connection; each must be a tag of that business."""
     wanted = list(dict.fromkeys(tag_ids))
-    connection = _lock(connection_id)
+    connection = _lock(
+        connection_id, actor=actor, business_id=business_id, capability=Capability.INVOICE
+    )
     known = set(
         Tag.objects.filter(business_id=business_id, pk__in=wanted).values_list("pk", flat=True)
     )
@@ -283,7 +315,9 @@ def connection_update_settings(
 
     Only the payer decides whether its incoming payables approve themselves.
     """
-    connection = _lock(connection_id)
+    connection = _lock(
+        connection_id, actor=actor, business_id=business_id, capability=Capability.ADMINISTER
+    )
     if "auto_approve" in changes and connection.role_of(business_id) != ConnectionRole.PAYER:
         raise PermissionDenied("Only the payer can set autoApprove.")
     changed = {}
@@ -315,8 +349,9 @@ def _duplicate_tag(business_id: str, name: str) -> Conflict:
 
 
 @transaction.atomic
-def tag_create(*, business_id: str, name: str) -> Tag:
+def tag_create(*, business_id: str, actor, name: str) -> Tag:
     """A new tag; names are unique within the business, whatever their case."""
+    require(actor, business_id, Capability.INVOICE)
     name = name.strip()
     try:
         with transaction.atomic():
@@ -325,9 +360,28 @@ def tag_create(*, business_id: str, name: str) -> Tag:
         raise _duplicate_tag(business_id, name) from None
 
 
+def tag_authorize(*, tag: Tag, actor) -> str:
+    """``actor`` may change ``tag``: INVOICE in the business it belongs to (404/403)."""
+    return require(actor, tag.business_id, Capability.INVOICE)
+
+
+def _lock_tag(tag_id: str, *, actor) -> Tag:
+    """The tag, locked, if it belongs to one of ``actor``'s businesses (404) where their role
+    allows INVOICE (403)."""
+    tag = (
+        Tag.objects.select_for_update()
+        .filter(pk=tag_id, business_id__in=list(roles_of(actor)))
+        .first()
+    )
+    if tag is None:
+        raise NotFound("Not found.")
+    tag_authorize(tag=tag, actor=actor)
+    return tag
+
+
 @transaction.atomic
-def tag_rename(*, tag_id: str, name: str) -> Tag:
-    tag = Tag.objects.select_for_update().get(pk=tag_id)
+def tag_rename(*, tag_id: str, actor, name: str) -> Tag:
+    tag = _lock_tag(tag_id, actor=actor)
     tag.name = name.strip()
     try:
         with transaction.atomic():
@@ -356,7 +410,7 @@ def _tag_in_use(tag: Tag, users) -> Conflict:
 @transaction.atomic
 def tag_delete(*, tag_id: str, actor) -> None:
     """Delete a tag; it leaves every connection it was on, and each of those records the change."""
-    tag = Tag.objects.select_for_update().get(pk=tag_id)
+    tag = _lock_tag(tag_id, actor=actor)
     links = ConnectionTag.objects.filter(
         tag__business_id=tag.business_id,
         connection_id__in=ConnectionTag.objects.filter(tag=tag).values("connection_id"),

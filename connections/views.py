@@ -344,7 +344,9 @@ def settings_tags(request, business_id: str):
         name = request.POST.get("name", "")
         with service_errors() as problems:
             data = validated(TagInput, {"name": name})
-            tag = services.tag_create(business_id=business_id, name=data["name"])
+            tag = services.tag_create(
+                business_id=business_id, actor=request.user, name=data["name"]
+            )
         if not problems:
             messages.success(request, f"Tag “{tag.name}” created.")
             return redirect("settings-tags", business_id=business_id)
@@ -373,7 +375,7 @@ def tag_rename(request, business_id: str, tag_id: str):
     _tag_or_404(request, business_id, tag_id)
     with service_errors() as problems:
         data = validated(TagInput, {"name": request.POST.get("name", "")})
-        tag = services.tag_rename(tag_id=tag_id, name=data["name"])
+        tag = services.tag_rename(tag_id=tag_id, actor=request.user, name=data["name"])
     if problems:
         for messages_ in problems.fields.values():
             for message in messages_:

@@ -49,16 +49,12 @@ class CreditListApi(BusinessApiView):
 
 
 class CreditVoidApi(ApiView):
-    capabilities = {"POST": Capability.INVOICE}
-
     @extend_schema(operation_id="credits_void", request=None, responses={200: CreditSerializer})
     def post(self, request, credit_id: str):
         return Response(_credit(services.credit_void(credit_id=credit_id, actor=request.user)))
 
 
 class PayableApplyCreditApi(ApiView):
-    capabilities = {"POST": Capability.PAY}
-
     @extend_schema(
         operation_id="payables_apply_credit",
         request=CreditApplyInput,

@@ -8,7 +8,7 @@ from rest_framework import status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from accounts.permissions import Capability, roles_of
+from accounts.permissions import roles_of
 from cleopay.api.views import ApiView
 from cleopay.core.errors import PayloadTooLarge, field_error
 from files import selectors, services
@@ -35,7 +35,6 @@ UPLOAD_SCHEMA = {
 
 class FileUploadApi(ApiView):
     parser_classes = [MultiPartParser]
-    capabilities = {"POST": Capability.INVOICE}
 
     def initial(self, request, *args, **kwargs):
         # Refuse an oversized body from its Content-Length, before anything reads or stores it.

@@ -4,7 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
-from accounts.permissions import Capability, roles_of
+from accounts.permissions import roles_of
 from cleopay.api.views import ApiView
 from notifications import selectors, services
 from notifications.serializers import (
@@ -44,8 +44,6 @@ class NotificationListApi(ApiView):
 
 
 class NotificationReadApi(ApiView):
-    capabilities = {"POST": Capability.READ}
-
     @extend_schema(
         operation_id="notifications_read",
         request=None,
@@ -60,8 +58,6 @@ class NotificationReadApi(ApiView):
 
 
 class NotificationReadAllApi(ApiView):
-    capabilities = {"POST": Capability.READ}
-
     @extend_schema(
         operation_id="notifications_read_all",
         request=None,

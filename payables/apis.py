@@ -155,8 +155,6 @@ class ConnectionInvoiceListApi(ApiView):
 
 
 class PayableDetailApi(ApiView):
-    capabilities = {"PATCH": Capability.INVOICE}
-
     @extend_schema(
         operation_id="payables_retrieve",
         parameters=[BUSINESS_PARAM],
@@ -197,8 +195,6 @@ class PayableEventListApi(ApiView):
 
 
 class PayableTagsApi(ApiView):
-    capabilities = {"PATCH": Capability.INVOICE}
-
     @extend_schema(
         operation_id="payables_tags_update",
         request=PayableTagsInput,
@@ -216,8 +212,6 @@ class PayableTagsApi(ApiView):
 
 # --- actions ------------------------------------------------------------------------------------
 class PayableSubmitApi(ApiView):
-    capabilities = {"POST": Capability.INVOICE}
-
     @extend_schema(operation_id="payables_submit", request=None, responses={200: PayableSerializer})
     def post(self, request, payable_id: str):
         payable = services.payable_submit(payable_id=payable_id, actor=request.user)
@@ -225,8 +219,6 @@ class PayableSubmitApi(ApiView):
 
 
 class PayableApproveApi(ApiView):
-    capabilities = {"POST": Capability.APPROVE}
-
     @extend_schema(
         operation_id="payables_approve",
         request=None,
@@ -239,8 +231,6 @@ class PayableApproveApi(ApiView):
 
 
 class PayableDeclineApi(ApiView):
-    capabilities = {"POST": Capability.APPROVE}
-
     @extend_schema(
         operation_id="payables_decline", request=DeclineInput, responses={200: PayableSerializer}
     )
@@ -254,8 +244,6 @@ class PayableDeclineApi(ApiView):
 
 
 class PayableScheduleApi(ApiView):
-    capabilities = {"POST": Capability.PAY}
-
     @extend_schema(
         operation_id="payables_schedule", request=ScheduleInput, responses={200: PayableSerializer}
     )
@@ -272,8 +260,6 @@ class PayableScheduleApi(ApiView):
 
 
 class PayableUnscheduleApi(ApiView):
-    capabilities = {"POST": Capability.PAY}
-
     @extend_schema(
         operation_id="payables_unschedule", request=None, responses={200: PayableSerializer}
     )
@@ -283,8 +269,6 @@ class PayableUnscheduleApi(ApiView):
 
 
 class PayablePayApi(ApiView):
-    capabilities = {"POST": Capability.PAY}
-
     @extend_schema(
         operation_id="payables_pay",
         request=PayInput,
@@ -312,8 +296,6 @@ class PayablePayApi(ApiView):
 
 
 class PayableCancelApi(ApiView):
-    capabilities = {"POST": Capability.INVOICE}
-
     @extend_schema(
         operation_id="payables_cancel", request=CancelInput, responses={200: PayableSerializer}
     )
@@ -324,9 +306,6 @@ class PayableCancelApi(ApiView):
             payable_id=payable_id, actor=request.user, **data.validated_data
         )
         return Response(_detail(payable.pk, business_id))
-
-
-BULK_CAPABILITY = {"approve": Capability.APPROVE, "schedule": Capability.PAY, "pay": Capability.PAY}
 
 
 class PayableBulkApi(BusinessApiView):
@@ -345,7 +324,6 @@ class PayableBulkApi(BusinessApiView):
         data = BulkInput(data=request.data)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
-        self.require(business_id, BULK_CAPABILITY[fields["action"]])
         results = bulk.payables_bulk(
             business_id=business_id,
             actor=request.user,

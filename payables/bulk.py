@@ -16,11 +16,14 @@ from datetime import date
 
 from rest_framework.exceptions import NotFound
 
+from accounts.permissions import Capability, require
 from cleopay.core.errors import exception_handler
 from payables import services
 from payables.models import Payable
 
 MAX_BULK_ITEMS = 200
+# What the business's member needs for the whole batch (each item's service checks again).
+BULK_CAPABILITY = {"approve": Capability.APPROVE, "schedule": Capability.PAY, "pay": Capability.PAY}
 
 
 def _run_one(action: str, payable_id: str, *, actor, on: date | None) -> Payable:
@@ -44,7 +47,9 @@ def payables_bulk(
     *, business_id: str, actor, action: str, payable_ids: list[str], on: date | None = None
 ) -> list[dict]:
     """One result per ID, in the order given: ``{payableId, ok, status}`` or ``{payableId, ok,
-    error}``."""
+    error}``; the whole batch is refused (404/403) when ``actor`` may not take this action for
+    ``business_id``."""
+    require(actor, business_id, BULK_CAPABILITY[action])
     incoming = set(
         Payable.objects.filter(
             pk__in=[pid for pid in payable_ids if isinstance(pid, str)],

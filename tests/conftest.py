@@ -13,7 +13,7 @@ import os
 import shutil
 
 import pytest
-from django.db import connection
+from django.db import connection as db_connection
 from rest_framework.test import APIClient
 
 from accounts import services as account_services
@@ -22,7 +22,7 @@ from tests import factories
 
 def _available() -> dict[str, bool]:
     return {
-        "postgres": connection.vendor == "postgresql",
+        "postgres": db_connection.vendor == "postgresql",
         "redis": bool(os.environ.get("REDIS_URL")),
         "browser": bool(shutil.which("chromium")) and os.environ.get("BROWSER_TESTS", "1") != "0",
     }
@@ -124,6 +124,60 @@ def api():
         return client
 
     return make
+
+
+# --- the shared world: Acme pays Globex (tests.factories.acme_pays_globex) -----------------------
+@pytest.fixture
+def parties(db, api):
+    """Globex (``payee``) and Acme (``payer``) on an active Net 30 connection, with people:
+    ``payee_owner``/``payer_owner`` own their business; ``payee_accountant``, ``payee_viewer``,
+    ``payer_admin``, ``payer_approver``, ``payer_accountant`` and ``payer_viewer`` hold those
+    roles; ``outsider`` owns another business. ``parties.client(user)``: an API client."""
+    people = factories.acme_pays_globex(
+        people=(
+            "payee_owner",
+            "payee_accountant",
+            "payee_viewer",
+            "payer_owner",
+            "payer_admin",
+            "payer_approver",
+            "payer_accountant",
+            "payer_viewer",
+        ),
+        full_names=False,
+    )
+    people.client = lambda user: api(user)
+    return people
+
+
+@pytest.fixture
+def acme(db):
+    """Acme Corp and its owner (``acme.owner``)."""
+    business, owner = factories.business_with_owner("Acme Corp")
+    business.owner = owner
+    return business
+
+
+@pytest.fixture
+def globex(db):
+    """Globex Ltd and its owner (``globex.owner``)."""
+    business, owner = factories.business_with_owner("Globex Ltd")
+    business.owner = owner
+    return business
+
+
+@pytest.fixture
+def connection(acme, globex):
+    """Active: Acme pays Globex (Globex invited Acme)."""
+    return factories.ConnectionFactory(payer=acme, payee=globex)
+
+
+@pytest.fixture
+def stranger(db):
+    """The owner of a business that has nothing to do with Acme and Globex."""
+    business, owner = factories.business_with_owner("Stranger Inc")
+    owner.business = business
+    return owner
 
 
 @pytest.fixture

@@ -227,25 +227,67 @@ class FileFactory(DjangoModelFactory):
 # ==================================================================================================
 
 
-def payee_and_payer():
-    """Globex (payee, sends invoices) and Acme (payer) on an active Net 30 connection, with a
-    person in each role that matters: ``payee_owner``, ``payee_accountant``, ``payer_owner``,
-    ``payer_admin``, ``payer_approver``, ``payer_accountant``, ``payer_viewer``; ``outsider``
-    owns a business of its own."""
+# --- the shared world: Acme pays Globex ----------------------------------------------------------
+# Every person the tests of this suite give a name to: (side, role, e-mail, full name).
+PEOPLE = {
+    "payee_owner": ("payee", Role.OWNER, "owner@globex.test", "Gina Globex"),
+    "payee_accountant": ("payee", Role.ACCOUNTANT, "books@globex.test", ""),
+    "payee_viewer": ("payee", Role.VIEWER, "viewer@globex.test", ""),
+    "payer_owner": ("payer", Role.OWNER, "owner@acme.test", "Alice Acme"),
+    "payer_admin": ("payer", Role.ADMIN, "admin@acme.test", ""),
+    "payer_approver": ("payer", Role.APPROVER, "approver@acme.test", ""),
+    "payer_accountant": ("payer", Role.ACCOUNTANT, "books@acme.test", ""),
+    "payer_viewer": ("payer", Role.VIEWER, "viewer@acme.test", ""),
+    # A team of approvers for the review tests.
+    "ann": ("payer", Role.APPROVER, "ann@acme.test", ""),
+    "bob": ("payer", Role.APPROVER, "bob@acme.test", ""),
+    "cy": ("payer", Role.APPROVER, "cy@acme.test", ""),
+}
+EVERY_ROLE = (
+    "payee_owner",
+    "payee_accountant",
+    "payer_owner",
+    "payer_admin",
+    "payer_approver",
+    "payer_accountant",
+    "payer_viewer",
+)
+
+
+def acme_pays_globex(
+    *,
+    people=EVERY_ROLE,
+    net_terms: int | None = 30,
+    full_names: bool = True,
+    outsider: bool = True,
+):
+    """The suite's one world: Globex (``payee``, sends invoices) and Acme (``payer``) on an
+    active connection (``connection``), with the ``people`` named (keys of ``PEOPLE``, created
+    in that order, each an attribute); ``outsider`` owns a business of its own.
+
+    Only the people asked for exist: who is notified or may approve depends on who is there.
+    """
     from types import SimpleNamespace
 
     payee = BusinessFactory(name="Globex")
     payer = BusinessFactory(name="Acme")
-    return SimpleNamespace(
+    world = SimpleNamespace(
         payee=payee,
         payer=payer,
-        connection=ConnectionFactory(payer=payer, payee=payee, net_terms=30),
-        payee_owner=member(payee, Role.OWNER, email="owner@globex.test", full_name="Gina Globex"),
-        payee_accountant=member(payee, Role.ACCOUNTANT, email="books@globex.test"),
-        payer_owner=member(payer, Role.OWNER, email="owner@acme.test", full_name="Alice Acme"),
-        payer_admin=member(payer, Role.ADMIN, email="admin@acme.test"),
-        payer_approver=member(payer, Role.APPROVER, email="approver@acme.test"),
-        payer_accountant=member(payer, Role.ACCOUNTANT, email="books@acme.test"),
-        payer_viewer=member(payer, Role.VIEWER, email="viewer@acme.test"),
-        outsider=MembershipFactory(role=Role.OWNER).user,
+        connection=ConnectionFactory(payer=payer, payee=payee, net_terms=net_terms),
     )
+    sides = {"payee": payee, "payer": payer}
+    for name in people:
+        side, role, email, full_name = PEOPLE[name]
+        extra = {"full_name": full_name} if full_names and full_name else {}
+        setattr(world, name, member(sides[side], role, email=email, **extra))
+    if outsider:
+        world.outsider = MembershipFactory(role=Role.OWNER).user
+    return world
+
+
+def payee_and_payer():
+    """``acme_pays_globex()``: a Net 30 connection and a person in each role that matters:
+    ``payee_owner``, ``payee_accountant``, ``payer_owner``, ``payer_admin``,
+    ``payer_approver``, ``payer_accountant``, ``payer_viewer``; ``outsider``."""
+    return acme_pays_globex()

@@ -4,8 +4,11 @@ Base classes of every API endpoint.
 ``ApiView`` brings the project's conventions: bearer-token auth, JSON in and out, the error
 shape, throttling, and ``Idempotency-Key`` on POST (the claim, the work and the stored response
 share one transaction). ``BusinessApiView`` is for routes under ``/api/businesses/{business_id}/``:
-the caller's membership and role are resolved once, before the handler, and left on
-``self.role``.
+the tenant in the path is resolved once, before the handler, by the permission classes of
+``REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"]`` (``accounts.permissions.BusinessPermission``:
+membership, then the capability the view declares in ``capabilities``), and the caller's role
+is left on ``self.role``. Routes on an object declare no capability: their service authorizes
+the actor (docs/DEVELOPMENT.md, "Authorization").
 
 Handlers stay thin: validate input with a serializer, call a selector or a service, serialize.
 """
@@ -19,18 +22,16 @@ from drf_spectacular.renderers import (
 )
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from accounts.permissions import BusinessPermission, Capability, require
 from cleopay.core import idempotency
 
 
 class ApiView(APIView):
-    permission_classes = [IsAuthenticated, BusinessPermission]
-    # Capabilities the unsafe methods need, e.g. {"POST": Capability.INVOICE}.
-    capabilities: dict[str, Capability] = {}
+    # Routes under /businesses/{business_id}/ only: the capability each unsafe method needs
+    # there, e.g. {"POST": Capability.INVOICE} (an ``accounts.permissions.Capability``).
+    capabilities: dict[str, str] = {}
     # POSTs honour Idempotency-Key unless a view has no user to scope keys to (sign-up).
     idempotent = True
     idempotency_record = None
@@ -63,10 +64,6 @@ class ApiView(APIView):
                 # Nothing of a refused request is kept, the key included: a retry runs afresh.
                 transaction.set_rollback(True)
         return response
-
-    def require(self, business_id: str, capability: Capability) -> str:
-        """The caller's role in a business reached through an object (404/403 otherwise)."""
-        return require(self.request.user, business_id, capability)
 
     def paginate(self, queryset, serialize, *, parts=None):
         """One page of ``queryset`` as the list response; ``serialize`` maps the page's rows.

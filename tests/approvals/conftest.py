@@ -60,19 +60,34 @@ class Review(SimpleNamespace):
 
 @pytest.fixture
 def review(db, api):
-    payee = factories.BusinessFactory(name="Globex")
-    payer = factories.BusinessFactory(name="Acme")
+    """Acme pays Globex (``factories.acme_pays_globex``) with the payer's review team: ``owner``,
+    ``admin``, the approvers ``ann``, ``bob`` and ``cy``, and a ``viewer``."""
+    world = factories.acme_pays_globex(
+        people=(
+            "payee_owner",
+            "payee_accountant",
+            "payer_owner",
+            "payer_admin",
+            "ann",
+            "bob",
+            "cy",
+            "payer_viewer",
+        ),
+        net_terms=None,
+        full_names=False,
+        outsider=False,
+    )
     return Review(
         api=api,
-        payee=payee,
-        payer=payer,
-        connection=factories.ConnectionFactory(payer=payer, payee=payee),
-        payee_owner=factories.member(payee, "owner", email="owner@globex.test"),
-        payee_accountant=factories.member(payee, "accountant", email="books@globex.test"),
-        owner=factories.member(payer, "owner", email="owner@acme.test"),
-        admin=factories.member(payer, "admin", email="admin@acme.test"),
-        ann=factories.member(payer, "approver", email="ann@acme.test"),
-        bob=factories.member(payer, "approver", email="bob@acme.test"),
-        cy=factories.member(payer, "approver", email="cy@acme.test"),
-        viewer=factories.member(payer, "viewer", email="viewer@acme.test"),
+        payee=world.payee,
+        payer=world.payer,
+        connection=world.connection,
+        payee_owner=world.payee_owner,
+        payee_accountant=world.payee_accountant,
+        owner=world.payer_owner,
+        admin=world.payer_admin,
+        ann=world.ann,
+        bob=world.bob,
+        cy=world.cy,
+        viewer=world.payer_viewer,
     )

@@ -1,1 +1,1 @@
-from tests.approvals.conftest import review  # noqa: F401  (the same people and helpers)
+from tests.approvals.conftest import review  # noqa: F401  (its people and helpers)

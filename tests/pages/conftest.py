@@ -8,9 +8,9 @@ from tests import factories
 
 @pytest.fixture
 def world(db):
-    """Two connected businesses and their people (``factories.payee_and_payer``);
+    """Acme pays Globex, a person in each role (``factories.acme_pays_globex``);
     ``world.client(user)`` is a Django test client logged in as ``user``."""
-    people = factories.payee_and_payer()
+    people = factories.acme_pays_globex()
 
     def client(user) -> Client:
         logged_in = Client()

@@ -39,7 +39,3 @@ def clients(world):
         token_create(user=user)  # a second token, for the token routes
         out[principal] = api
     return out
-
-
-# Globex, Acme and their people (tests/payables/conftest.py), for the tests that need no more.
-from tests.payables.conftest import parties  # noqa: E402, F401

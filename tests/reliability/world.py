@@ -140,8 +140,9 @@ def payable_in(world: World, status: str, *, connection=None, actor=None, approv
 
 
 def build_world() -> World:
-    payee = factories.BusinessFactory(name="Globex")
-    payer = factories.BusinessFactory(name="Acme")
+    # The suite's one "Acme pays Globex" (no people: each role is added below, on both sides).
+    base = factories.acme_pays_globex(people=(), outsider=False)
+    payee, payer = base.payee, base.payer
     third = factories.BusinessFactory(name="Initech")
     outsider_business = factories.BusinessFactory(name="Umbrella")
     outsider_partner = factories.BusinessFactory(name="Hooli")
@@ -151,7 +152,7 @@ def build_world() -> World:
         third=third,
         outsider_business=outsider_business,
         outsider_partner=outsider_partner,
-        connection=factories.ConnectionFactory(payer=payer, payee=payee, net_terms=30),
+        connection=base.connection,
         third_connection=factories.ConnectionFactory(payer=payer, payee=third),
         outsider_connection=factories.ConnectionFactory(
             payer=outsider_business, payee=outsider_partner
@@ -254,7 +255,6 @@ def build_world() -> World:
             email=f"new-{name}@example.test",
             role="viewer",
             actor=owner,
-            actor_role="owner",
         )
     # One addressed to a person of the world: only they may accept or decline it.
     world.invitations["payee_invitation_to_viewer"] = MemberInvitation.objects.create(
