@@ -33,6 +33,7 @@ becomes free for a new definition.
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Business
 from cleopay.ids import PublicIdField
@@ -293,7 +294,21 @@ class ApprovalRequestStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-class ApprovalRequest(models.Model):
+class ApprovalStatus(models.TextChoices):
+    """Where the payer's review of a payable stands (the ``approval.status`` the payer sees).
+
+    The outcome each review function returns (``approvals.review``); the payables app keeps it
+    on the payable (``Payable.approval_status``) so lists filter on it without a join.
+    """
+
+    PENDING = "pending", "Pending"
+    MANUAL_REVIEW = "manual_review", "Manual review"
+    NOT_REQUIRED = "not_required", "Not required"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+
+
+class ApprovalRequest(FSMModelMixin, models.Model):
     """One submission round of a payable: the route it took and where its review stands."""
 
     id = PublicIdField(prefix="apr")
@@ -305,8 +320,12 @@ class ApprovalRequest(models.Model):
     outcome = models.CharField(max_length=20, choices=ApprovalRequestOutcome.choices)
     # ``approvals.domain.workflow_snapshot`` of the workflow applied; null without a workflow.
     snapshot = models.JSONField(null=True, blank=True)
-    status = models.CharField(
-        max_length=20, choices=ApprovalRequestStatus.choices, default=ApprovalRequestStatus.PENDING
+    # Changes only through the transitions below, each stamping ``closed_at``.
+    status = FSMField(
+        max_length=20,
+        choices=ApprovalRequestStatus.choices,
+        default=ApprovalRequestStatus.PENDING,
+        protected=True,
     )
     # The step under way (0-based, the snapshot's ``position``); 0 under manual review.
     current_step = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -350,6 +369,54 @@ class ApprovalRequest(models.Model):
     def steps(self) -> list[dict]:
         """The frozen steps (a workflow's), or none."""
         return list((self.snapshot or {}).get("steps") or [])
+
+    @property
+    def approval_status(self) -> str:
+        """The payable's ``ApprovalStatus`` while this is its latest round.
+
+        A cancelled round leaves the status the review had (the payable itself says cancelled).
+        """
+        if self.status == ApprovalRequestStatus.DECLINED:
+            return ApprovalStatus.DECLINED
+        if self.outcome == ApprovalRequestOutcome.AUTO_APPROVE:
+            return ApprovalStatus.NOT_REQUIRED
+        if self.status == ApprovalRequestStatus.APPROVED:
+            return ApprovalStatus.APPROVED
+        if self.outcome == ApprovalRequestOutcome.MANUAL_REVIEW:
+            return ApprovalStatus.MANUAL_REVIEW
+        return ApprovalStatus.PENDING
+
+    # --- transitions: each closes the round ---------------------------------------------------
+
+    def _close(self) -> None:
+        self.closed_at = timezone.now()
+
+    @transition(
+        field=status, source=ApprovalRequestStatus.PENDING, target=ApprovalRequestStatus.APPROVED
+    )
+    def approve(self) -> None:
+        """The last approval of the last step, or automatic approval at the start."""
+        self._close()
+
+    @transition(
+        field=status, source=ApprovalRequestStatus.PENDING, target=ApprovalRequestStatus.DECLINED
+    )
+    def decline(self) -> None:
+        self._close()
+
+    @transition(
+        field=status, source=ApprovalRequestStatus.PENDING, target=ApprovalRequestStatus.SUPERSEDED
+    )
+    def supersede(self) -> None:
+        """A resubmission opened a newer round."""
+        self._close()
+
+    @transition(
+        field=status, source=ApprovalRequestStatus.PENDING, target=ApprovalRequestStatus.CANCELLED
+    )
+    def cancel(self) -> None:
+        """The payable was cancelled during its review."""
+        self._close()
 
 
 class ApprovalAssignment(models.Model):

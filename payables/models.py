@@ -45,6 +45,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 
 from accounts.models import Business
+from approvals.models import ApprovalStatus
 from cleopay.ids import PublicIdField
 from cleopay.invoice_numbers import invoice_number_key
 from cleopay.jsoncodec import DecimalJSONDecoder, DecimalJSONEncoder
@@ -73,21 +74,6 @@ EDITABLE_STATUSES = (S.DRAFT, S.DECLINED)
 FINAL_STATUSES = (S.PAID, S.CANCELLED)
 # With the payer and not settled yet: what the payer owes (AP aging, overdue marks).
 OPEN_STATUSES = (S.SUBMITTED, S.APPROVED, S.SCHEDULED)
-
-
-class ApprovalStatus(models.TextChoices):
-    """Where the payer's review stands (shown to the payer only, in ``approval``).
-
-    The review itself lives in ``approvals.ApprovalRequest`` (one per submission round); this
-    column repeats the latest round's state, set by the payables services in the same
-    transaction, so lists filter on it (``awaitingMyApproval``) without a join.
-    """
-
-    PENDING = "pending", "Pending"
-    MANUAL_REVIEW = "manual_review", "Manual review"
-    NOT_REQUIRED = "not_required", "Not required"
-    APPROVED = "approved", "Approved"
-    DECLINED = "declined", "Declined"
 
 
 class Payable(ConcurrentTransitionMixin, models.Model):

@@ -10,7 +10,7 @@ Writes of payables. Each service is one transaction that, in this order:
 5. notifies the people concerned (``notifications.services``): the in-app rows are written in
    the transaction, their e-mails are published after the commit.
 
-The payer's review is the approvals app's (``approvals.services``): it routes a submission to a
+The payer's review is the approvals app's (``approvals.review``): it routes a submission to a
 workflow (or automatic approval, or manual review), records each approval and decline on the
 current step and says when the review is complete; these services keep the transaction, the
 payable's lock and its fsm transition. Custom field values are checked against the payer's
@@ -39,9 +39,8 @@ from django_fsm import can_proceed
 from rest_framework.exceptions import NotFound, PermissionDenied
 
 from accounts.permissions import Capability, require, role_allows, roles_of
-from approvals import services as approval_services
+from approvals import review
 from approvals.domain import payable_custom_fields_validate
-from approvals.models import ApprovalRequestOutcome
 from cleopay.api.errors import Conflict, ConflictCode, InvalidTransition, field_error
 from cleopay.invoice_numbers import invoice_number_key
 from cleopay.money import MAX_AMOUNT, quantize
@@ -53,7 +52,6 @@ from notifications import services as notifications
 from payables import events, payments
 from payables.models import (
     OPEN_PAYMENT_STATUSES,
-    ApprovalStatus,
     LineItem,
     Payable,
     PayableAttachment,
@@ -574,33 +572,19 @@ def payable_set_tags(
     return payable, acting
 
 
-# --- review: the payer's approval (approvals.services does the bookkeeping) --------------------------
-_APPROVAL_STATUS = {
-    ApprovalRequestOutcome.WORKFLOW: ApprovalStatus.PENDING,
-    ApprovalRequestOutcome.MANUAL_REVIEW: ApprovalStatus.MANUAL_REVIEW,
-    ApprovalRequestOutcome.AUTO_APPROVE: ApprovalStatus.NOT_REQUIRED,
-}
-
-
-def _step_label(request, position: int) -> str:
-    """``step 2 of 3`` for a workflow of several steps, else nothing."""
-    if request.outcome != ApprovalRequestOutcome.WORKFLOW or len(request.steps) < 2:
-        return ""
-    return f"step {position + 1} of {len(request.steps)}"
-
-
+# --- review: the payer's approval (approvals.review does the bookkeeping) --------------------------
 def _request_approvals(payable: Payable, request) -> list[str]:
     """Notify who may approve the current step now; returns them."""
-    approvers = approval_services.approvers_now(payable=payable, request=request)
+    approvers = review.approvers_now(payable=payable, request=request)
     notifications.notify_approval_requested(
-        payable=payable, user_ids=approvers, step=_step_label(request, request.current_step or 0)
+        payable=payable, user_ids=approvers, step=review.current_step_label(request)
     )
     return approvers
 
 
 def _submit(payable: Payable, *, actor, custom_fields_checked: bool = False) -> None:
     """DRAFT or DECLINED → SUBMITTED, and the payer's review starts
-    (``approvals.services.approval_request_start``).
+    (``approvals.review.approval_request_start``).
 
     The review is routed before the payable is saved, so that one UPDATE records both the
     submission and how it is reviewed. A workflow or manual review leaves it SUBMITTED and asks
@@ -612,13 +596,13 @@ def _submit(payable: Payable, *, actor, custom_fields_checked: bool = False) -> 
         _require_custom_fields(payable)
     from_status = payable.status
     payable.submit(by=actor)
-    request = approval_services.approval_request_start(
+    request = review.approval_request_start(
         payable=payable, earlier_rounds=from_status != PayableStatus.DRAFT
     )
-    payable.approval_status = _APPROVAL_STATUS[request.outcome]
+    payable.approval_status = request.approval_status
     _save(payable, "status", "submitted_at", "submitted_by", "decline_reason", "approval_status")
     events.payable_submitted_event(payable=payable, actor=actor, from_status=from_status)
-    if request.outcome == ApprovalRequestOutcome.AUTO_APPROVE:
+    if not request.is_pending:  # approved automatically: the round is closed already
         payable.approve()
         _save(payable, "status", "approved_at")
         why = (
@@ -654,21 +638,20 @@ def payable_approve(*, payable_id: str, actor) -> Payable:
     """Record the caller's approval on the current step; the last one makes it APPROVED.
 
     403 for its authors, for someone who already approved it, and out of turn (see
-    ``approvals.services.approval_record``); 409 unless SUBMITTED.
+    ``approvals.review.approval_record``); 409 unless SUBMITTED.
     """
     payable = _lock_payable(payable_id=payable_id, actor=actor)
     _require_side(payable, actor, side=PAYER, capability=Capability.APPROVE, action="approve")
-    if actor.pk in (payable.created_by_id, payable.submitted_by_id):
-        raise PermissionDenied("You created or submitted this payable, so you cannot approve it.")
+    review.require_not_author(payable=payable, actor=actor)
     _ensure_can(payable.approve, "approve")
-    progress = approval_services.approval_record(payable=payable, actor=actor)
+    progress = review.approval_record(payable=payable, actor=actor)
     if not progress.completed:
         _save(payable)
         events.payable_approval_recorded_event(payable=payable, actor=actor, note=progress.note)
         if progress.step_completed:
             _request_approvals(payable, progress.request)
         return payable
-    payable.approval_status = ApprovalStatus.APPROVED
+    payable.approval_status = progress.approval_status
     payable.approve()
     _save(payable, "status", "approval_status", "approved_at")
     events.payable_approved_event(payable=payable, actor=actor, note=progress.note)
@@ -688,8 +671,8 @@ def payable_decline(*, payable_id: str, actor, reason: str) -> Payable:
     reason = (reason or "").strip()
     if not reason:
         raise field_error("reason", "A reason is required to decline a payable.")
-    approval_services.approval_decline(payable=payable, actor=actor, reason=reason)
-    payable.approval_status = ApprovalStatus.DECLINED
+    declined = review.approval_decline(payable=payable, actor=actor, reason=reason)
+    payable.approval_status = declined.approval_status
     payable.decline(reason=reason)
     _save(payable, "status", "approval_status", "decline_reason", "declined_at")
     events.payable_declined_event(payable=payable, actor=actor)
@@ -764,8 +747,8 @@ def payable_cancel(
         payment.cancel()
         _save(payment, "status", "cancelled_at")
     # Those asked to approve it hear of a payee's cancellation too (read before the round closes).
-    asked = approval_services.approvers_now(payable=payable) if side == PAYEE else []
-    approval_services.approval_request_cancel(payable=payable)
+    asked = review.approvers_now(payable=payable) if side == PAYEE else []
+    review.approval_request_cancel(payable=payable)
     events.payable_cancelled_event(
         payable=payable, actor=actor, business_id=acting, from_status=from_status
     )

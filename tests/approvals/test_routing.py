@@ -198,6 +198,7 @@ def test_snapshot_is_plain_json_and_frozen(payer, approver):
 
     services.workflow_update(
         workflow_id=workflow.pk,
+        actor=factories.member(payer, Role.OWNER),
         changes={"name": "Renamed", "steps": [{"approver_roles": ["admin"]}]},
     )
     assert stored == snapshot
