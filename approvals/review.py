@@ -115,7 +115,7 @@ def approvers_now(*, payable, request: ApprovalRequest | None = None) -> list[st
 # --- writes -----------------------------------------------------------------------------------------
 
 
-def _pending_request(payable) -> ApprovalRequest:
+def _lock_pending_request(payable) -> ApprovalRequest:
     """The payable's pending round, locked (a submitted payable always has one)."""
     return ApprovalRequest.objects.select_for_update().get(
         payable=payable, status=ApprovalRequestStatus.PENDING
@@ -205,7 +205,7 @@ def approval_record(*, payable, actor) -> ApprovalProgress:
     (one person approves a payable once), and for anyone the current step does not name (out of
     turn, or no approver of this workflow). The last approval of the last step completes it.
     """
-    request = _pending_request(payable)
+    request = _lock_pending_request(payable)
     require_not_author(payable=payable, actor=actor)
     earlier = (
         Approval.objects.filter(request=request, user=actor, decision=ApprovalDecision.APPROVED)
@@ -264,7 +264,7 @@ def approval_decline(*, payable, actor, reason: str) -> ApprovalRequest:
     approver), and an owner or admin of the payer always may: a step nobody can complete any
     more (its approvers left) still has a way out.
     """
-    request = _pending_request(payable)
+    request = _lock_pending_request(payable)
     position = request.current_step or 0
     role = roles_of(actor).get(payable.payer_id)
     if role not in (Role.OWNER, Role.ADMIN) and actor.pk not in _step_people(
