@@ -15,8 +15,8 @@ from accounts.models import Role
 from accounts.permissions import Capability
 from accounts.selectors import membership_list
 from approvals import selectors, services
-from approvals.domain import APPROVING_ROLES
 from approvals.models import CustomFieldScope, CustomFieldType
+from approvals.routing import APPROVING_ROLES
 from approvals.serializers import CustomFieldInput, WorkflowInput
 from cleopay import ids
 from cleopay.web import (

@@ -165,6 +165,7 @@ class PayableFactory(DjangoModelFactory):
 
     class Meta:
         model = Payable
+        skip_postgeneration_save = True
 
     connection = factory.SubFactory(ConnectionFactory)
     payee = factory.SelfAttribute("connection.payee")

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError
 
-from approvals.domain import payable_custom_fields_validate
+from approvals.field_values import payable_custom_fields_validate
 from cleopay.api.errors import Conflict, ConflictCode, field_error
 from cleopay.invoice_numbers import invoice_number_key
 from cleopay.money import MAX_AMOUNT, quantize
