@@ -9,9 +9,10 @@ ordered ``WorkflowStep``s. Each step names approvers by user and/or by role and 
 (lower first, ties by age); the first whose conditions all hold applies. With none, the
 connection's ``auto_approve`` or else the business's ``default_approval_action`` decides.
 
-A workflow is never read again once it has been applied: at submit the review (``approvals.review``) stores a
-frozen snapshot of it on the payable (``approvals.routing.workflow_snapshot``), so editing or
-deleting a workflow leaves every review already under way intact. Who may approve a step is
+A workflow is never read again once it has been applied: at submit the review
+(``approvals.review``) stores a frozen snapshot of it on the review round
+(``approvals.routing.workflow_snapshot``), so editing or deleting a workflow leaves every review
+already under way intact. Who may approve a step is
 resolved from current memberships each time (someone who left the business approves nothing).
 
 Applying a workflow is an ``ApprovalRequest``: one per submission round of a payable, holding the
