@@ -1,7 +1,6 @@
 """What every payables service shares: the payable's row lock through the caller's businesses,
 the side and role checks, the status check, and the open payment."""
 
-import logging
 from datetime import date
 
 from django.utils import timezone
@@ -18,8 +17,6 @@ from payables.models import (
 )
 from payables.selectors import require_id_shape
 
-logger = logging.getLogger(__name__)
-
 PAYEE = "payee"
 PAYER = "payer"
 INVOICE_NUMBER_CONSTRAINT = "payable_invoice_number_unique_per_connection"
@@ -27,6 +24,7 @@ GENERATED_NUMBER_ATTEMPTS = 20
 
 
 def today() -> date:
+    """Today's date for due dates and schedules (tests move it by patching this one function)."""
     return timezone.now().date()  # UTC: TIME_ZONE is UTC and USE_TZ is on
 
 
