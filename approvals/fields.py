@@ -12,7 +12,7 @@ from accounts.permissions import Capability, require, role_allows, roles_of
 from approvals.custom_fields import visible_when_clean
 from approvals.field_values import CUSTOM_FIELD_CLEANERS
 from approvals.models import CustomFieldDefinition, CustomFieldType
-from cleopay.api.errors import Conflict, ConflictCode, field_error
+from cleopay.core.errors import Conflict, ConflictCode, field_error
 
 
 def _lock_definition(*, custom_field_id: str, actor: User) -> CustomFieldDefinition:

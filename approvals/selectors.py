@@ -22,7 +22,7 @@ from approvals.routing import (
     eligible_approvers,
     manual_review_approvers,
 )
-from cleopay.api.errors import field_error
+from cleopay.core.errors import field_error
 from connections.models import Connection, Tag
 
 

@@ -9,8 +9,8 @@ from accounts.serializers import UserRefSerializer
 from approvals import custom_fields
 from approvals.models import ApprovalDecision, ApprovalStatus, CustomFieldScope, CustomFieldType
 from approvals.routing import APPROVING_ROLES, ApprovalOutcome
-from cleopay.api.fields import PublicIdField, StrictCharField
-from cleopay.money import MoneySerializerField
+from cleopay.core.api.fields import PublicIdField, StrictCharField
+from cleopay.core.money import MoneySerializerField
 
 MAX_STEPS = 10
 MAX_APPROVERS_PER_STEP = 100

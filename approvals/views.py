@@ -18,8 +18,8 @@ from approvals import selectors, services
 from approvals.models import CustomFieldScope, CustomFieldType
 from approvals.routing import APPROVING_ROLES
 from approvals.serializers import CustomFieldInput, WorkflowInput
-from cleopay import ids
-from cleopay.web import (
+from cleopay.core import ids
+from cleopay.core.web import (
     Problems,
     business_page,
     done,

@@ -22,7 +22,7 @@ from approvals.models import (
     WorkflowTag,
 )
 from approvals.routing import APPROVING_ROLES, steps_shortfall
-from cleopay.api.errors import field_error
+from cleopay.core.errors import field_error
 from connections.models import Connection, Tag
 
 

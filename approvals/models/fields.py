@@ -3,8 +3,8 @@
 from django.db import models
 
 from accounts.models import Business
-from cleopay.ids import PublicIdField
-from cleopay.jsoncodec import DecimalJSONDecoder, DecimalJSONEncoder
+from cleopay.core.ids import PublicIdField
+from cleopay.core.jsoncodec import DecimalJSONDecoder, DecimalJSONEncoder
 
 
 class CustomFieldType(models.TextChoices):

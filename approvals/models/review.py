@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from cleopay.ids import PublicIdField
+from cleopay.core.ids import PublicIdField
 
 
 class ApprovalRequestOutcome(models.TextChoices):

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.db import models
 
 from accounts.models import Business
-from cleopay.ids import PublicIdField
-from cleopay.money import MoneyField
+from cleopay.core.ids import PublicIdField
+from cleopay.core.money import MoneyField
 from connections.models import Connection, Tag
 
 

@@ -6,8 +6,8 @@ from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Business
-from cleopay.ids import PublicIdField
-from cleopay.money import MoneyField
+from cleopay.core.ids import PublicIdField
+from cleopay.core.money import MoneyField
 from payables.models.payable import Payable
 
 

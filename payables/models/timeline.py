@@ -5,8 +5,8 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import Business
-from cleopay.ids import PublicIdField
-from cleopay.jsoncodec import DecimalJSONDecoder, DecimalJSONEncoder
+from cleopay.core.ids import PublicIdField
+from cleopay.core.jsoncodec import DecimalJSONDecoder, DecimalJSONEncoder
 from payables.models.payable import Payable
 
 

@@ -8,14 +8,14 @@ from django_fsm import can_proceed
 from rest_framework.exceptions import NotFound, PermissionDenied
 
 from accounts.permissions import Capability, role_allows, roles_of
-from cleopay.api.errors import Conflict, ConflictCode, InvalidTransition
+from cleopay.core.errors import Conflict, ConflictCode, InvalidTransition
+from cleopay.core.ids import require_id_shape
 from payables.models import (
     OPEN_PAYMENT_STATUSES,
     Payable,
     Payment,
     PaymentStatus,
 )
-from payables.selectors import require_id_shape
 
 PAYEE = "payee"
 PAYER = "payer"

@@ -7,9 +7,9 @@ from decimal import Decimal
 from django.db import IntegrityError
 
 from approvals.field_values import payable_custom_fields_validate
-from cleopay.api.errors import Conflict, ConflictCode, field_error
-from cleopay.invoice_numbers import invoice_number_key
-from cleopay.money import MAX_AMOUNT, quantize
+from cleopay.core.errors import Conflict, ConflictCode, field_error
+from cleopay.core.invoice_numbers import invoice_number_key
+from cleopay.core.money import MAX_AMOUNT, quantize
 from connections.models import Connection, Tag
 from files.models import File
 from payables.models import (

@@ -6,8 +6,8 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 
 from accounts.permissions import Capability, require
-from cleopay.api.errors import Conflict, ConflictCode, InvalidTransition, field_error
-from cleopay.prefetch import keep_related
+from cleopay.core.errors import Conflict, ConflictCode, InvalidTransition, field_error
+from cleopay.core.prefetch import keep_related
 from connections.models import Connection
 from connections.services import connection_lock_for_payee
 from payables import events

@@ -9,7 +9,7 @@ from django_fsm import can_proceed
 
 from accounts.permissions import Capability, role_allows, roles_of
 from approvals import review
-from cleopay.api.errors import field_error
+from cleopay.core.errors import field_error
 from notifications import services as notifications
 from payables import events, payments
 from payables.models import (

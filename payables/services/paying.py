@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from accounts.permissions import Capability
-from cleopay.api.errors import Conflict, ConflictCode
+from cleopay.core.errors import Conflict, ConflictCode
 from notifications import services as notifications
 from payables import events, payments
 from payables.models import (

@@ -12,8 +12,8 @@ from approvals.field_values import (
     custom_fields_validate,
     payable_custom_fields_validate,
 )
-from cleopay.api.errors import flatten
-from cleopay.jsoncodec import DecimalJSONDecoder, DecimalJSONEncoder
+from cleopay.core.errors import flatten
+from cleopay.core.jsoncodec import DecimalJSONDecoder, DecimalJSONEncoder
 from tests import factories
 
 pytestmark = pytest.mark.django_db

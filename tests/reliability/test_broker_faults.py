@@ -2,7 +2,7 @@
 Broker faults: Redis unreachable or silent, and a worker killed in the middle of a payment.
 
 With the broker down, every write still answers 2xx at once: its tasks are published after the
-commit through ``cleopay.publish`` (one bounded attempt, then a circuit breaker), and what could
+commit through ``cleopay.core.publish`` (one bounded attempt, then a circuit breaker), and what could
 not be sent waits (the ``PendingTask`` outbox, notifications whose e-mail is not sent yet) for
 the beat tasks that send it once the broker answers. Nothing is lost, nothing is sent twice.
 Scheduled payments need no message at all: the sweep reads the database, so when the broker is
@@ -19,8 +19,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from cleopay import publish
-from cleopay.models import PendingTask
+from cleopay.core import publish
+from cleopay.core.models import PendingTask
 from cleopay.tasks import publish_pending_tasks
 from notifications.models import Notification
 from notifications.tasks import send_pending_emails

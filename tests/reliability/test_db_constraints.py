@@ -11,7 +11,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from cleopay.invoice_numbers import invoice_number_key
+from cleopay.core.invoice_numbers import invoice_number_key
 from payables.models import (
     LedgerTransfer,
     LineItem,
@@ -68,7 +68,7 @@ class TestPayableConstraints:
     def test_invoice_number_is_unique_per_connection_as_a_person_reads_it(self, parties):
         make_payable(parties, invoice_number="INV-1")
         other = make_payable(parties, invoice_number="INV-2")
-        # The constraint is on the key (cleopay.invoice_numbers), which every save derives.
+        # The constraint is on the key (cleopay.core.invoice_numbers), which every save derives.
         refused(Payable.objects.filter(pk=other.pk), invoice_key=invoice_number_key("inv-1"))
         with pytest.raises(IntegrityError), transaction.atomic():
             make_payable(parties, invoice_number="Inv-1")
