@@ -105,7 +105,7 @@ class CustomFieldDefinitionAdmin(admin.ModelAdmin):
         return self.readonly_fields
 
 
-# --- review rounds: read-only (they change only through the payables services) -------------------
+# --- review rounds: read-only (they change only through approvals.review) -------------------------
 
 
 class ReadOnlyInline(admin.TabularInline):

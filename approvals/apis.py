@@ -1,10 +1,10 @@
-"""Approval workflow and custom field endpoints (docs/api/approvals.md, custom-fields.md). Thin: validate, call, serialize."""
+"""Approval workflow and custom field endpoints (docs/api/approvals.md, docs/api/custom-fields.md). Thin: validate, call, serialize."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
-from accounts.permissions import Capability, require
+from accounts.permissions import Capability
 from approvals import selectors, services
 from approvals.serializers import (
     ApprovalPreviewInput,
@@ -50,6 +50,8 @@ class WorkflowListApi(BusinessApiView):
 
 
 class WorkflowDetailApi(ApiView):
+    capabilities = {"PATCH": Capability.ADMINISTER, "DELETE": Capability.ADMINISTER}
+
     @extend_schema(operation_id="approval_workflows_retrieve", responses={200: WorkflowSerializer})
     def get(self, request, workflow_id: str):
         workflow = selectors.workflow_get(user=request.user, workflow_id=workflow_id)
@@ -66,18 +68,17 @@ class WorkflowDetailApi(ApiView):
     )
     def patch(self, request, workflow_id: str):
         workflow = selectors.workflow_get(user=request.user, workflow_id=workflow_id)
-        require(request.user, workflow.business_id, Capability.ADMINISTER)
         data = WorkflowInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        services.workflow_update(workflow_id=workflow.pk, changes=data.validated_data)
+        services.workflow_update(
+            workflow_id=workflow.pk, actor=request.user, changes=data.validated_data
+        )
         workflow = selectors.workflow_get(user=request.user, workflow_id=workflow.pk)
         return Response(WorkflowSerializer(workflow).data)
 
     @extend_schema(operation_id="approval_workflows_delete", responses={204: None})
     def delete(self, request, workflow_id: str):
-        workflow = selectors.workflow_get(user=request.user, workflow_id=workflow_id)
-        require(request.user, workflow.business_id, Capability.ADMINISTER)
-        services.workflow_delete(workflow_id=workflow.pk)
+        services.workflow_delete(workflow_id=workflow_id, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -133,12 +134,14 @@ class CustomFieldListApi(BusinessApiView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         definition = services.custom_field_create(
-            business_id=business_id, field_type=values.pop("type"), **values
+            business_id=business_id, actor=request.user, field_type=values.pop("type"), **values
         )
         return Response(CustomFieldSerializer(definition).data, status=status.HTTP_201_CREATED)
 
 
 class CustomFieldDetailApi(ApiView):
+    capabilities = {"PATCH": Capability.ADMINISTER, "DELETE": Capability.ADMINISTER}
+
     @extend_schema(operation_id="custom_fields_retrieve", responses={200: CustomFieldSerializer})
     def get(self, request, custom_field_id: str):
         definition = selectors.custom_field_get(user=request.user, custom_field_id=custom_field_id)
@@ -152,11 +155,10 @@ class CustomFieldDetailApi(ApiView):
     )
     def patch(self, request, custom_field_id: str):
         definition = selectors.custom_field_get(user=request.user, custom_field_id=custom_field_id)
-        require(request.user, definition.business_id, Capability.ADMINISTER)
         data = CustomFieldInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         definition = services.custom_field_update(
-            custom_field_id=definition.pk, changes=data.validated_data
+            custom_field_id=definition.pk, actor=request.user, changes=data.validated_data
         )
         return Response(CustomFieldSerializer(definition).data)
 
@@ -166,9 +168,7 @@ class CustomFieldDetailApi(ApiView):
         description="Retires the field: values already on payables stay readable.",
     )
     def delete(self, request, custom_field_id: str):
-        definition = selectors.custom_field_get(user=request.user, custom_field_id=custom_field_id)
-        require(request.user, definition.business_id, Capability.ADMINISTER)
-        services.custom_field_delete(custom_field_id=definition.pk)
+        services.custom_field_delete(custom_field_id=custom_field_id, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -1,32 +1,29 @@
-"""Reads of workflows, custom field definitions and payables' reviews, always through the
-caller's businesses."""
+"""Reads of workflows and custom field definitions, always through the caller's businesses;
+the review of a payable is read through ``approvals.review``."""
 
 from decimal import Decimal
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from rest_framework.exceptions import NotFound
 
-from accounts.models import Membership, User
+from accounts.models import User
 from accounts.permissions import roles_of
-from approvals.domain import (
-    APPROVING_ROLES,
-    ApprovalOutcome,
-    approval_route,
-    eligible_approvers,
-    manual_review_approvers,
-    steps_shortfall,
-)
 from approvals.models import (
     Approval,
-    ApprovalDecision,
     ApprovalRequest,
     ApprovalWorkflow,
     CustomFieldDefinition,
     WorkflowStep,
 )
+from approvals.review import approval_overview  # noqa: F401 - read with the payable
+from approvals.routing import (
+    ApprovalOutcome,
+    approval_route,
+    eligible_approvers,
+    manual_review_approvers,
+)
 from cleopay.core.errors import field_error
 from connections.models import Connection, Tag
-from payables.models import ApprovalStatus, PayableStatus
 
 
 def _workflows() -> QuerySet[ApprovalWorkflow]:
@@ -150,131 +147,3 @@ def latest_approval_request_prefetch() -> Prefetch:
         ),
         to_attr="latest_approval_requests",
     )
-
-
-def _latest_request(payable) -> ApprovalRequest | None:
-    prefetched = getattr(payable, "latest_approval_requests", None)
-    if prefetched is not None:
-        return prefetched[0] if prefetched else None
-    return (
-        ApprovalRequest.objects.filter(payable=payable)
-        .prefetch_related(Prefetch("approvals", queryset=Approval.objects.select_related("user")))
-        .order_by("-round")
-        .first()
-    )
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-def _blocked_reason(
-    *, group: tuple[int, ...], first: int, missing: list[int], eligible: list[set[str]]
-) -> str:
-    people = len(set().union(*(eligible[i] for i in group)))
-    needed = sum(missing[i] for i in group)
-    if len(group) == 1:
-        (index,) = group
-        where = f"Step {first + index + 1}"
-        return (
-            f"{where} needs {_plural(needed, 'more approval')} but only "
-            f"{_plural(people, 'eligible approver')} can give them. An owner or admin of the payer "
-            "can decline the payable."
-        )
-    names = ", ".join(str(first + i + 1) for i in group[:-1]) + f" and {first + group[-1] + 1}"
-    return (
-        f"Steps {names} need {_plural(needed, 'more approval')} from distinct people but only "
-        f"{people} can give them. An owner or admin of the payer can decline the payable."
-    )
-
-
-def approval_overview(*, payable) -> dict:
-    """The payer's view of a payable's review (the ``approval`` object), in at most one query
-    beyond the prefetch (the payer's approving members, for who may approve each step).
-
-    ``{"status", "outcome", "workflow": {id, name} | None, "current_step", "blocked",
-    "blocked_reason", "steps": [{"position", "required_approvals", "approvers": [User],
-    "approvals": [Approval]}]}``. Approvers are resolved from current memberships, less the
-    payable's authors; ``blocked`` says the steps left cannot be completed by distinct people.
-    """
-    request = _latest_request(payable)
-    status = payable.approval_status
-    if request is None:
-        # Submitted before review rounds were recorded: manual review (or automatic approval).
-        outcome = (
-            ApprovalOutcome.AUTO_APPROVE
-            if status == ApprovalStatus.NOT_REQUIRED
-            else ApprovalOutcome.MANUAL_REVIEW
-        )
-        pending = payable.status == PayableStatus.SUBMITTED
-        snapshot, decisions, current = None, [], 0 if pending else None
-    else:
-        outcome = ApprovalOutcome(request.outcome)
-        pending = request.is_pending
-        snapshot = request.snapshot
-        decisions = list(request.approvals.all())
-        current = request.current_step if pending else None
-
-    overview = {
-        "status": status,
-        "outcome": outcome.value,
-        "workflow": None,
-        "current_step": current,
-        "blocked": False,
-        "blocked_reason": None,
-        "steps": [],
-    }
-    if outcome == ApprovalOutcome.AUTO_APPROVE:
-        return overview
-
-    members = {
-        membership.user_id: membership
-        for membership in Membership.objects.filter(
-            business_id=payable.payer_id, role__in=APPROVING_ROLES
-        )
-        .select_related("user")
-        .order_by("user__email")
-    }
-    authors = {payable.created_by_id, payable.submitted_by_id} - {None}
-    if outcome == ApprovalOutcome.WORKFLOW:
-        overview["workflow"] = {"id": snapshot["workflow_id"], "name": snapshot["name"]}
-        steps = snapshot["steps"]
-    else:
-        steps = [
-            {"position": 0, "approver_ids": [], "approver_roles": list(APPROVING_ROLES),
-             "required_approvals": 1}
-        ]  # fmt: skip
-
-    eligible: list[set[str]] = []
-    for step in steps:
-        named = set(step.get("approver_ids") or [])
-        roles = set(step.get("approver_roles") or [])
-        people = {
-            user_id
-            for user_id, membership in members.items()
-            if user_id in named or membership.role in roles
-        } - authors
-        eligible.append(people)
-        overview["steps"].append(
-            {
-                "position": step["position"],
-                "required_approvals": step["required_approvals"],
-                "approvers": [members[user_id].user for user_id in members if user_id in people],
-                "approvals": [d for d in decisions if d.step == step["position"]],
-            }
-        )
-
-    if pending and current is not None and current < len(steps):
-        approved = {d.user_id for d in decisions if d.decision == ApprovalDecision.APPROVED}
-        left = [people - approved for people in eligible[current:]]
-        missing = [step["required_approvals"] for step in steps[current:]]
-        missing[0] -= sum(
-            1 for d in decisions if d.step == current and d.decision == ApprovalDecision.APPROVED
-        )
-        group = steps_shortfall(eligible_by_step=left, required_by_step=missing)
-        if group is not None:
-            overview["blocked"] = True
-            overview["blocked_reason"] = _blocked_reason(
-                group=group, first=current, missing=missing, eligible=left
-            )
-    return overview

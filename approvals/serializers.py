@@ -7,11 +7,10 @@ from rest_framework import serializers
 
 from accounts.serializers import UserRefSerializer
 from approvals import custom_fields
-from approvals.domain import APPROVING_ROLES, ApprovalOutcome
-from approvals.models import ApprovalDecision, CustomFieldScope, CustomFieldType
+from approvals.models import ApprovalDecision, ApprovalStatus, CustomFieldScope, CustomFieldType
+from approvals.routing import APPROVING_ROLES, ApprovalOutcome
 from cleopay.core.api.fields import PublicIdField, StrictBooleanField, StrictCharField
 from cleopay.core.money import MoneySerializerField
-from payables.models import ApprovalStatus
 
 MAX_STEPS = 10
 MAX_APPROVERS_PER_STEP = 100
@@ -174,7 +173,7 @@ class ApprovalStepProgressSerializer(serializers.Serializer):
 
 
 class ApprovalOverviewSerializer(serializers.Serializer):
-    """The payer's review of a payable (``approvals.selectors.approval_overview``)."""
+    """The payer's review of a payable (``approvals.review.approval_overview``)."""
 
     status = serializers.ChoiceField(choices=ApprovalStatus.choices)
     outcome = serializers.ChoiceField(

@@ -15,8 +15,8 @@ from accounts.models import Role
 from accounts.permissions import Capability
 from accounts.selectors import membership_list
 from approvals import selectors, services
-from approvals.domain import APPROVING_ROLES
 from approvals.models import CustomFieldScope, CustomFieldType
+from approvals.routing import APPROVING_ROLES
 from approvals.serializers import CustomFieldInput, WorkflowInput
 from cleopay.core import ids
 from cleopay.core.web import (
@@ -219,7 +219,9 @@ def _workflow_editor(request, business_id: str, workflow=None):
                     )
                 else:
                     data = validated(WorkflowInput, form.body(), partial=True)
-                    saved = services.workflow_update(workflow_id=workflow.pk, changes=data)
+                    saved = services.workflow_update(
+                        workflow_id=workflow.pk, actor=request.user, changes=data
+                    )
             if not problems:
                 messages.success(request, f"Workflow “{saved.name}” saved.")
                 return redirect("settings-workflows", business_id=business_id)
@@ -264,7 +266,7 @@ def workflow_delete(request, business_id: str, workflow_id: str):
     back = reverse("settings-workflows", args=[business_id])
     if request.method == "POST":
         with service_errors():
-            services.workflow_delete(workflow_id=workflow.pk)
+            services.workflow_delete(workflow_id=workflow.pk, actor=request.user)
         return done(request, f"Workflow “{workflow.name}” deleted.", back)
     return render_confirm(
         request,
@@ -326,7 +328,7 @@ def custom_field_list(request, business_id: str):
                 validated(CustomFieldInput, _custom_field_body(request.POST, creating=True))
             )
             definition = services.custom_field_create(
-                business_id=business_id, field_type=data.pop("type"), **data
+                business_id=business_id, actor=request.user, field_type=data.pop("type"), **data
             )
         if not problems:
             messages.success(request, f"Custom field “{definition.label}” added.")
@@ -376,7 +378,9 @@ def custom_field_edit(request, business_id: str, custom_field_id: str):
             data = validated(
                 CustomFieldInput, _custom_field_body(request.POST, creating=False), partial=True
             )
-            services.custom_field_update(custom_field_id=definition.pk, changes=data)
+            services.custom_field_update(
+                custom_field_id=definition.pk, actor=request.user, changes=data
+            )
         if not problems:
             messages.success(request, f"Custom field “{data['label']}” saved.")
             return redirect("settings-custom-fields", business_id=business_id)
@@ -401,7 +405,7 @@ def custom_field_delete(request, business_id: str, custom_field_id: str):
     back = reverse("settings-custom-fields", args=[business_id])
     if request.method == "POST":
         with service_errors():
-            services.custom_field_delete(custom_field_id=definition.pk)
+            services.custom_field_delete(custom_field_id=definition.pk, actor=request.user)
         return done(request, f"Custom field “{definition.label}” removed.", back)
     return render_confirm(
         request,

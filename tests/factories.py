@@ -165,6 +165,7 @@ class PayableFactory(DjangoModelFactory):
 
     class Meta:
         model = Payable
+        skip_postgeneration_save = True
 
     connection = factory.SubFactory(ConnectionFactory)
     payee = factory.SelfAttribute("connection.payee")
@@ -185,6 +186,32 @@ class PayableFactory(DjangoModelFactory):
     amount_paid = factory.LazyAttribute(
         lambda o: o.amount if o.status == PayableStatus.PAID else Decimal("0")
     )
+
+    @factory.post_generation
+    def review_round(obj, create, extracted, **kwargs):
+        """A submitted payable has its manual-review round, closed as its status says (as after
+        a real review). ``review_round=False``: none, for tests that write rounds themselves."""
+        if not create or extracted is False or obj.submitted_at is None:
+            return
+        from approvals.models import ApprovalRequest
+
+        status = _ROUND_STATUS.get(obj.status, "approved")
+        ApprovalRequest.objects.create(
+            payable=obj,
+            round=1,
+            outcome="manual_review",
+            status=status,
+            current_step=0 if status == "pending" else None,
+            closed_at=None if status == "pending" else obj.submitted_at,
+        )
+
+
+# The review round of a payable a test starts in each status.
+_ROUND_STATUS = {
+    PayableStatus.SUBMITTED: "pending",
+    PayableStatus.DECLINED: "declined",
+    PayableStatus.CANCELLED: "cancelled",
+}
 
 
 class LineItemFactory(DjangoModelFactory):

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
-from approvals.domain import (
+from approvals.field_values import (
     CleanedCustomFields,
     custom_fields_validate,
     payable_custom_fields_validate,

@@ -66,7 +66,7 @@ def _round(payable, number=1, **fields):
 
 
 def test_a_payable_has_one_pending_round_and_numbered_rounds():
-    payable = factories.PayableFactory(status="SUBMITTED")
+    payable = factories.PayableFactory(status="SUBMITTED", review_round=False)
     _round(payable)
     assert refused(lambda: _round(payable, 2))  # a second pending round
     assert refused(lambda: _round(payable, 1, status="approved", closed_at=timezone.now()))
@@ -74,7 +74,7 @@ def test_a_payable_has_one_pending_round_and_numbered_rounds():
 
 
 def test_a_round_is_closed_exactly_when_decided():
-    payable = factories.PayableFactory(status="SUBMITTED")
+    payable = factories.PayableFactory(status="SUBMITTED", review_round=False)
     assert refused(lambda: _round(payable, status="approved"))
     assert refused(lambda: _round(payable, closed_at=timezone.now()))
     assert refused(lambda: _round(payable, outcome="vote"))
@@ -83,7 +83,7 @@ def test_a_round_is_closed_exactly_when_decided():
 def test_one_person_approves_a_round_once_across_steps():
     from approvals.models import Approval
 
-    payable = factories.PayableFactory(status="SUBMITTED")
+    payable = factories.PayableFactory(status="SUBMITTED", review_round=False)
     request = _round(payable, outcome="workflow", current_step=1)
     user = factories.UserFactory()
     other = factories.UserFactory()
@@ -99,7 +99,7 @@ def test_one_person_approves_a_round_once_across_steps():
 def test_a_decline_has_a_reason_and_ends_the_round():
     from approvals.models import Approval
 
-    payable = factories.PayableFactory(status="SUBMITTED")
+    payable = factories.PayableFactory(status="SUBMITTED", review_round=False)
     request = _round(payable)
     user, other = factories.UserFactory(), factories.UserFactory()
     assert refused(
@@ -119,7 +119,9 @@ def test_a_decline_has_a_reason_and_ends_the_round():
 def test_an_assignment_names_a_user_or_a_role():
     from approvals.models import ApprovalAssignment
 
-    request = _round(factories.PayableFactory(status="SUBMITTED"), outcome="workflow")
+    request = _round(
+        factories.PayableFactory(status="SUBMITTED", review_round=False), outcome="workflow"
+    )
     user = factories.UserFactory()
     make = ApprovalAssignment.objects.create
     assert refused(lambda: make(request=request, position=0))

@@ -7,8 +7,8 @@ import pytest
 from django.db.models import RestrictedError
 
 from accounts.models import DefaultApprovalAction, Membership, Role
-from approvals import services
-from approvals.domain import (
+from approvals import workflows
+from approvals.routing import (
     APPROVING_ROLES,
     ApprovalOutcome,
     approval_route,
@@ -196,8 +196,9 @@ def test_snapshot_is_plain_json_and_frozen(payer, approver):
     }
     stored = json.loads(json.dumps(snapshot))
 
-    services.workflow_update(
+    workflows.workflow_update(
         workflow_id=workflow.pk,
+        actor=factories.member(payer, Role.OWNER),
         changes={"name": "Renamed", "steps": [{"approver_roles": ["admin"]}]},
     )
     assert stored == snapshot

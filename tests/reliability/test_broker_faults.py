@@ -26,6 +26,7 @@ from notifications.models import Notification
 from notifications.tasks import send_pending_emails
 from payables import services, tasks
 from payables.models import LedgerTransfer, Payable, Payment
+from payables.services import paying
 from tests.payables.rails import CountingLedgerRail
 from tests.reliability.invariants import assert_invariants
 from tests.reliability.report import figure
@@ -264,7 +265,7 @@ def counting_rail(settings):
 
 def _die_after_the_transfer(monkeypatch):
     """The next settle never happens: the worker dies right after the rail moved the money."""
-    real = services._settle
+    real = paying._settle
     state = {"killed": 0}
 
     def settle(**kwargs):
@@ -273,7 +274,7 @@ def _die_after_the_transfer(monkeypatch):
             raise WorkerKilled
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "_settle", settle)
+    monkeypatch.setattr(paying, "_settle", settle)
     return state
 
 

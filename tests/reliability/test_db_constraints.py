@@ -178,7 +178,7 @@ class TestApprovalConstraints:
     def test_one_approval_per_person_per_round_and_one_decline(self, parties):
         from approvals.models import Approval, ApprovalRequest
 
-        payable = make_payable(parties, PayableStatus.SUBMITTED)
+        payable = make_payable(parties, PayableStatus.SUBMITTED, review_round=False)
         request = ApprovalRequest.objects.create(
             payable=payable, round=1, outcome="workflow", current_step=0
         )
@@ -203,7 +203,7 @@ class TestApprovalConstraints:
     def test_one_pending_review_round_per_payable(self, parties):
         from approvals.models import ApprovalRequest
 
-        payable = make_payable(parties, PayableStatus.SUBMITTED)
+        payable = make_payable(parties, PayableStatus.SUBMITTED, review_round=False)
         ApprovalRequest.objects.create(payable=payable, round=1, outcome="manual_review")
         closed = ApprovalRequest.objects.create(
             payable=payable,

@@ -91,7 +91,7 @@ class PayablesMachine(RuleBasedStateMachine):
         self._atomic = transaction.atomic()
         self._atomic.__enter__()
         self.day = 0
-        self._today = mock.patch("payables.services._today", lambda: self.today)
+        self._today = mock.patch("payables.services.base.today", lambda: self.today)
         self._today.start()
         self.models: dict[str, ModelPayable] = {}
         self.workflow = None

@@ -1,0 +1,407 @@
+"""
+The payer's review of a submitted payable: the one place that starts it, records approvals and
+declines, cancels it, says who may act now and describes it.
+
+The payables services call these while they hold the payable's row lock, inside their own
+transaction; each returns where the review now stands (``ApprovalStatus``, on the request or the
+progress returned), which payables keeps on the payable, and payables runs its own transition.
+This module reads the payable it is handed (its payer, connection, amount and authors) and never
+imports the payables app. Lock order: the connection (creation only), the payable, then the
+approval rows (``select_for_update`` below).
+"""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from rest_framework.exceptions import PermissionDenied
+
+from accounts.models import Membership, Role
+from accounts.permissions import roles_of
+from approvals.models import (
+    Approval,
+    ApprovalAssignment,
+    ApprovalDecision,
+    ApprovalRequest,
+    ApprovalRequestOutcome,
+    ApprovalRequestStatus,
+)
+from approvals.routing import (
+    APPROVING_ROLES,
+    ApprovalOutcome,
+    approval_route,
+    blocked_reason,
+    eligible_approvers,
+    manual_review_approvers,
+    steps_shortfall,
+)
+
+
+@dataclass(frozen=True)
+class ApprovalProgress:
+    """What one approval did: ``completed`` when the review is over and the payable is approved."""
+
+    request: ApprovalRequest
+    step: int
+    completed: bool
+    step_completed: bool
+    note: str
+
+    @property
+    def approval_status(self) -> str:
+        return self.request.approval_status
+
+
+# --- who may act ------------------------------------------------------------------------------------
+
+
+def _authors(payable) -> set[str]:
+    """Who can never approve the payable: the payee's people who created or submitted it."""
+    return {user_id for user_id in (payable.created_by_id, payable.submitted_by_id) if user_id}
+
+
+def require_not_author(*, payable, actor) -> None:
+    """403 for the payee's people who created or submitted the payable: they never approve it."""
+    if actor.pk in _authors(payable):
+        raise PermissionDenied("You created or submitted this payable, so you cannot approve it.")
+
+
+def step_label(request: ApprovalRequest, position: int) -> str:
+    """``step 2 of 3``."""
+    return f"step {position + 1} of {len(request.steps)}"
+
+
+def current_step_label(request: ApprovalRequest) -> str:
+    """The step under way as people are told of it: ``step 2 of 3`` in a workflow of several
+    steps, else nothing."""
+    if request.outcome != ApprovalRequestOutcome.WORKFLOW or len(request.steps) < 2:
+        return ""
+    return step_label(request, request.current_step or 0)
+
+
+def _step_people(payable, request: ApprovalRequest, position: int) -> set[str]:
+    """Current members of the payer who may approve step ``position`` (before exclusions)."""
+    if request.outcome != ApprovalRequestOutcome.WORKFLOW:
+        return manual_review_approvers(payer_business_id=payable.payer_id)
+    return eligible_approvers(
+        payer_business_id=payable.payer_id, step_snapshot=request.steps[position]
+    )
+
+
+def approvers_now(*, payable, request: ApprovalRequest | None = None) -> list[str]:
+    """Who may approve the payable's current step right now (sorted user IDs; empty when none).
+
+    Those the step names who are still members with a role that approves, less the payable's
+    authors and whoever already approved it in this round. ``request``: the pending round, when
+    the caller has it in hand (it is read otherwise).
+    """
+    if request is None:
+        request = (
+            ApprovalRequest.objects.filter(payable=payable, status=ApprovalRequestStatus.PENDING)
+            .only("id", "outcome", "snapshot", "current_step")
+            .first()
+        )
+    if request is None or not request.is_pending:
+        return []
+    done = set(
+        Approval.objects.filter(request=request, decision=ApprovalDecision.APPROVED)
+        .order_by()  # a set: the default order would join the round and the payable
+        .values_list("user_id", flat=True)
+    )
+    people = _step_people(payable, request, request.current_step or 0)
+    return sorted(people - done - _authors(payable))
+
+
+# --- writes -----------------------------------------------------------------------------------------
+
+
+def _lock_pending_request(payable) -> ApprovalRequest:
+    """The payable's pending round, locked (a submitted payable always has one)."""
+    return ApprovalRequest.objects.select_for_update().get(
+        payable=payable, status=ApprovalRequestStatus.PENDING
+    )
+
+
+def approval_request_start(*, payable, earlier_rounds: bool = True) -> ApprovalRequest:
+    """Open the review round of a payable just submitted: route it and freeze the workflow.
+
+    The first matching workflow by priority is copied into the round (later edits to it change
+    nothing here); with none, ``auto_approve`` closes the round at once as approved and
+    ``manual_review`` leaves it pending for any owner, admin or approver of the payer. A round
+    still pending from before is superseded. ``earlier_rounds=False``: the payable was never
+    submitted before (it comes from DRAFT, which nothing returns to), so there is none to read.
+    The round's ``approval_status`` is the payable's from now on.
+    """
+    rounds = (
+        list(ApprovalRequest.objects.select_for_update().filter(payable=payable).order_by("round"))
+        if earlier_rounds
+        else []
+    )
+    for earlier in rounds:
+        if earlier.is_pending:
+            earlier.supersede()
+            earlier.save(update_fields=["status", "closed_at"])
+
+    route = approval_route(
+        payer_business_id=payable.payer_id, amount=payable.amount, connection=payable.connection
+    )
+    automatic = route.outcome == ApprovalOutcome.AUTO_APPROVE
+    request = ApprovalRequest(
+        payable=payable,
+        round=(rounds[-1].round if rounds else 0) + 1,
+        outcome=route.outcome.value,
+        snapshot=route.snapshot,
+        current_step=None if automatic else 0,
+    )
+    if automatic:
+        request.approve()  # in memory: the one INSERT below records the decision
+    request.save(force_insert=True)
+    if route.outcome == ApprovalOutcome.WORKFLOW:
+        ApprovalAssignment.objects.bulk_create(
+            [
+                ApprovalAssignment(request=request, position=step["position"], user_id=user_id)
+                for step in request.steps
+                for user_id in step["approver_ids"]
+            ]
+            + [
+                ApprovalAssignment(request=request, position=step["position"], role=role)
+                for step in request.steps
+                for role in step["approver_roles"]
+                if role in APPROVING_ROLES
+            ]
+        )
+    return request
+
+
+def _refuse_out_of_turn(payable, request: ApprovalRequest, actor, position: int) -> None:
+    """403 unless the current step names ``actor``, saying when their turn comes, if ever."""
+    if actor.pk in _step_people(payable, request, position):
+        return
+    if request.outcome != ApprovalRequestOutcome.WORKFLOW:
+        raise PermissionDenied("Your role does not allow approving payables.")
+    later = next(
+        (
+            step["position"]
+            for step in request.steps[position + 1 :]
+            if actor.pk
+            in eligible_approvers(payer_business_id=payable.payer_id, step_snapshot=step)
+        ),
+        None,
+    )
+    if later is not None:
+        raise PermissionDenied(
+            f"Not your turn yet: this payable is at {step_label(request, position)}; "
+            f"you approve at step {later + 1}."
+        )
+    raise PermissionDenied(
+        f"You are not an approver of {step_label(request, position)} of this payable's workflow."
+    )
+
+
+def approval_record(*, payable, actor) -> ApprovalProgress:
+    """Record ``actor``'s approval on the current step of the payable's pending round.
+
+    403 for a payee author of the payable, for someone who already approved it in this round
+    (one person approves a payable once), and for anyone the current step does not name (out of
+    turn, or no approver of this workflow). The last approval of the last step completes it.
+    """
+    request = _lock_pending_request(payable)
+    require_not_author(payable=payable, actor=actor)
+    earlier = (
+        Approval.objects.filter(request=request, user=actor, decision=ApprovalDecision.APPROVED)
+        .order_by()  # at most one row: the default order would join the round and the payable
+        .values_list("step", flat=True)
+        .first()
+    )
+    if earlier is not None:
+        where = f" ({step_label(request, earlier)})" if len(request.steps) > 1 else ""
+        raise PermissionDenied(
+            f"You already approved this payable{where}; one person approves once."
+        )
+
+    position = request.current_step or 0
+    _refuse_out_of_turn(payable, request, actor, position)
+    workflow = request.outcome == ApprovalRequestOutcome.WORKFLOW
+    required = request.steps[position]["required_approvals"] if workflow else 1
+    try:
+        with transaction.atomic():
+            Approval.objects.create(
+                request=request, step=position, user=actor, decision=ApprovalDecision.APPROVED
+            )
+    except IntegrityError:  # the unique constraint, should the lock ever be bypassed
+        raise PermissionDenied(
+            "You already approved this payable; one person approves once."
+        ) from None
+
+    count = Approval.objects.filter(
+        request=request, step=position, decision=ApprovalDecision.APPROVED
+    ).count()
+    if not workflow:
+        note = "Approved under manual review."
+    else:
+        note = f"Approved {step_label(request, position)} ({count} of {required} approvals)."
+    if count < required:
+        return ApprovalProgress(
+            request=request, step=position, completed=False, step_completed=False, note=note
+        )
+    if position + 1 < max(len(request.steps), 1):
+        request.current_step = position + 1
+        request.save(update_fields=["current_step"])
+        return ApprovalProgress(
+            request=request, step=position, completed=False, step_completed=True, note=note
+        )
+    request.approve()
+    request.save(update_fields=["status", "closed_at"])
+    return ApprovalProgress(
+        request=request, step=position, completed=True, step_completed=True, note=note
+    )
+
+
+def approval_decline(*, payable, actor, reason: str) -> ApprovalRequest:
+    """Record a decline on the current step and close the round.
+
+    Those the current step names may decline (under manual review: any owner, admin or
+    approver), and an owner or admin of the payer always may: a step nobody can complete any
+    more (its approvers left) still has a way out.
+    """
+    request = _lock_pending_request(payable)
+    position = request.current_step or 0
+    role = roles_of(actor).get(payable.payer_id)
+    if role not in (Role.OWNER, Role.ADMIN) and actor.pk not in _step_people(
+        payable, request, position
+    ):
+        where = (
+            step_label(request, position)
+            if request.outcome == ApprovalRequestOutcome.WORKFLOW
+            else "this payable"
+        )
+        raise PermissionDenied(
+            f"Only the approvers of {where} or an owner or admin of the payer can decline it now."
+        )
+    Approval.objects.create(
+        request=request,
+        step=position,
+        user=actor,
+        decision=ApprovalDecision.DECLINED,
+        reason=reason,
+    )
+    request.decline()
+    request.save(update_fields=["status", "closed_at"])
+    return request
+
+
+def approval_request_cancel(*, payable) -> None:
+    """Close the pending round of a payable being cancelled (nothing to do without one)."""
+    pending = (
+        ApprovalRequest.objects.select_for_update()
+        .filter(payable=payable, status=ApprovalRequestStatus.PENDING)
+        .first()
+    )
+    if pending is not None:
+        pending.cancel()
+        pending.save(update_fields=["status", "closed_at"])
+
+
+# --- the overview the payer reads -------------------------------------------------------------------
+
+
+def _latest_request(payable) -> ApprovalRequest | None:
+    """The latest round, from ``selectors.latest_approval_request_prefetch`` when it ran."""
+    prefetched = getattr(payable, "latest_approval_requests", None)
+    if prefetched is not None:
+        return prefetched[0] if prefetched else None
+    return (
+        ApprovalRequest.objects.filter(payable=payable)
+        .prefetch_related(Prefetch("approvals", queryset=Approval.objects.select_related("user")))
+        .order_by("-round")
+        .first()
+    )
+
+
+_MANUAL_STEPS = [
+    {"position": 0, "approver_ids": [], "approver_roles": list(APPROVING_ROLES),
+     "required_approvals": 1}
+]  # fmt: skip
+
+
+def approval_overview(*, payable) -> dict | None:
+    """The payer's view of a payable's review (the ``approval`` object), in at most one query
+    beyond the prefetch (the payer's approving members, for who may approve each step); None
+    before the first submission.
+
+    ``{"status", "outcome", "workflow": {id, name} | None, "current_step", "blocked",
+    "blocked_reason", "steps": [{"position", "required_approvals", "approvers": [User],
+    "approvals": [Approval]}]}``. Approvers are resolved from current memberships, less the
+    payable's authors; ``blocked`` says the steps left cannot be completed by distinct people.
+    """
+    request = _latest_request(payable)
+    if request is None:
+        return None
+    outcome = ApprovalOutcome(request.outcome)
+    pending = request.is_pending
+    decisions = list(request.approvals.all())
+    current = request.current_step if pending else None
+    overview = {
+        # As the payables app stored it from what this module returned.
+        "status": payable.approval_status,
+        "outcome": outcome.value,
+        "workflow": None,
+        "current_step": current,
+        "blocked": False,
+        "blocked_reason": None,
+        "steps": [],
+    }
+    if outcome == ApprovalOutcome.AUTO_APPROVE:
+        return overview
+
+    members = {
+        membership.user_id: membership
+        for membership in Membership.objects.filter(
+            business_id=payable.payer_id, role__in=APPROVING_ROLES
+        )
+        .select_related("user")
+        .order_by("user__email")
+    }
+    authors = _authors(payable)
+    if outcome == ApprovalOutcome.WORKFLOW:
+        overview["workflow"] = {
+            "id": request.snapshot["workflow_id"],
+            "name": request.snapshot["name"],
+        }
+        steps = request.steps
+    else:
+        steps = _MANUAL_STEPS
+
+    eligible: list[set[str]] = []
+    for step in steps:
+        named = set(step.get("approver_ids") or [])
+        roles = set(step.get("approver_roles") or [])
+        people = {
+            user_id
+            for user_id, membership in members.items()
+            if user_id in named or membership.role in roles
+        } - authors
+        eligible.append(people)
+        overview["steps"].append(
+            {
+                "position": step["position"],
+                "required_approvals": step["required_approvals"],
+                "approvers": [members[user_id].user for user_id in members if user_id in people],
+                "approvals": [d for d in decisions if d.step == step["position"]],
+            }
+        )
+
+    if pending and current is not None and current < len(steps):
+        approved = {d.user_id for d in decisions if d.decision == ApprovalDecision.APPROVED}
+        left = [people - approved for people in eligible[current:]]
+        missing = [step["required_approvals"] for step in steps[current:]]
+        missing[0] -= sum(
+            1 for d in decisions if d.step == current and d.decision == ApprovalDecision.APPROVED
+        )
+        group = steps_shortfall(eligible_by_step=left, required_by_step=missing)
+        if group is not None:
+            overview["blocked"] = True
+            overview["blocked_reason"] = blocked_reason(
+                group=group, first=current, missing=missing, eligible=left
+            )
+    return overview
