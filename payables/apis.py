@@ -68,7 +68,9 @@ def _represent(payable, business_id: str) -> dict:
     return PayableSerializer(payable, context={"business_id": business_id}).data
 
 
-def _detail(payable_id: str, business_id: str) -> dict:
+def payable_body(payable_id: str, business_id: str) -> dict:
+    """The API's representation of a payable as ``business_id`` sees it, read afresh (what
+    every write endpoint answers with, here and in other apps' endpoints)."""
     return _represent(
         selectors.payable_detail(payable_id=payable_id, business_id=business_id), business_id
     )
@@ -180,7 +182,7 @@ class PayableDetailApi(ApiView):
         payable = services.payable_update(
             payable_id=payable_id, actor=request.user, changes=data.validated_data
         )
-        return Response(_detail(payable.pk, payable.payee_id))
+        return Response(payable_body(payable.pk, payable.payee_id))
 
 
 class PayableEventListApi(ApiView):
@@ -211,7 +213,7 @@ class PayableTagsApi(ApiView):
         payable, business_id = services.payable_set_tags(
             payable_id=payable_id, actor=request.user, **data.validated_data
         )
-        return Response(_detail(payable.pk, business_id))
+        return Response(payable_body(payable.pk, business_id))
 
 
 # --- actions ------------------------------------------------------------------------------------
@@ -221,7 +223,7 @@ class PayableSubmitApi(ApiView):
     @extend_schema(operation_id="payables_submit", request=None, responses={200: PayableSerializer})
     def post(self, request, payable_id: str):
         payable = services.payable_submit(payable_id=payable_id, actor=request.user)
-        return Response(_detail(payable.pk, payable.payee_id))
+        return Response(payable_body(payable.pk, payable.payee_id))
 
 
 class PayableApproveApi(ApiView):
@@ -235,7 +237,7 @@ class PayableApproveApi(ApiView):
     )
     def post(self, request, payable_id: str):
         payable = services.payable_approve(payable_id=payable_id, actor=request.user)
-        return Response(_detail(payable.pk, payable.payer_id))
+        return Response(payable_body(payable.pk, payable.payer_id))
 
 
 class PayableDeclineApi(ApiView):
@@ -250,7 +252,7 @@ class PayableDeclineApi(ApiView):
         payable = services.payable_decline(
             payable_id=payable_id, actor=request.user, reason=data.validated_data["reason"]
         )
-        return Response(_detail(payable.pk, payable.payer_id))
+        return Response(payable_body(payable.pk, payable.payer_id))
 
 
 class PayableScheduleApi(ApiView):
@@ -268,7 +270,7 @@ class PayableScheduleApi(ApiView):
             on=data.validated_data["date"],
             amount=data.validated_data.get("amount"),
         )
-        return Response(_detail(payable.pk, payable.payer_id))
+        return Response(payable_body(payable.pk, payable.payer_id))
 
 
 class PayableUnscheduleApi(ApiView):
@@ -279,7 +281,7 @@ class PayableUnscheduleApi(ApiView):
     )
     def post(self, request, payable_id: str):
         payable = services.payable_unschedule(payable_id=payable_id, actor=request.user)
-        return Response(_detail(payable.pk, payable.payer_id))
+        return Response(payable_body(payable.pk, payable.payer_id))
 
 
 class PayablePayApi(ApiView):
@@ -308,7 +310,7 @@ class PayablePayApi(ApiView):
             reference=fields["reference"],
             on=fields.get("date"),
         )
-        return Response(_detail(payable.pk, payable.payer_id))
+        return Response(payable_body(payable.pk, payable.payer_id))
 
 
 class PayableCancelApi(ApiView):
@@ -323,7 +325,7 @@ class PayableCancelApi(ApiView):
         payable, business_id = services.payable_cancel(
             payable_id=payable_id, actor=request.user, **data.validated_data
         )
-        return Response(_detail(payable.pk, business_id))
+        return Response(payable_body(payable.pk, business_id))
 
 
 BULK_CAPABILITY = {"approve": Capability.APPROVE, "schedule": Capability.PAY, "pay": Capability.PAY}
