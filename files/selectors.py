@@ -12,14 +12,13 @@ from files.models import File
 def file_get(*, user, file_id: str) -> File:
     """A file the caller may read: their business uploaded it, or it is attached to a payable one
     of their businesses may see (the payer not before submission). Any other is a 404."""
-    from payables.models import PayableAttachment
+    from payables.models import Payable, PayableAttachment
 
     if not ids.is_public_id(file_id, "file"):
         raise NotFound("Not found.")
     business_ids = list(roles_of(user).keys())
     on_visible_payable = PayableAttachment.objects.filter(
-        Q(AnyOf("payable__payee_id", business_ids))
-        | (Q(AnyOf("payable__payer_id", business_ids)) & Q(payable__submitted_at__isnull=False))
+        payable__in=Payable.objects.seen_by(business_ids).values("pk")
     ).values("file_id")
     record = (
         File.objects.filter(pk=file_id)
