@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 
 from accounts.permissions import Capability
 from approvals.selectors import connection_custom_field_list
+from cleopay import ids
 from cleopay.web import Problems, business_page, option_tags, service_errors, validated
 from connections.models import Connection, ConnectionStatus
 from connections.selectors import connection_choices, connection_list
@@ -271,7 +272,7 @@ def line_row(request, business_id: str):
     """A blank line item row for the editor (htmx adds it in place)."""
     connection = None
     connection_id = request.GET.get("connectionId", "")
-    if connection_id:
+    if ids.is_public_id(connection_id, "conn"):  # else no connection could have it
         connection = (
             connection_list(business_ids=[business_id])
             .filter(pk=connection_id, payee_id=business_id)

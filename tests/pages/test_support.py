@@ -72,9 +72,7 @@ def test_the_author_of_a_payable_is_never_offered_to_approve_it(world):
     Membership.objects.create(business=world.payee, user=world.payer_approver, role="owner")
     payable = make_payable(world, S.SUBMITTED, submitted_by=world.payer_approver)
 
-    assert (
-        offered(user=world.payer_approver, payable=payable, business_id=world.payer.id) == []
-    )
+    assert offered(user=world.payer_approver, payable=payable, business_id=world.payer.id) == []
     assert selectors.awaiting_count(user=world.payer_approver, business_id=world.payer.id) == 0
 
 
