@@ -154,7 +154,7 @@ def payable_detail(*, payable_id: str, business_id: str) -> Payable:
         )
         .get(pk=payable_id)
     )
-    if business_id == payable.payer_id:
+    if side_of(payable, business_id) == PAYER:
         prefetch_related_objects([payable], latest_approval_request_prefetch())
     return payable
 
