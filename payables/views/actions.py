@@ -133,7 +133,7 @@ def _paid(payable: Payable, other: str) -> str:
 Text = Callable[[Payable, str], str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Action:
     """One action on a payable, everything its pages need to offer it, confirm it and run it."""
 
@@ -167,6 +167,7 @@ def _amount_due(payable: Payable) -> str:
     return format_money(payable.amount_due)
 
 
+# In the order pages offer them (each side's in this order).
 ACTIONS: dict[str, Action] = {
     action.name: action
     for action in (
@@ -281,10 +282,8 @@ ACTIONS: dict[str, Action] = {
         ),
     )
 }
-# The payer's actions in the order its pages offer them (the payee's follow the table's).
-PAYER_ORDER = ("approve", "decline", "schedule", "pay", "unschedule", "cancel")
-ORDER = {PAYEE: [a for a in ACTIONS.values() if PAYEE in a.offered], PAYER: []}
-ORDER[PAYER] = [ACTIONS[name] for name in PAYER_ORDER]
+# Each side's actions, in the table's order: the order its pages offer them.
+BY_SIDE = {side: [a for a in ACTIONS.values() if side in a.offered] for side in (PAYEE, PAYER)}
 
 
 def _possible(payable: Payable, transition: str) -> bool:
@@ -308,7 +307,7 @@ def offered(
         return []
     role = roles_of(user).get(business_id)
     actions = []
-    for action in ORDER[side]:
+    for action in BY_SIDE[side]:
         capability, transition = action.offered[side]
         if transition == "awaiting":
             if awaiting is None:

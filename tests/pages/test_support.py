@@ -119,3 +119,15 @@ def test_sign_up_without_a_token(db):
         email="b@example.test", password="correct horse battery staple"
     )
     assert token.startswith("cleo_")
+
+
+def test_every_action_with_a_confirm_step_has_its_words_and_a_service():
+    from payables.views.actions import ACTIONS
+
+    for action in ACTIONS.values():
+        if action.run is None:
+            assert action.name == "edit"  # the editor is a page of its own
+            continue
+        assert action.button and action.title and action.link.endswith("…"), action.name
+        assert callable(action.confirm) and callable(action.result), action.name
+        assert set(action.offered) <= {"payee", "payer"}, action.name
