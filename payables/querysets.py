@@ -92,7 +92,8 @@ PAYEE, PAYER = "payee", "payer"
 
 
 def side_of(payable, business_id: str) -> str | None:
-    """The side ``business_id`` views ``payable`` from: ``"payee"``, ``"payer"`` (once the payable
+    """The side ``business_id`` views ``payable`` from (anything with ``payee_id``, ``payer_id``
+    and ``submitted_at``): ``"payee"``, ``"payer"`` (once the payable
     is submitted), or None when it does not see it (as ``PayableQuerySet.seen_by`` says)."""
     if business_id == payable.payee_id:
         return PAYEE

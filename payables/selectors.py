@@ -7,6 +7,7 @@ payer's.
 """
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.db import connection
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
@@ -116,14 +117,15 @@ def _viewing(*, user, payable_id: str, prefer: str | None) -> tuple[str, str]:
     """``viewing_business`` and the side it is (``PAYEE`` / ``PAYER``), in one query."""
     require_id_shape(payable_id, "pay")
     roles = roles_of(user)
-    payable = (
+    row = (
         Payable.objects.seen_by(roles.keys())
         .filter(pk=payable_id)
-        .only("payee_id", "payer_id", "submitted_at")
+        .values("payee_id", "payer_id", "submitted_at")
         .first()
     )
-    if payable is None:
+    if row is None:
         raise NotFound("Not found.")
+    payable = SimpleNamespace(**row)  # what ``side_of`` reads, without a model instance
     sides = [
         business_id
         for business_id in (payable.payee_id, payable.payer_id)
