@@ -4,8 +4,8 @@ from django.db.models import Q
 from rest_framework.exceptions import NotFound
 
 from accounts.permissions import roles_of
-from cleopay import ids
-from cleopay.expressions import AnyOf
+from cleopay.core import ids
+from cleopay.core.expressions import AnyOf
 from files.models import File
 
 

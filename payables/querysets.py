@@ -3,8 +3,8 @@
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 
-from cleopay.expressions import AnyOf
-from cleopay.invoice_numbers import invoice_number_key
+from cleopay.core.expressions import AnyOf
+from cleopay.core.invoice_numbers import invoice_number_key
 
 
 class PayableQuerySet(models.QuerySet):

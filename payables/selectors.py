@@ -16,7 +16,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from accounts.permissions import roles_of
 from approvals.models import ApprovalDecision
 from approvals.selectors import approval_overview, latest_approval_request_prefetch
-from cleopay import ids
+from cleopay.core import ids
 from payables.filters import PayableFilter
 from payables.models import (
     EventVisibility,

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from accounts.permissions import Capability, role_allows, roles_of
-from cleopay.formats import format_date, format_money
-from cleopay.web import (
+from cleopay.core.formats import format_date, format_money
+from cleopay.core.web import (
     business_page,
     done,
     render_confirm,

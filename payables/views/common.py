@@ -1,6 +1,6 @@
 """What the payables' pages share: the payable as the page's business sees it."""
 
-from cleopay.web import service_errors
+from cleopay.core.web import service_errors
 from payables import selectors
 from payables.models import Payable
 

@@ -5,7 +5,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 
 from approvals.domain import custom_field_definitions
-from cleopay.web import business_page, service_errors
+from cleopay.core.web import business_page, service_errors
 from payables import selectors
 from payables.querysets import PAYER, side_of
 from payables.views.actions import offered

@@ -13,8 +13,8 @@ from django.shortcuts import redirect, render
 
 from accounts.permissions import Capability
 from approvals.selectors import connection_custom_field_list
-from cleopay import ids
-from cleopay.web import Problems, business_page, option_tags, service_errors, validated
+from cleopay.core import ids
+from cleopay.core.web import Problems, business_page, option_tags, service_errors, validated
 from connections.models import Connection, ConnectionStatus
 from connections.selectors import connection_choices, connection_list
 from files import selectors as file_selectors

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.shortcuts import render
 from django.utils import timezone
 
-from cleopay.web import business_page, option_tags, page_offset, service_errors
+from cleopay.core.web import business_page, option_tags, page_offset, service_errors
 from connections.selectors import connection_choices, tag_list
 from payables import selectors
 from payables.models import Payable, PayableStatus
