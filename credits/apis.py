@@ -8,7 +8,7 @@ from accounts.permissions import Capability
 from cleopay.api.views import ApiView, BusinessApiView
 from credits import selectors, services
 from credits.serializers import CreditApplyInput, CreditCreateInput, CreditSerializer
-from payables.apis import _detail as payable_body  # the payable's one representation
+from payables.apis import payable_body
 from payables.serializers import PayableSerializer
 
 

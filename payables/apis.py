@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from accounts.permissions import Capability
 from cleopay.api.views import ApiView, BusinessApiView
+from cleopay.core.ids import require_id_shape
 from connections.selectors import caller_business_id, connection_get
 from payables import bulk, examples, exports, listing, selectors, services
 from payables.serializers import (
@@ -68,7 +69,9 @@ def _represent(payable, business_id: str) -> dict:
     return PayableSerializer(payable, context={"business_id": business_id}).data
 
 
-def _detail(payable_id: str, business_id: str) -> dict:
+def payable_body(payable_id: str, business_id: str) -> dict:
+    """The API's representation of a payable as ``business_id`` sees it, read afresh (what
+    every write endpoint answers with, here and in other apps' endpoints)."""
     return _represent(
         selectors.payable_detail(payable_id=payable_id, business_id=business_id), business_id
     )
@@ -137,7 +140,7 @@ class ConnectionInvoiceListApi(ApiView):
         "the payee).",
     )
     def get(self, request, connection_id: str):
-        selectors.require_id_shape(connection_id, "conn")
+        require_id_shape(connection_id, "conn")
         connection = connection_get(user=request.user, connection_id=connection_id)
         business_id = caller_business_id(
             connection=connection, user=request.user, prefer=_prefer(request)
@@ -178,7 +181,7 @@ class PayableDetailApi(ApiView):
         payable = services.payable_update(
             payable_id=payable_id, actor=request.user, changes=data.validated_data
         )
-        return Response(_detail(payable.pk, payable.payee_id))
+        return Response(payable_body(payable.pk, payable.payee_id))
 
 
 class PayableEventListApi(ApiView):
@@ -207,7 +210,7 @@ class PayableTagsApi(ApiView):
         payable, business_id = services.payable_set_tags(
             payable_id=payable_id, actor=request.user, **data.validated_data
         )
-        return Response(_detail(payable.pk, business_id))
+        return Response(payable_body(payable.pk, business_id))
 
 
 # --- actions ------------------------------------------------------------------------------------
@@ -215,7 +218,7 @@ class PayableSubmitApi(ApiView):
     @extend_schema(operation_id="payables_submit", request=None, responses={200: PayableSerializer})
     def post(self, request, payable_id: str):
         payable = services.payable_submit(payable_id=payable_id, actor=request.user)
-        return Response(_detail(payable.pk, payable.payee_id))
+        return Response(payable_body(payable.pk, payable.payee_id))
 
 
 class PayableApproveApi(ApiView):
@@ -227,7 +230,7 @@ class PayableApproveApi(ApiView):
     )
     def post(self, request, payable_id: str):
         payable = services.payable_approve(payable_id=payable_id, actor=request.user)
-        return Response(_detail(payable.pk, payable.payer_id))
+        return Response(payable_body(payable.pk, payable.payer_id))
 
 
 class PayableDeclineApi(ApiView):
@@ -240,7 +243,7 @@ class PayableDeclineApi(ApiView):
         payable = services.payable_decline(
             payable_id=payable_id, actor=request.user, reason=data.validated_data["reason"]
         )
-        return Response(_detail(payable.pk, payable.payer_id))
+        return Response(payable_body(payable.pk, payable.payer_id))
 
 
 class PayableScheduleApi(ApiView):
@@ -256,7 +259,7 @@ class PayableScheduleApi(ApiView):
             on=data.validated_data["date"],
             amount=data.validated_data.get("amount"),
         )
-        return Response(_detail(payable.pk, payable.payer_id))
+        return Response(payable_body(payable.pk, payable.payer_id))
 
 
 class PayableUnscheduleApi(ApiView):
@@ -265,7 +268,7 @@ class PayableUnscheduleApi(ApiView):
     )
     def post(self, request, payable_id: str):
         payable = services.payable_unschedule(payable_id=payable_id, actor=request.user)
-        return Response(_detail(payable.pk, payable.payer_id))
+        return Response(payable_body(payable.pk, payable.payer_id))
 
 
 class PayablePayApi(ApiView):
@@ -292,7 +295,7 @@ class PayablePayApi(ApiView):
             reference=fields["reference"],
             on=fields.get("date"),
         )
-        return Response(_detail(payable.pk, payable.payer_id))
+        return Response(payable_body(payable.pk, payable.payer_id))
 
 
 class PayableCancelApi(ApiView):
@@ -305,7 +308,7 @@ class PayableCancelApi(ApiView):
         payable, business_id = services.payable_cancel(
             payable_id=payable_id, actor=request.user, **data.validated_data
         )
-        return Response(_detail(payable.pk, business_id))
+        return Response(payable_body(payable.pk, business_id))
 
 
 class PayableBulkApi(BusinessApiView):

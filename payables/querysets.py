@@ -16,12 +16,22 @@ class PayableQuerySet(models.QuerySet):
             payable.invoice_key = invoice_number_key(payable.invoice_number)
         return super().bulk_create(objs, *args, **kwargs)
 
-    def visible_to(self, business_ids) -> "PayableQuerySet":
-        """Payables any of ``business_ids`` may see: all of a payee's, a payer's once submitted."""
+    def seen_by(self, business_ids) -> "PayableQuerySet":
+        """Payables ``business_ids`` (one business ID, or several) see: all of a payee's, a
+        payer's once submitted. The one spelling of "which side views this payable" for reads;
+        ``side_of`` names the side one business views a payable from."""
+        if isinstance(business_ids, str):
+            return self.filter(
+                Q(payee_id=business_ids) | Q(payer_id=business_ids, submitted_at__isnull=False)
+            )
         return self.filter(
             Q(AnyOf("payee_id", business_ids))
             | (Q(AnyOf("payer_id", business_ids)) & Q(submitted_at__isnull=False))
         )
+
+    # Earlier names of ``seen_by``, kept while their last callers move to it.
+    def visible_to(self, business_ids) -> "PayableQuerySet":
+        return self.seen_by(business_ids)
 
     def outgoing(self, business_id: str) -> "PayableQuerySet":
         """Invoices ``business_id`` sends (it is the payee), drafts included."""
@@ -32,10 +42,7 @@ class PayableQuerySet(models.QuerySet):
         return self.filter(payer_id=business_id, submitted_at__isnull=False)
 
     def for_business(self, business_id: str) -> "PayableQuerySet":
-        """Both directions, as ``business_id`` sees them."""
-        return self.filter(
-            Q(payee_id=business_id) | Q(payer_id=business_id, submitted_at__isnull=False)
-        )
+        return self.seen_by(business_id)
 
     def awaiting_approval_by(self, user, business_id: str) -> "PayableQuerySet":
         """Incoming payables under review whose current step ``user`` may approve now.
@@ -79,6 +86,20 @@ class PayableQuerySet(models.QuerySet):
             )
             .exclude(Exists(approved_already))
         )
+
+
+PAYEE, PAYER = "payee", "payer"
+
+
+def side_of(payable, business_id: str) -> str | None:
+    """The side ``business_id`` views ``payable`` from (anything with ``payee_id``, ``payer_id``
+    and ``submitted_at``): ``"payee"``, ``"payer"`` (once the payable
+    is submitted), or None when it does not see it (as ``PayableQuerySet.seen_by`` says)."""
+    if business_id == payable.payee_id:
+        return PAYEE
+    if business_id == payable.payer_id and payable.submitted_at is not None:
+        return PAYER
+    return None
 
 
 PayableManager = models.Manager.from_queryset(PayableQuerySet)

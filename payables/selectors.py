@@ -6,13 +6,16 @@ from ``?businessId=`` when given, else from the payee side if the caller is on i
 payer's.
 """
 
+from dataclasses import dataclass
+from types import SimpleNamespace
+
 from django.db import connection
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
-from django_fsm import can_proceed
 from rest_framework.exceptions import NotFound, ValidationError
 
-from accounts.permissions import Capability, role_allows, roles_of
-from approvals.selectors import latest_approval_request_prefetch
+from accounts.permissions import roles_of
+from approvals.models import ApprovalDecision
+from approvals.selectors import approval_overview, latest_approval_request_prefetch
 from cleopay.core.ids import require_id_shape
 from payables.filters import PayableFilter
 from payables.models import (
@@ -25,6 +28,7 @@ from payables.models import (
     PayableTag,
     Payment,
 )
+from payables.querysets import PAYEE, PAYER, side_of
 
 
 def _viewer_tags(business_id: str) -> Prefetch:
@@ -44,7 +48,7 @@ def _one_side_or_both(business_id: str, direction: str | None) -> QuerySet[Payab
         return Payable.objects.incoming(business_id)
     if direction == "outgoing":
         return Payable.objects.outgoing(business_id)
-    return Payable.objects.for_business(business_id)
+    return Payable.objects.seen_by(business_id)
 
 
 def payable_filter(
@@ -98,27 +102,34 @@ def payable_list(
 
 
 def viewing_business(*, user, payable_id: str, prefer: str | None = None) -> str:
-    """The side from which ``user`` sees the payable (404 if from none, or not from ``prefer``)."""
+    """The business ``user`` sees the payable from (404 if from none, or not from ``prefer``):
+    the payee side when the user is on it, else the payer's (``seen_by`` / ``side_of``)."""
+    return _viewing(user=user, payable_id=payable_id, prefer=prefer)[0]
+
+
+def _viewing(*, user, payable_id: str, prefer: str | None) -> tuple[str, str]:
+    """``viewing_business`` and the side it is (``PAYEE`` / ``PAYER``), in one query."""
     require_id_shape(payable_id, "pay")
+    roles = roles_of(user)
     row = (
-        Payable.objects.visible_to(roles_of(user).keys())
+        Payable.objects.seen_by(roles.keys())
         .filter(pk=payable_id)
         .values("payee_id", "payer_id", "submitted_at")
         .first()
     )
     if row is None:
         raise NotFound("Not found.")
-    roles = roles_of(user)
-    sides = []
-    if row["payee_id"] in roles:
-        sides.append(row["payee_id"])
-    if row["payer_id"] in roles and row["submitted_at"] is not None:
-        sides.append(row["payer_id"])
+    payable = SimpleNamespace(**row)  # what ``side_of`` reads, without a model instance
+    sides = [
+        business_id
+        for business_id in (payable.payee_id, payable.payer_id)
+        if business_id in roles and side_of(payable, business_id) is not None
+    ]
     if prefer is not None:
         sides = [side for side in sides if side == prefer]
     if not sides:
         raise NotFound("Not found.")
-    return sides[0]
+    return sides[0], side_of(payable, sides[0])
 
 
 def payable_detail(*, payable_id: str, business_id: str) -> Payable:
@@ -139,9 +150,75 @@ def payable_detail(*, payable_id: str, business_id: str) -> Payable:
         )
         .get(pk=payable_id)
     )
-    if business_id == payable.payer_id:
+    if side_of(payable, business_id) == PAYER:
         prefetch_related_objects([payable], latest_approval_request_prefetch())
     return payable
+
+
+@dataclass(frozen=True)
+class ReviewStep:
+    """One step of the payer's review, for display."""
+
+    number: int  # 1-based
+    required: int
+    approved: int
+    decisions: list  # ``approvals.models.Approval`` rows: user, decision, reason, decided_at
+    state: str  # done, current, waiting or declined
+    waiting_on: list  # the users who may still approve it
+
+
+@dataclass(frozen=True)
+class Review:
+    """The payer's review of a payable (``approvals.selectors.approval_overview``), as values."""
+
+    status: str
+    outcome: str
+    workflow: dict | None  # {"id", "name"} as it was at submission
+    blocked: bool
+    blocked_reason: str | None
+    steps: list[ReviewStep]
+
+
+def payable_review(*, payable: Payable, business_id: str) -> Review | None:
+    """The review as ``business_id`` sees it: None for the payee, who does not, and before
+    submission. Each step says whether it is done, under way, waiting or declined, who
+    decided and who may still approve it."""
+    if side_of(payable, business_id) != PAYER or not payable.approval_status:
+        return None
+    overview = approval_overview(payable=payable)
+    current = overview["current_step"]
+    steps = []
+    for index, step in enumerate(overview["steps"]):
+        decisions = step["approvals"]
+        approved = [d for d in decisions if d.decision == ApprovalDecision.APPROVED]
+        required = step["required_approvals"]
+        if any(d.decision == ApprovalDecision.DECLINED for d in decisions):
+            state = "declined"
+        elif len(approved) >= required:
+            state = "done"
+        elif current is not None and step["position"] == current:
+            state = "current"
+        else:
+            state = "waiting"
+        deciders = {d.user_id for d in decisions}
+        steps.append(
+            ReviewStep(
+                number=index + 1,
+                required=required,
+                approved=len(approved),
+                decisions=decisions,
+                state=state,
+                waiting_on=[u for u in step["approvers"] if u.pk not in deciders],
+            )
+        )
+    return Review(
+        status=overview["status"],
+        outcome=overview["outcome"],
+        workflow=overview["workflow"],
+        blocked=overview["blocked"],
+        blocked_reason=overview["blocked_reason"],
+        steps=steps,
+    )
 
 
 def payable_get(*, user, payable_id: str, prefer: str | None = None) -> tuple[Payable, str]:
@@ -155,8 +232,8 @@ def payable_event_list(*, user, payable_id: str, prefer: str | None = None) -> Q
     ``PayableEventQuerySet.seen_by``): the payer never sees the payee's drafting, the payee
     never the payer's review, and neither side the other's tagging. Events that end in DRAFT
     stay the payee's whatever their type."""
-    business_id = viewing_business(user=user, payable_id=payable_id, prefer=prefer)
-    is_payee = Payable.objects.filter(pk=payable_id, payee_id=business_id).exists()
+    business_id, side_name = _viewing(user=user, payable_id=payable_id, prefer=prefer)
+    is_payee = side_name == PAYEE
     side = EventVisibility.PAYEE if is_payee else EventVisibility.PAYER
     events = (
         PayableEvent.objects.filter(payable_id=payable_id)
@@ -168,46 +245,13 @@ def payable_event_list(*, user, payable_id: str, prefer: str | None = None) -> Q
     return events.order_by("position", "id")
 
 
-def payable_actions(*, user, payable: Payable, business_id: str, awaiting: bool | None = None):
-    """What ``user`` may do now to ``payable`` as ``business_id``, in the order pages offer it.
-
-    Read from the same sources the services check (the role table, the fsm transitions, who
-    the payable awaits), so a page offers what a click would be allowed to do; the service still
-    decides when it runs. ``awaiting``: whether the payable awaits the user's approval, when the
-    caller knows already (a list computes it once for all its rows); else one query here.
-    """
-    role = roles_of(user).get(business_id)
-    actions: list[str] = []
-    if business_id == payable.payee_id:
-        if role_allows(role, Capability.INVOICE):
-            if payable.is_editable:
-                actions.append("edit")
-            if can_proceed(payable.submit):
-                actions.append("submit")
-            if can_proceed(payable.cancel_by_payee):
-                actions.append("cancel")
-        return actions
-    if business_id != payable.payer_id:
-        return actions
-    if awaiting is None:
-        awaiting = (
-            payable.status == PayableStatus.SUBMITTED
-            and Payable.objects.awaiting_approval_by(user, business_id)
-            .filter(pk=payable.pk)
-            .exists()
-        )
-    if awaiting:
-        actions += ["approve", "decline"]
-    if role_allows(role, Capability.PAY):
-        for name, transition in (
-            ("schedule", payable.schedule),
-            ("pay", payable.pay),
-            ("unschedule", payable.unschedule),
-            ("cancel", payable.cancel_by_payer),
-        ):
-            if can_proceed(transition):
-                actions.append(name)
-    return actions
+def awaits_approval(*, user, payable: Payable, business_id: str) -> bool:
+    """Whether ``payable`` awaits ``user``'s approval in ``business_id`` now (one query, none
+    unless it is submitted)."""
+    return (
+        payable.status == PayableStatus.SUBMITTED
+        and Payable.objects.awaiting_approval_by(user, business_id).filter(pk=payable.pk).exists()
+    )
 
 
 def awaiting_ids(*, user, business_id: str, payable_ids) -> set[str]:

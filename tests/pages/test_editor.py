@@ -168,6 +168,21 @@ def test_htmx_adds_a_blank_row_with_the_payers_line_fields(world):
     assert 'name="lineItems.customFields.cost_center"' in row
 
 
+@pytest.mark.parametrize("connection_id", ["conn_\x00", "nope", "conn_" + "x" * 300])
+def test_a_line_row_for_an_id_no_connection_can_have_is_a_plain_row(world, connection_id):
+    factories.CustomFieldDefinitionFactory(
+        business=world.payer, key="cost_center", label="Cost center", scope="line_item"
+    )
+
+    response = world.client(world.payee_owner).get(
+        reverse("invoice-line-row", args=[world.payee.id]), {"connectionId": connection_id}
+    )
+
+    assert response.status_code == 200
+    assert 'name="description" value=""' in text(response)
+    assert "cost_center" not in text(response)
+
+
 def test_the_payers_custom_fields_are_asked_with_required_ones_marked(world):
     factories.CustomFieldDefinitionFactory(
         business=world.payer, key="po_number", label="PO number", required=True

@@ -9,6 +9,7 @@ from accounts import services as account_services
 from files.selectors import file_list
 from payables import selectors, services
 from payables.models import PayableStatus as S
+from payables.views.actions import offered
 from tests import factories
 from tests.payables.helpers import make_payable, today
 
@@ -60,11 +61,9 @@ def test_payable_actions_follow_roles_and_statuses(world, who, side, status, exp
     payable = make_payable(world, status)
     business = world.payee if side == "payee" else world.payer
 
-    actions = selectors.payable_actions(
-        user=getattr(world, who), payable=payable, business_id=business.id
-    )
+    actions = offered(user=getattr(world, who), payable=payable, business_id=business.id)
 
-    assert actions == expected
+    assert [action.name for action in actions] == expected
 
 
 def test_the_author_of_a_payable_is_never_offered_to_approve_it(world):
@@ -73,12 +72,7 @@ def test_the_author_of_a_payable_is_never_offered_to_approve_it(world):
     Membership.objects.create(business=world.payee, user=world.payer_approver, role="owner")
     payable = make_payable(world, S.SUBMITTED, submitted_by=world.payer_approver)
 
-    assert (
-        selectors.payable_actions(
-            user=world.payer_approver, payable=payable, business_id=world.payer.id
-        )
-        == []
-    )
+    assert offered(user=world.payer_approver, payable=payable, business_id=world.payer.id) == []
     assert selectors.awaiting_count(user=world.payer_approver, business_id=world.payer.id) == 0
 
 
@@ -125,3 +119,15 @@ def test_sign_up_without_a_token(db):
         email="b@example.test", password="correct horse battery staple"
     )
     assert token.startswith("cleo_")
+
+
+def test_every_action_with_a_confirm_step_has_its_words_and_a_service():
+    from payables.views.actions import ACTIONS
+
+    for action in ACTIONS.values():
+        if action.run is None:
+            assert action.name == "edit"  # the editor is a page of its own
+            continue
+        assert action.button and action.title and action.link.endswith("…"), action.name
+        assert callable(action.confirm) and callable(action.result), action.name
+        assert set(action.offered) <= {"payee", "payer"}, action.name

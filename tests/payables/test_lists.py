@@ -257,9 +257,7 @@ def test_both_directions_are_merged_newest_first_by_offset_next_and_previous(par
         ):
             Payable.objects.filter(pk=made.pk).update(created_at=at)
     expected = list(
-        Payable.objects.for_business(acme.id)
-        .order_by("-created_at", "-id")
-        .values_list("id", flat=True)
+        Payable.objects.seen_by(acme.id).order_by("-created_at", "-id").values_list("id", flat=True)
     )
     client = parties.client(parties.payer_owner)
 

@@ -1,0 +1,182 @@
+"""
+The lists of payables: the payer's inbox and the payee's invoices, by status tab, with filters,
+each row with the actions it offers in place (``payables.views.actions``).
+"""
+
+from dataclasses import dataclass
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from cleopay.core.web import business_page, option_tags, page_offset, service_errors
+from connections.selectors import connection_choices, tag_list
+from payables import selectors
+from payables.models import Payable, PayableStatus
+from payables.views.actions import Action, offered
+
+S = PayableStatus
+PAGE_SIZE = 50
+FILTERS = ("connectionId", "dueAfter", "dueBefore", "amountMin", "amountMax", "tag", "search")
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    label: str
+    params: dict
+
+
+def _status_tab(status: PayableStatus) -> Tab:
+    return Tab(status.value.lower(), status.label, {"status": status.value})
+
+
+INBOX_TABS = [
+    Tab("awaiting", "Awaiting my approval", {"awaitingMyApproval": "true"}),
+    *(_status_tab(s) for s in (S.SUBMITTED, S.APPROVED, S.SCHEDULED, S.DECLINED, S.PAID)),
+    _status_tab(S.CANCELLED),
+    Tab("all", "All", {}),
+]
+OUTGOING_TABS = [
+    Tab("all", "All", {}),
+    Tab("draft", "Drafts", {"status": S.DRAFT.value}),
+    *(_status_tab(s) for s in (S.SUBMITTED, S.APPROVED, S.SCHEDULED, S.DECLINED, S.PAID)),
+    _status_tab(S.CANCELLED),
+]
+# What an empty tab says, by direction and tab.
+EMPTY_TEXT = {
+    "incoming": {
+        "awaiting": "Nothing awaits your approval.",
+        "submitted": "No bills are waiting for approval.",
+        "approved": "No approved bills are waiting to be paid.",
+        "scheduled": "No payments are scheduled.",
+        "declined": "No declined bills.",
+        "paid": "No paid bills yet.",
+        "cancelled": "No cancelled bills.",
+        "all": "No bills yet. Invoices your suppliers send you appear here.",
+        "filtered": "No bills match these filters.",
+    },
+    "outgoing": {
+        "all": "No invoices yet. Write one with New invoice.",
+        "draft": "No drafts.",
+        "submitted": "No invoices are waiting for your customers' approval.",
+        "approved": "No approved invoices are waiting to be paid.",
+        "scheduled": "No invoices have a payment scheduled.",
+        "declined": "No declined invoices: nothing to correct.",
+        "paid": "No paid invoices yet.",
+        "cancelled": "No cancelled invoices.",
+        "filtered": "No invoices match these filters.",
+    },
+}
+
+
+@dataclass
+class Row:
+    payable: Payable
+    counterparty: str
+    actions: list[Action]  # those it offers in place (``Action.in_rows``)
+
+
+def _list_page(request, business_id: str, *, direction: str, tabs: list[Tab], template: str):
+    """A page of the business's payables in one direction: tabs, filters, rows, their actions."""
+    tab_keys = {tab.key: tab for tab in tabs}
+    default = tabs[0].key
+    if direction == "incoming" and not request.can["approve"]:
+        default = "all"
+    tab = tab_keys.get(request.GET.get("tab", ""), tab_keys[default])
+    filters = {name: request.GET.get(name, "").strip() for name in FILTERS}
+    params = {"direction": direction, **tab.params, **{k: v for k, v in filters.items() if v}}
+    offset = page_offset(request)
+
+    may_approve = direction == "incoming" and request.can["approve"]
+    if direction == "incoming" and not may_approve:
+        tabs = [t for t in tabs if t.key != "awaiting"]
+    statuses = [t.params["status"] for t in tabs if "status" in t.params]
+    page: list[Payable] = []
+    counts: dict[str, int] = {}
+    with service_errors() as problems:
+        queryset = selectors.payable_list(
+            business_id=business_id, user=request.user, params=params
+        ).select_related("connection")
+        page = list(queryset[offset : offset + PAGE_SIZE + 1])
+        # The tabs count what the filters leave, each tab's status in place of the current one.
+        counts = selectors.payable_tab_counts(
+            business_id=business_id,
+            user=request.user,
+            params={k: v for k, v in params.items() if k not in ("status", "awaitingMyApproval")},
+            statuses=statuses,
+            awaiting=may_approve,
+        )
+    has_next = len(page) > PAGE_SIZE
+    page = page[:PAGE_SIZE]
+
+    awaiting = set()
+    if direction == "incoming" and page:
+        awaiting = selectors.awaiting_ids(
+            user=request.user, business_id=business_id, payable_ids=[p.pk for p in page]
+        )
+    rows = []
+    for payable in page:
+        other = payable.payee if direction == "incoming" else payable.payer
+        actions = offered(
+            user=request.user,
+            payable=payable,
+            business_id=business_id,
+            awaiting=payable.pk in awaiting,
+        )
+        rows.append(
+            Row(
+                payable=payable,
+                counterparty=payable.connection.alias_of(business_id) or other.name,
+                actions=[action for action in actions if action.in_rows],
+            )
+        )
+
+    connections = connection_choices(
+        business_id=business_id, side="payer" if direction == "incoming" else "payee"
+    )
+    context = {
+        "direction": direction,
+        "tabs": tabs,
+        "tab": tab,
+        "tab_counts": [(t, counts.get(t.params.get("status", t.key), 0)) for t in tabs],
+        "rows": rows,
+        "filters": filters,
+        "filtered": any(filters.values()),
+        "empty_text": EMPTY_TEXT[direction]["filtered" if any(filters.values()) else tab.key],
+        "problems": problems,
+        "connection_options": option_tags(connections, filters["connectionId"]),
+        "tags": tag_list(business_id=business_id),
+        "offset": offset,
+        "previous_offset": max(0, offset - PAGE_SIZE) if offset else None,
+        "next_offset": offset + PAGE_SIZE if has_next else None,
+        "today": timezone.now().date(),
+    }
+    if may_approve and not context["filtered"] and "awaiting" in counts:
+        # Read once, shown by the tab and the menu's badge alike (the badge counts everything
+        # awaiting, so with filters on it is read on its own).
+        context["awaiting_count"] = counts["awaiting"]
+    return render(request, template, context, status=problems.status if problems else 200)
+
+
+@business_page()
+def inbox(request, business_id: str):
+    """The payer's inbox: incoming payables by status, what awaits my approval first."""
+    return _list_page(
+        request,
+        business_id,
+        direction="incoming",
+        tabs=INBOX_TABS,
+        template="payables/inbox.html",
+    )
+
+
+@business_page()
+def invoices(request, business_id: str):
+    """The payee's invoices: outgoing payables by status, drafts included."""
+    return _list_page(
+        request,
+        business_id,
+        direction="outgoing",
+        tabs=OUTGOING_TABS,
+        template="payables/invoices.html",
+    )
