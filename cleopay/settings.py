@@ -76,6 +76,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "cleopay.requestlog.RequestIdMiddleware",
+    "cleopay.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -514,3 +515,27 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Serve static files straight from the app folders while developing (no collectstatic needed).
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Errors and metrics ---------------------------------------------------------------------------
+# SENTRY_DSN turns on error reports (sentry-sdk) from the web processes and the Celery workers.
+# No personal data is sent (user ids only, no e-mail addresses, bodies or cookies).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        release=os.environ.get("SENTRY_RELEASE") or None,
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        send_default_pii=False,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+    )
+
+# /metrics (Prometheus text format) answers when METRICS_ENABLED is on, to a scraper sending
+# ``Authorization: Bearer <METRICS_TOKEN>`` (cleopay.metrics); a 404 otherwise.
+METRICS_ENABLED = env_bool("METRICS_ENABLED", False)
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_BUSINESS_CACHE_SECONDS = int(os.environ.get("METRICS_BUSINESS_CACHE_SECONDS", "15"))
