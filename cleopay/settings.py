@@ -211,7 +211,10 @@ CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "300"))
 # Task events for monitoring (celery events, Flower).
 CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_TASK_SEND_SENT_EVENT = True
-# Periodic jobs: the database row is the schedule, beat only wakes the sweeps up.
+# Periodic jobs: the database row is the schedule, beat only wakes the sweeps up. The sweeps of
+# due payments and of unsent e-mails run every PAYMENT_SWEEP_SECONDS / EMAIL_SWEEP_SECONDS.
+PAYMENT_SWEEP_SECONDS = int(os.environ.get("PAYMENT_SWEEP_SECONDS", "60"))
+EMAIL_SWEEP_SECONDS = int(os.environ.get("EMAIL_SWEEP_SECONDS", "300"))
 CELERY_BEAT_SCHEDULE = {
     # Sends the tasks that requests could not publish while the broker was down (cleopay.publish).
     "publish-pending-tasks": {
@@ -237,12 +240,12 @@ CELERY_BEAT_SCHEDULE = {
     # Pays scheduled payments that are due (and re-drives any left processing by a crash).
     "sweep-due-payments": {
         "task": "payables.tasks.sweep_due_payments",
-        "schedule": timedelta(seconds=60),
+        "schedule": timedelta(seconds=PAYMENT_SWEEP_SECONDS),
     },
     # Sends the notification e-mails whose task never reached the broker (or whose send failed).
     "send-pending-notification-emails": {
         "task": "notifications.tasks.send_pending_emails",
-        "schedule": timedelta(minutes=5),
+        "schedule": timedelta(seconds=EMAIL_SWEEP_SECONDS),
     },
 }
 

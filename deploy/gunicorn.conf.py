@@ -33,6 +33,12 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 logger_class = "cleopay.accesslog.JsonLogger"
+# Gunicorn's control socket (for ``gunicornc``) lives at one path per user by default, so a second
+# instance on the same host fails to bind it: off unless GUNICORN_CONTROL_SOCKET names a path.
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True
 
 # Metrics (METRICS_ENABLED): each worker process writes its counts to files in
 # PROMETHEUS_MULTIPROC_DIR and /metrics sums them, whichever worker answers. The directory must be
