@@ -129,6 +129,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", False):
+    # Behind pgbouncer in transaction mode a cursor cannot outlive its transaction's server.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation pays off for long analytical queries; for the short ones a request runs,
     # it costs more than the query itself (20 ms compiling a capped count that then runs in 2).
