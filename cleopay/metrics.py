@@ -25,6 +25,7 @@ from django.db import connection
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -214,6 +215,7 @@ def _authorized(request) -> bool:
 
 
 @never_cache
+@require_safe
 def metrics_view(request):
     if not settings.METRICS_ENABLED:
         raise Http404

@@ -60,6 +60,7 @@ def test_metrics_need_the_token(metrics_on, settings):
     assert Client().get("/metrics").status_code == 401
     assert scrape("wrong-token").status_code == 401
     assert scrape().status_code == 200
+    assert Client().post("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").status_code == 405
     settings.METRICS_TOKEN = ""
     assert scrape("").status_code == 401
 
