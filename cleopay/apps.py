@@ -9,7 +9,7 @@ class CleopayConfig(AppConfig):
         from django.conf import settings
 
         from cleopay import checks  # noqa: F401  (registers the deploy checks)
-        from cleopay.api import schema_fields  # noqa: F401  (registers the schema extensions)
+        from cleopay.core.api import schema_fields  # noqa: F401  (registers the schema extensions)
 
         if settings.METRICS_ENABLED:
             from cleopay import metrics

@@ -8,7 +8,7 @@ scraper that sends ``Authorization: Bearer <METRICS_TOKEN>``.
 - Business figures, read from the database at scrape time so every host and process agrees:
   payables submitted, payments by status, webhook deliveries that failed (0 until webhooks
   exist), and the outbox depth: notification e-mails not sent yet plus tasks waiting for the
-  broker (cleopay.publish). The figures are cached for METRICS_BUSINESS_CACHE_SECONDS.
+  broker (cleopay.core.publish). The figures are cached for METRICS_BUSINESS_CACHE_SECONDS.
 
 Under gunicorn each worker process counts on its own: with PROMETHEUS_MULTIPROC_DIR set (the
 gunicorn configuration sets it when metrics are on) the counts are written to files there and
@@ -131,7 +131,7 @@ def business_figures() -> dict:
         return figures
     from django.apps import apps
 
-    from cleopay.models import PendingTask
+    from cleopay.core.models import PendingTask
     from notifications.models import Notification
     from payables.models import Payable, Payment
 
