@@ -10,14 +10,25 @@ SITE_URL ?= http://$(HOST):$(PORT)
 VAR_DIR ?= var
 QUEUES ?= celery,payments,email,webhooks
 
-.PHONY: run test install lint format worker beat serve bench clean migrate check shell backup restore
+.PHONY: run test install lock lint format worker beat serve bench clean migrate check shell backup restore
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# The venv is installed from the lock files (exact versions, every file checked against its
+# SHA-256): requirements*.txt say what we depend on, requirements*.lock what gets installed.
+$(VENV)/.installed: requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PIP) install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-dev.lock
 	touch $@
 
 install: $(VENV)/.installed
+
+## lock: after editing requirements.txt or requirements-dev.txt, regenerate both lock files
+## (pip-tools; newest versions allowed by the pins, with hashes). Commit all four files.
+PIP_COMPILE = $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
+lock:
+	test -x $(VENV)/bin/pip-compile || $(PIP) install --quiet --require-hashes --no-deps -r requirements-dev.lock
+	$(PIP_COMPILE) --output-file requirements.lock requirements.txt
+	$(PIP_COMPILE) --output-file requirements-dev.lock requirements-dev.txt
 
 ## run: set up, migrate, load the demo data and serve on http://127.0.0.1:8000 (SQLite);
 ## make run PORT=8101 serves (and links e-mails to) :8101. The demo logins are printed last.

@@ -10,4 +10,11 @@ class CleopayConfig(AppConfig):
     verbose_name = "Cleo Pay site"
 
     def ready(self):
+        from django.conf import settings
+
         from cleopay import checks  # noqa: F401  (registers the deploy checks)
+
+        if settings.METRICS_ENABLED:
+            from cleopay import metrics
+
+            metrics.connect_task_signals()

@@ -3,9 +3,11 @@ side by side in BACKUP_DIR, and the way back with ``pg_restore``.
 
 PostgreSQL's own tools do the database (they are the only consistent, version-tolerant dump);
 this module only finds the connection in the settings (so ``.env`` and DATABASE_URL are read as
-the app reads them) and pairs the dump with the uploaded files.
+the app reads them) and pairs the dump with the uploaded files: MEDIA_ROOT, or every object of
+the bucket when the files live in S3-compatible storage (AWS_STORAGE_BUCKET_NAME).
 """
 
+import io
 import os
 import subprocess
 import tarfile
@@ -13,6 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import File
+from django.core.files.storage import FileSystemStorage, default_storage, storages
 from django.db import connections
 
 DUMP_SUFFIX = ".dump"
@@ -56,12 +60,34 @@ def back_up(directory: Path | None = None, *, alias: str = "default") -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     dump = directory / f"cleopay-{stamp}{DUMP_SUFFIX}"
     _run(["pg_dump", "--format=custom", "--no-owner", "--file", str(dump), name], env)
-    media_root = Path(settings.MEDIA_ROOT)
     with tarfile.open(media_path(dump), "w:gz") as archive:
-        if media_root.is_dir():
-            for entry in sorted(media_root.iterdir()):
-                archive.add(entry, arcname=entry.name)
+        if _on_local_disk():
+            media_root = Path(settings.MEDIA_ROOT)
+            if media_root.is_dir():
+                for entry in sorted(media_root.iterdir()):
+                    archive.add(entry, arcname=entry.name)
+        else:
+            for name in stored_names():
+                with default_storage.open(name, "rb") as handle:
+                    content = handle.read()
+                info = tarfile.TarInfo(name)
+                info.size = len(content)
+                info.mtime = int(datetime.now(UTC).timestamp())
+                archive.addfile(info, io.BytesIO(content))
     return dump
+
+
+def _on_local_disk() -> bool:
+    return isinstance(storages["default"], FileSystemStorage)
+
+
+def stored_names(directory: str = "") -> list[str]:
+    """Every file name in the default storage, under ``directory``, sorted."""
+    folders, files = default_storage.listdir(directory)
+    names = [f"{directory}/{name}" if directory else name for name in files]
+    for folder in folders:
+        names.extend(stored_names(f"{directory}/{folder}" if directory else folder))
+    return sorted(names)
 
 
 def media_path(dump: Path) -> Path:
@@ -99,8 +125,24 @@ def restore(dump: Path, *, alias: str = "default") -> None:
         env,
     )
     media = media_path(dump)
-    if media.is_file():
+    if not media.is_file():
+        return
+    if _on_local_disk():
         media_root = Path(settings.MEDIA_ROOT)
         media_root.mkdir(parents=True, exist_ok=True)
         with tarfile.open(media) as archive:
             archive.extractall(media_root, filter="data")
+        return
+    with tarfile.open(media) as archive:
+        for member in archive:
+            # Refuses absolute names, ".." and links, as extracting to a disk would.
+            member = tarfile.data_filter(member, "/media")
+            if not member.isfile():
+                continue
+            handle = archive.extractfile(member)
+            # The bucket never overwrites on save (``file_overwrite``): replace explicitly.
+            if default_storage.exists(member.name):
+                default_storage.delete(member.name)
+            saved = default_storage.save(member.name, File(handle))
+            if saved != member.name:
+                raise BackupError(f"{member.name} came back as {saved}")

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "cleopay.core.requestlog.RequestIdMiddleware",
+    "cleopay.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -129,6 +130,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", False):
+    # Behind pgbouncer in transaction mode a cursor cannot outlive its transaction's server.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation pays off for long analytical queries; for the short ones a request runs,
     # it costs more than the query itself (20 ms compiling a capped count that then runs in 2).
@@ -211,7 +215,10 @@ CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "300"))
 # Task events for monitoring (celery events, Flower).
 CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_TASK_SEND_SENT_EVENT = True
-# Periodic jobs: the database row is the schedule, beat only wakes the sweeps up.
+# Periodic jobs: the database row is the schedule, beat only wakes the sweeps up. The sweeps of
+# due payments and of unsent e-mails run every PAYMENT_SWEEP_SECONDS / EMAIL_SWEEP_SECONDS.
+PAYMENT_SWEEP_SECONDS = int(os.environ.get("PAYMENT_SWEEP_SECONDS", "60"))
+EMAIL_SWEEP_SECONDS = int(os.environ.get("EMAIL_SWEEP_SECONDS", "300"))
 CELERY_BEAT_SCHEDULE = {
     # Sends the tasks that requests could not publish while the broker was down (cleopay.core.publish).
     "publish-pending-tasks": {
@@ -237,12 +244,12 @@ CELERY_BEAT_SCHEDULE = {
     # Pays scheduled payments that are due (and re-drives any left processing by a crash).
     "sweep-due-payments": {
         "task": "payables.tasks.sweep_due_payments",
-        "schedule": timedelta(seconds=60),
+        "schedule": timedelta(seconds=PAYMENT_SWEEP_SECONDS),
     },
     # Sends the notification e-mails whose task never reached the broker (or whose send failed).
     "send-pending-notification-emails": {
         "task": "notifications.tasks.send_pending_emails",
-        "schedule": timedelta(minutes=5),
+        "schedule": timedelta(seconds=EMAIL_SWEEP_SECONDS),
     },
 }
 
@@ -345,8 +352,39 @@ BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files live in MEDIA_ROOT, or in an S3-compatible bucket when AWS_STORAGE_BUCKET_NAME
+# is set (django-storages; AWS_S3_ENDPOINT_URL for MinIO, Ceph, R2...). Every web host and worker
+# must see the same files: with more than one host, use the bucket (README "Running several hosts").
+# Files are private either way: the app streams them after the permission check (files.views).
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    from botocore.config import Config as _BotoConfig
+
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            # Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or the host's role.
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("AWS_LOCATION", ""),
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": int(os.environ.get("AWS_QUERYSTRING_EXPIRE", "60")),
+            "file_overwrite": False,
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            # A bucket that does not answer fails a request (or the readiness probe) in seconds.
+            "client_config": _BotoConfig(
+                connect_timeout=2, read_timeout=10, retries={"max_attempts": 2}
+            ),
+        },
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -487,3 +525,27 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Serve static files straight from the app folders while developing (no collectstatic needed).
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Errors and metrics ---------------------------------------------------------------------------
+# SENTRY_DSN turns on error reports (sentry-sdk) from the web processes and the Celery workers.
+# No personal data is sent (user ids only, no e-mail addresses, bodies or cookies).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        release=os.environ.get("SENTRY_RELEASE") or None,
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        send_default_pii=False,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+    )
+
+# /metrics (Prometheus text format) answers when METRICS_ENABLED is on, to a scraper sending
+# ``Authorization: Bearer <METRICS_TOKEN>`` (cleopay.metrics); a 404 otherwise.
+METRICS_ENABLED = env_bool("METRICS_ENABLED", False)
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_BUSINESS_CACHE_SECONDS = int(os.environ.get("METRICS_BUSINESS_CACHE_SECONDS", "15"))

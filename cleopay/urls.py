@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
-from cleopay import health
+from cleopay import health, metrics
 from cleopay.api.views import SchemaView
 from cleopay.core.api import handlers
 
@@ -30,6 +30,7 @@ api_patterns = [
 urlpatterns = [
     path("health/live", health.live, name="health-live"),
     path("health/ready", health.ready, name="health-ready"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
     path("", include("accounts.page_urls")),

@@ -32,7 +32,12 @@ def test_the_image_is_built_in_two_stages_and_runs_as_a_user_without_build_tools
     builder, final = dockerfile_stages()
 
     assert builder[0].endswith("AS builder")
-    assert any("pip install -r" in line and "/opt/venv" in line for line in builder)
+    assert any(
+        "pip install --require-hashes" in line
+        and "requirements.lock" in line
+        and "/opt/venv" in line
+        for line in builder
+    )
     assert final[0] == "FROM python:3.11-slim"
     assert "COPY --from=builder /opt/venv /opt/venv" in final
     assert not any(tool in line for line in final for tool in ("build-essential", "gcc"))

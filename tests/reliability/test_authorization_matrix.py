@@ -653,6 +653,8 @@ MATRIX: list[Row] = [
 EXEMPT = {
     "admin:*": "the Django admin serves platform staff only (is_staff), tested in tests/platform",
     "page:health-*": "public by design (no auth, no secrets), tested in tests/platform/test_health.py",
+    "page:metrics": "a scraper's bearer METRICS_TOKEN, not a user's; a 404 unless METRICS_ENABLED; "
+    "tested in tests/platform/test_metrics.py",
 }
 
 
