@@ -14,6 +14,7 @@ api_patterns = [
     path("", include("connections.urls")),
     path("", include("payables.urls")),
     path("", include("credits.urls")),
+    path("", include("banking.urls")),
     path("", include("files.urls")),
     path("", include("approvals.urls")),
     path("", include("notifications.urls")),

@@ -52,6 +52,7 @@ from files.models import File
 from notifications import services as notifications
 from payables import events, payments
 from payables.models import (
+    BANK_FILE_RAIL,
     OPEN_PAYMENT_STATUSES,
     ApprovalStatus,
     LineItem,
@@ -863,6 +864,8 @@ def payment_execute(*, payment_id: str, actor=None) -> Payment | None:
     payment = _claim(payment_id=payment_id)
     if payment is None or payment.status != PaymentStatus.PROCESSING:
         return payment
+    if payment.rail == BANK_FILE_RAIL:
+        return payment  # completes when its run is marked sent to the bank
     rail = get_rail()
     try:
         reference = rail.transfer(
@@ -951,7 +954,7 @@ def payments_claim_due(*, batch_size: int = 50) -> list[str]:
     today = _today()
     due = Payment.objects.filter(
         payable=OuterRef("pk"), status=PaymentStatus.PENDING, scheduled_for__lte=today
-    )
+    ).exclude(rail=BANK_FILE_RAIL)
     claimed = []
     with transaction.atomic():
         payables = list(
@@ -964,6 +967,7 @@ def payments_claim_due(*, batch_size: int = 50) -> list[str]:
             payment = (
                 Payment.objects.select_for_update()
                 .filter(payable=payable, status=PaymentStatus.PENDING, scheduled_for__lte=today)
+                .exclude(rail=BANK_FILE_RAIL)
                 .first()
             )
             if payment is None:
@@ -978,7 +982,7 @@ def payments_stalled(*, limit: int = 100) -> list[str]:
     """Payments left processing longer than PAYMENT_PROCESSING_TIMEOUT (a crash mid-payment)."""
     cutoff = timezone.now() - settings.PAYMENT_PROCESSING_TIMEOUT
     return list(
-        Payment.objects.filter(
-            status=PaymentStatus.PROCESSING, processing_started_at__lt=cutoff
-        ).values_list("id", flat=True)[:limit]
+        Payment.objects.filter(status=PaymentStatus.PROCESSING, processing_started_at__lt=cutoff)
+        .exclude(rail=BANK_FILE_RAIL)
+        .values_list("id", flat=True)[:limit]
     )
