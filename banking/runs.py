@@ -68,9 +68,7 @@ def _item_error(exc: APIException, *, index: int, payable_id: str) -> APIExcepti
         return Conflict(
             message,
             code=exc.conflict_code,
-            errors=[{"field": field, "message": message}],
-            payableId=payable_id,
-            **{k: v for k, v in exc.extra.items() if k != "errors"},
+            **{**exc.extra, "field": field, "payableId": payable_id},
         )
     if isinstance(exc, PermissionDenied):
         return PermissionDenied(message)
