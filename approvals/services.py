@@ -649,3 +649,20 @@ def approval_request_cancel(*, payable) -> None:
         pending.status = ApprovalRequestStatus.CANCELLED
         pending.closed_at = timezone.now()
         pending.save(update_fields=["status", "closed_at"])
+
+
+def separate_payer_check(*, payable, actor) -> None:
+    """403 when the payer requires a separate payer and ``actor`` approved this payable.
+
+    (``requireSeparatePayer`` in the payer's settings; any round's approval counts.)
+    """
+    if not payable.payer.require_separate_payer:  # the payer is read with the payable
+        return
+    approved = Approval.objects.filter(
+        request__payable=payable, user=actor, decision=ApprovalDecision.APPROVED
+    ).exists()
+    if approved:
+        raise PermissionDenied(
+            "This business requires a separate payer: you approved this payable, so someone "
+            "else schedules or pays it."
+        )

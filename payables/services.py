@@ -704,6 +704,7 @@ def payable_schedule(*, payable_id: str, actor, on: date, amount: Decimal | None
     (at most the amount due; all of it when left out)."""
     payable = _lock_payable(payable_id=payable_id, actor=actor)
     _require_side(payable, actor, side=PAYER, capability=Capability.PAY, action="schedule")
+    approval_services.separate_payer_check(payable=payable, actor=actor)
     _ensure_can(payable.schedule, "schedule")
     _refuse_while_processing(_open_payment(payable), payable, "schedule")
     if on < _today():
@@ -813,6 +814,7 @@ def payable_pay(
     with transaction.atomic():
         payable = _lock_payable(payable_id=payable_id, actor=actor)
         _require_side(payable, actor, side=PAYER, capability=Capability.PAY, action="pay")
+        approval_services.separate_payer_check(payable=payable, actor=actor)
         _ensure_can(payable.pay, "pay")
         payment = _open_payment(payable)
         if method != PaymentMethod.ACH:
