@@ -31,3 +31,14 @@ def bank_account_events(*, business_id: str) -> QuerySet[BankAccountEvent]:
         .select_related("bank_account", "actor")
         .order_by("-created_at", "-id")
     )
+
+
+def run_candidates(*, business_id: str):
+    """The payer's APPROVED payables, soonest due first: what a new run may take."""
+    from payables.models import Payable, PayableStatus
+
+    return (
+        Payable.objects.filter(payer_id=business_id, status=PayableStatus.APPROVED)
+        .select_related("payee")
+        .order_by("due_date", "id")[:200]
+    )

@@ -39,6 +39,8 @@ urlpatterns = [
     path("", include("approvals.page_urls")),
     path("", include("files.page_urls")),
     path("", include("notifications.page_urls")),
+    path("", include("banking.page_urls")),
+    path("", include("credits.page_urls")),
 ]
 
 handler404 = handlers.not_found
