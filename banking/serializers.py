@@ -75,6 +75,12 @@ class AccountRefSerializer(serializers.Serializer):
     accountNumberLast4 = serializers.CharField(source="account_number_last4")
 
 
+class ReceivingAccountSerializer(serializers.Serializer):
+    """The payee's account as the payer sees it: its last four digits, nothing else."""
+
+    accountNumberLast4 = serializers.CharField(source="account_number_last4")
+
+
 class PaymentRunItemSerializer(serializers.Serializer):
     payableId = serializers.CharField(source="payable_id")
     paymentId = serializers.CharField(source="payment_id")
@@ -83,7 +89,7 @@ class PaymentRunItemSerializer(serializers.Serializer):
     payeeName = serializers.CharField(source="payable.payee.name")
     amount = MoneySerializerField()
     paymentStatus = serializers.CharField(source="payment.status")
-    receivingAccount = AccountRefSerializer(source="receiving_account", allow_null=True)
+    receivingAccount = ReceivingAccountSerializer(source="receiving_account", allow_null=True)
 
 
 class PaymentRunSerializer(serializers.Serializer):

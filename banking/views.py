@@ -64,6 +64,14 @@ def settings_bank_accounts(request, business_id: str):
     )
 
 
+def _own_account(request, business_id: str, bank_account_id: str) -> None:
+    """404 unless the account is this business's (and the caller one of its owners or admins)."""
+    with service_errors():
+        account = selectors.bank_account_get(bank_account_id=bank_account_id, actor=request.user)
+    if account.business_id != business_id:
+        raise Http404("Not found.")
+
+
 def _after(request, business_id: str, problems, success: str):
     if problems:
         for message in problems.general + [m for ms in problems.fields.values() for m in ms]:
@@ -76,8 +84,8 @@ def _after(request, business_id: str, problems, success: str):
 @require_POST
 @business_page(Capability.ADMINISTER)
 def bank_account_verify(request, business_id: str, bank_account_id: str):
+    _own_account(request, business_id, bank_account_id)
     with service_errors() as problems:
-        selectors.bank_account_get(bank_account_id=bank_account_id, actor=request.user)
         data = validated(
             BankAccountVerifyInput,
             {"amounts": [request.POST.get("amount1", ""), request.POST.get("amount2", "")]},
@@ -91,6 +99,7 @@ def bank_account_verify(request, business_id: str, bank_account_id: str):
 @require_POST
 @business_page(Capability.ADMINISTER)
 def bank_account_default(request, business_id: str, bank_account_id: str):
+    _own_account(request, business_id, bank_account_id)
     purpose = request.POST.get("defaultFor") or None
     with service_errors() as problems:
         services.bank_account_update(
@@ -103,6 +112,7 @@ def bank_account_default(request, business_id: str, bank_account_id: str):
 @require_POST
 @business_page(Capability.ADMINISTER)
 def bank_account_delete(request, business_id: str, bank_account_id: str):
+    _own_account(request, business_id, bank_account_id)
     with service_errors() as problems:
         services.bank_account_delete(bank_account_id=bank_account_id, actor=request.user)
     return _after(request, business_id, problems, "Bank account deleted.")
@@ -148,18 +158,24 @@ def run_new(request, business_id: str):
     )
 
 
-@business_page()
-def run_detail(request, business_id: str, run_id: str):
+def _own_run(request, business_id: str, run_id: str):
     with service_errors():
         run = runs.payment_run_get(run_id=run_id, actor=request.user)
     if run.payer_id != business_id:
         raise Http404("Not found.")
+    return run
+
+
+@business_page()
+def run_detail(request, business_id: str, run_id: str):
+    run = _own_run(request, business_id, run_id)
     return render(request, "banking/run_detail.html", {"run": run})
 
 
 @require_POST
 @business_page(Capability.ADMINISTER)
 def run_mark_sent(request, business_id: str, run_id: str):
+    _own_run(request, business_id, run_id)
     with service_errors() as problems:
         runs.payment_run_mark_sent(run_id=run_id, actor=request.user)
     if problems:
