@@ -91,19 +91,31 @@ def bank_account_create(
     return account
 
 
-def _lock_account(*, bank_account_id: str, actor) -> BankAccount:
-    """The live account, row-locked, if the actor is an owner or admin of its business."""
+def _lock_account(*, bank_account_id: str, actor, with_siblings: bool = False) -> BankAccount:
+    """The live account, row-locked, if the actor is an owner or admin of its business.
+
+    ``with_siblings``: every live account of the business is locked first, in ID order (the one
+    lock order), for a change that moves a default from one account to another.
+    """
     if not ids.is_public_id(bank_account_id, "bank"):
         raise NotFound("Not found.")
-    account = (
-        BankAccount.objects.select_for_update()
-        .live()
-        .filter(pk=bank_account_id, business_id__in=roles_of(actor).keys())
-        .first()
+    visible = BankAccount.objects.live().filter(
+        pk=bank_account_id, business_id__in=roles_of(actor).keys()
     )
-    if account is None:
+    business_id = visible.values_list("business_id", flat=True).first()
+    if business_id is None:
         raise NotFound("Not found.")
-    require(actor, account.business_id, Capability.ADMINISTER)
+    require(actor, business_id, Capability.ADMINISTER)
+    if with_siblings:
+        list(
+            BankAccount.objects.select_for_update()
+            .of_business(business_id)
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+    account = visible.select_for_update().first()
+    if account is None:  # deleted meanwhile
+        raise NotFound("Not found.")
     return account
 
 
@@ -112,10 +124,9 @@ def _set_default(account: BankAccount, purpose: str | None, actor) -> None:
         return
     if purpose is not None and account.status != BankAccountStatus.VERIFIED:
         raise field_error("defaultFor", "Only a verified account can be a default.")
-    # Every live account of the business, locked in ID order, before any default moves.
+    # Every live account of the business is locked (``_lock_account(with_siblings=True)``).
     others = list(
-        BankAccount.objects.select_for_update()
-        .of_business(account.business_id)
+        BankAccount.objects.of_business(account.business_id)
         .order_by("id")
         .values_list("id", "default_for")
     )
@@ -139,7 +150,9 @@ def _set_default(account: BankAccount, purpose: str | None, actor) -> None:
 @transaction.atomic
 def bank_account_update(*, bank_account_id: str, actor, changes: dict) -> BankAccount:
     """Rename, or make the default for paying / receiving (``None``: no longer a default)."""
-    account = _lock_account(bank_account_id=bank_account_id, actor=actor)
+    account = _lock_account(
+        bank_account_id=bank_account_id, actor=actor, with_siblings="defaultFor" in changes
+    )
     if "name" in changes:
         name = (changes["name"] or "").strip()
         if not name:
