@@ -43,7 +43,7 @@ from cleopay import ids
 from cleopay.api.errors import Conflict, ConflictCode, InvalidTransition, field_error
 from payables import payments
 from payables import services as payable_services
-from payables.models import BANK_FILE_RAIL, Payable, Payment, PaymentStatus
+from payables.models import BANK_FILE_RAIL, Payable, PayableStatus, Payment, PaymentStatus
 
 
 def _funding_account(*, business_id: str, funding_account_id: str | None) -> BankAccount | None:
@@ -102,9 +102,9 @@ def payment_run_create(
             "A run paid by bank file needs a verified bank account of the payer to pay from.",
         )
     own = set(
-        Payable.objects.filter(pk__in=payable_ids, payer_id=business_id).values_list(
-            "pk", flat=True
-        )
+        Payable.objects.filter(pk__in=payable_ids, payer_id=business_id)
+        .exclude(status=PayableStatus.DRAFT)  # the payer never sees a draft
+        .values_list("pk", flat=True)
     )
     for index, payable_id in enumerate(payable_ids):
         if payable_id not in own:

@@ -105,6 +105,9 @@ class TestCreate:
         response = create_run(parties, [bills[0].id, foreign.id, "pay_doesnotexist"])
         assert response.status_code == 400
         assert "payableIds[1]" in error_fields(response)
+        draft = make_payable(parties, S.DRAFT)  # the payer's, but not yet for its eyes
+        response = create_run(parties, [draft.id])
+        assert response.status_code == 400 and "payableIds[0]" in error_fields(response)
         assert not Payment.objects.exists()
         # A run mixing businesses: the payee asking for the payer's bills.
         mixed = parties.client(parties.payee_owner).post(
