@@ -60,7 +60,7 @@ PLAN = [
      PARTLY_PAID),
     ("acme_initech", "DEMO-INI-004", "Office supplies, February", "supplies", S.PAID, ""),
     # Approved for the demo's payment run (banking.demo schedules the three together).
-    ("acme_globex", "DEMO-GLX-009", "Hosting, April", "hosting", S.APPROVED, ""),
+    ("acme_globex", "DEMO-GLX-009", "Design review", "consulting", S.APPROVED, ""),
     ("acme_globex", "DEMO-GLX-010", "Onsite training", "consulting", S.APPROVED, ""),
     ("acme_initech", "DEMO-INI-005", "Office supplies, June", "supplies", S.APPROVED, ""),
 ]  # fmt: skip
