@@ -28,9 +28,9 @@ from accounts.serializers import (
     TokenInput,
     TokenOutput,
 )
-from cleopay.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, _parse_non_negative
-from cleopay.api.throttling import AuthRateThrottle
 from cleopay.api.views import ApiView, BusinessApiView
+from cleopay.core.api.throttling import AuthRateThrottle
+from cleopay.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, _parse_non_negative
 
 
 class SignupApi(ApiView):

@@ -22,7 +22,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from cleopay.ids import PublicIdField
+from cleopay.core.ids import PublicIdField
 
 
 class UserManager(BaseUserManager):

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from accounts.models import DefaultApprovalAction, Role
 from accounts.validators import validate_business_name
-from cleopay.api.fields import StrictCharField
+from cleopay.core.api.fields import StrictCharField
 
 
 class UserRefSerializer(serializers.Serializer):

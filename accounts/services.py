@@ -16,8 +16,8 @@ from accounts import loginguard
 from accounts.models import Business, Membership, Role, User, validate_time_zone
 from accounts.permissions import forget_roles
 from accounts.verification import email_verification_send
-from cleopay.api.errors import Conflict, ConflictCode, field_error
-from cleopay.clientip import client_ip
+from cleopay.core.clientip import client_ip
+from cleopay.core.errors import Conflict, ConflictCode, field_error
 from connections.services import connection_invitations_bind
 
 

@@ -24,7 +24,7 @@ from accounts.serializers import (
     MemberRoleInput,
     SignupInput,
 )
-from cleopay.web import (
+from cleopay.core.web import (
     business_page,
     done,
     render_confirm,

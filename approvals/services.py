@@ -42,7 +42,7 @@ from approvals.models import (
     WorkflowStepApprover,
     WorkflowTag,
 )
-from cleopay.api.errors import Conflict, ConflictCode, field_error
+from cleopay.core.errors import Conflict, ConflictCode, field_error
 from connections.models import Connection, Tag
 
 # --- approval workflows ----------------------------------------------------------------------------

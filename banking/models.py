@@ -31,8 +31,8 @@ from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Business
-from cleopay.ids import PublicIdField
-from cleopay.money import MoneyField
+from cleopay.core.ids import PublicIdField
+from cleopay.core.money import MoneyField
 
 MAX_VERIFICATION_ATTEMPTS = 3
 # What the built-in sandbox rail deposits into a new account, to be confirmed by its owner.

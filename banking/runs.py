@@ -39,8 +39,8 @@ from banking.models import (
     PaymentRunItem,
     RunSettlement,
 )
-from cleopay import ids
-from cleopay.api.errors import Conflict, ConflictCode, InvalidTransition, field_error
+from cleopay.core import ids
+from cleopay.core.errors import Conflict, ConflictCode, InvalidTransition, field_error
 from payables import payments
 from payables import services as payable_services
 from payables.models import BANK_FILE_RAIL, Payable, PayableStatus, Payment, PaymentStatus

@@ -3,7 +3,7 @@ from rest_framework.exceptions import NotFound
 
 from accounts.permissions import Capability, require, roles_of
 from banking.models import BankAccount, BankAccountEvent
-from cleopay import ids
+from cleopay.core import ids
 
 
 def bank_account_list(*, business_id: str) -> QuerySet[BankAccount]:

@@ -1,8 +1,8 @@
 from rest_framework import serializers
 
 from banking.models import AccountPurpose, AccountType
-from cleopay.api.fields import DateInputField, PublicIdField, StrictCharField
-from cleopay.money import MoneySerializerField
+from cleopay.core.api.fields import DateInputField, PublicIdField, StrictCharField
+from cleopay.core.money import MoneySerializerField
 
 MAX_RUN_ITEMS = 200
 

@@ -30,8 +30,8 @@ from banking.models import (
     PaymentRunItem,
 )
 from banking.routing import routing_number_valid
-from cleopay import ids
-from cleopay.api.errors import Conflict, ConflictCode, InvalidTransition, field_error
+from cleopay.core import ids
+from cleopay.core.errors import Conflict, ConflictCode, InvalidTransition, field_error
 from payables.models import OPEN_PAYMENT_STATUSES
 
 E = BankAccountEventType

@@ -14,7 +14,7 @@ from banking.serializers import (
     BankAccountVerifyInput,
     PaymentRunCreateInput,
 )
-from cleopay.web import business_page, service_errors, validated
+from cleopay.core.web import business_page, service_errors, validated
 
 
 @business_page(Capability.ADMINISTER)

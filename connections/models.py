@@ -27,7 +27,7 @@ from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Business
-from cleopay.ids import PublicIdField
+from cleopay.core.ids import PublicIdField
 
 
 class ConnectionStatus(models.TextChoices):

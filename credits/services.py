@@ -20,10 +20,10 @@ from django_fsm import can_proceed
 from rest_framework.exceptions import NotFound, PermissionDenied
 
 from accounts.permissions import Capability, require, role_allows, roles_of
-from cleopay import ids
-from cleopay.api.errors import Conflict, ConflictCode, InvalidTransition, field_error
-from cleopay.formats import format_money
-from cleopay.money import quantize
+from cleopay.core import ids
+from cleopay.core.errors import Conflict, ConflictCode, InvalidTransition, field_error
+from cleopay.core.formats import format_money
+from cleopay.core.money import quantize
 from connections import events as connection_events
 from connections.models import ConnectionEventType
 from connections.services import connection_lock_for_payee

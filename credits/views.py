@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import Capability
-from cleopay.web import business_page, require_capability, service_errors, validated
+from cleopay.core.web import business_page, require_capability, service_errors, validated
 from connections.models import ConnectionStatus
 from connections.selectors import connection_choices
 from credits import selectors, services

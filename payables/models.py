@@ -45,10 +45,10 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 
 from accounts.models import Business
-from cleopay.ids import PublicIdField
-from cleopay.invoice_numbers import invoice_number_key
-from cleopay.jsoncodec import DecimalJSONDecoder, DecimalJSONEncoder
-from cleopay.money import CURRENCY, MoneyField
+from cleopay.core.ids import PublicIdField
+from cleopay.core.invoice_numbers import invoice_number_key
+from cleopay.core.jsoncodec import DecimalJSONDecoder, DecimalJSONEncoder
+from cleopay.core.money import CURRENCY, MoneyField
 from connections.models import Connection, Tag
 from payables.jsonfields import ExactJSONDecoder, ExactJSONEncoder
 from payables.querysets import PayableManager
@@ -113,7 +113,7 @@ class Payable(ConcurrentTransitionMixin, models.Model):
     issue_date = models.DateField()
     due_date = models.DateField()
     invoice_number = models.CharField(max_length=64)
-    # The number as a person reads it (``cleopay.invoice_numbers``): unique per connection.
+    # The number as a person reads it (``cleopay.core.invoice_numbers``): unique per connection.
     invoice_key = models.TextField(editable=False, default="")
     memo = models.TextField(blank=True, default="")
     custom_fields = models.JSONField(
@@ -305,7 +305,7 @@ class LineItem(models.Model):
         max_digits=QUANTITY_MAX_DIGITS, decimal_places=QUANTITY_DECIMAL_PLACES
     )
     unit_price = MoneyField()
-    # quantity x unit_price, rounded half-up to the cent (cleopay.money.quantize).
+    # quantity x unit_price, rounded half-up to the cent (cleopay.core.money.quantize).
     total = MoneyField()
     accounting_category = models.CharField(max_length=100, blank=True, default="")
     custom_fields = models.JSONField(

@@ -42,10 +42,11 @@ from accounts.permissions import Capability, require, role_allows, roles_of
 from approvals import services as approval_services
 from approvals.domain import payable_custom_fields_validate
 from approvals.models import ApprovalRequestOutcome
-from cleopay.api.errors import Conflict, ConflictCode, InvalidTransition, field_error
-from cleopay.invoice_numbers import invoice_number_key
-from cleopay.money import MAX_AMOUNT, quantize
-from cleopay.prefetch import keep_related
+from cleopay.core.errors import Conflict, ConflictCode, InvalidTransition, field_error
+from cleopay.core.ids import require_id_shape
+from cleopay.core.invoice_numbers import invoice_number_key
+from cleopay.core.money import MAX_AMOUNT, quantize
+from cleopay.core.prefetch import keep_related
 from connections.models import Connection, Tag
 from connections.services import connection_lock_for_payee
 from files.models import File
@@ -65,7 +66,6 @@ from payables.models import (
     PaymentStatus,
 )
 from payables.rails import TransferFailed, get_rail
-from payables.selectors import require_id_shape
 
 logger = logging.getLogger(__name__)
 
