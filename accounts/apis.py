@@ -185,7 +185,8 @@ class BusinessSettingsApi(BusinessApiView):
         services.business_update_settings(
             business_id=business_id,
             actor=request.user,
-            default_approval_action=data.validated_data["defaultApprovalAction"],
+            default_approval_action=data.validated_data.get("defaultApprovalAction"),
+            require_separate_payer=data.validated_data.get("requireSeparatePayer"),
         )
         return Response(BusinessSerializer(_business_or_404(request.user, business_id)).data)
 

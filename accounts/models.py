@@ -147,6 +147,8 @@ class Business(models.Model):
         choices=DefaultApprovalAction.choices,
         default=DefaultApprovalAction.MANUAL_REVIEW,
     )
+    # Separation of duties: whoever approved a payable may not schedule or pay it.
+    require_separate_payer = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

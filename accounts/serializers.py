@@ -70,6 +70,10 @@ class BusinessSerializer(serializers.Serializer):
     defaultApprovalAction = serializers.ChoiceField(
         source="default_approval_action", choices=DefaultApprovalAction.choices
     )
+    requireSeparatePayer = serializers.BooleanField(
+        source="require_separate_payer",
+        help_text="Whoever approved a payable may not schedule or pay it.",
+    )
     createdAt = serializers.DateTimeField(source="created_at")
 
 
@@ -78,7 +82,19 @@ class BusinessCreateInput(serializers.Serializer):
 
 
 class BusinessSettingsInput(serializers.Serializer):
-    defaultApprovalAction = serializers.ChoiceField(choices=DefaultApprovalAction.choices)
+    defaultApprovalAction = serializers.ChoiceField(
+        choices=DefaultApprovalAction.choices, required=False
+    )
+    requireSeparatePayer = serializers.BooleanField(
+        required=False, help_text="Whoever approved a payable may not schedule or pay it."
+    )
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError(
+                "Name a setting: defaultApprovalAction or requireSeparatePayer."
+            )
+        return attrs
 
 
 class MemberSerializer(serializers.Serializer):

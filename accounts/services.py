@@ -128,12 +128,23 @@ def business_create(*, name: str, owner: User) -> Business:
 
 
 def business_update_settings(
-    *, business_id: str, actor: User, default_approval_action: str
+    *,
+    business_id: str,
+    actor: User,
+    default_approval_action: str | None = None,
+    require_separate_payer: bool | None = None,
 ) -> Business:
+    """Change the settings given (None: left as they are)."""
     require(actor, business_id, Capability.ADMINISTER)
     business = Business.objects.get(pk=business_id)
-    business.default_approval_action = default_approval_action
-    business.save(update_fields=["default_approval_action", "updated_at"])
+    fields = ["updated_at"]
+    if default_approval_action is not None:
+        business.default_approval_action = default_approval_action
+        fields.append("default_approval_action")
+    if require_separate_payer is not None:
+        business.require_separate_payer = require_separate_payer
+        fields.append("require_separate_payer")
+    business.save(update_fields=fields)
     return business
 
 

@@ -272,18 +272,23 @@ def settings_approvals(request, business_id: str):
         with service_errors() as problems:
             data = validated(
                 BusinessSettingsInput,
-                {"defaultApprovalAction": request.POST.get("defaultApprovalAction", "")},
+                {
+                    "defaultApprovalAction": request.POST.get("defaultApprovalAction", ""),
+                    "requireSeparatePayer": request.POST.get("requireSeparatePayer") == "on",
+                },
             )
             services.business_update_settings(
                 business_id=business_id,
                 actor=request.user,
                 default_approval_action=data["defaultApprovalAction"],
+                require_separate_payer=data["requireSeparatePayer"],
             )
         if not problems:
-            messages.success(request, "Default approval action saved.")
+            messages.success(request, "Approval settings saved.")
             return redirect("settings-approvals", business_id=business_id)
     context = {
         "current": business.default_approval_action,
+        "separate_payer": business.require_separate_payer,
         "choices": DefaultApprovalAction.choices,
         "problems": problems,
         "section": "approvals",

@@ -13,10 +13,18 @@ from enum import StrEnum
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
+from rest_framework.exceptions import PermissionDenied
 
 from accounts.models import Business, DefaultApprovalAction, Membership, Role
 from accounts.permissions import Capability, role_allows
-from approvals.models import ApprovalWorkflow, WorkflowConnection, WorkflowStep, WorkflowTag
+from approvals.models import (
+    Approval,
+    ApprovalDecision,
+    ApprovalWorkflow,
+    WorkflowConnection,
+    WorkflowStep,
+    WorkflowTag,
+)
 from connections.models import Connection, ConnectionTag
 
 # The roles whose members may approve (owner, admin, approver), read from the one role table.
@@ -220,3 +228,20 @@ def blocked_reason(
         f"Steps {names} need {_plural(needed, 'more approval')} from distinct people but only "
         f"{people} can give them. An owner or admin of the payer can decline the payable."
     )
+
+
+def separate_payer_check(*, payable, actor) -> None:
+    """403 when the payer requires a separate payer and ``actor`` approved this payable.
+
+    (``requireSeparatePayer`` in the payer's settings; any round's approval counts.)
+    """
+    if not payable.payer.require_separate_payer:  # the payer is read with the payable
+        return
+    approved = Approval.objects.filter(
+        request__payable=payable, user=actor, decision=ApprovalDecision.APPROVED
+    ).exists()
+    if approved:
+        raise PermissionDenied(
+            "This business requires a separate payer: you approved this payable, so someone "
+            "else schedules or pays it."
+        )

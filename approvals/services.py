@@ -16,4 +16,5 @@ from approvals.review import (  # noqa: F401
     approval_request_start,
     approvers_now,
 )
+from approvals.routing import separate_payer_check  # noqa: F401
 from approvals.workflows import workflow_create, workflow_delete, workflow_update  # noqa: F401

@@ -53,3 +53,32 @@ def check_secret_key(app_configs=None, **kwargs):
             id="cleopay.E002",
         )
     ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_bank_account_keys(app_configs=None, **kwargs):
+    """Bank account numbers are encrypted under BANK_ACCOUNT_KEYS: in production it must be set
+    (valid Fernet keys), not derived from SECRET_KEY as in development."""
+    from cryptography.fernet import Fernet
+
+    keys = getattr(settings, "BANK_ACCOUNT_KEYS", [])
+    problem = None
+    if not keys:
+        problem = "BANK_ACCOUNT_KEYS is not set"
+    else:
+        try:
+            for key in keys:
+                Fernet(key.encode())
+        except ValueError:
+            problem = "BANK_ACCOUNT_KEYS holds a value that is not a Fernet key"
+    if problem is None or settings.DEBUG:
+        return []
+    return [
+        checks.Error(
+            f"{problem}: bank account numbers would be encrypted under a key derived from "
+            "SECRET_KEY.",
+            hint="Generate one with: python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())' (comma-separate several to rotate).",
+            id="cleopay.E003",
+        )
+    ]

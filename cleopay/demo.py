@@ -55,8 +55,10 @@ def seed_accounts() -> tuple[dict[str, Business], dict[str, User]]:
 
 
 def seed_all() -> tuple[dict[str, Business], dict[str, User]]:
-    """Everything `make run` shows: people, businesses, connections, workflows, payables."""
+    """Everything `make run` shows: people, businesses, connections, workflows, payables,
+    bank accounts, a credit and a payment run."""
     from approvals.demo import seed_approvals
+    from banking.demo import seed_money
     from connections.demo import seed_connections
     from payables.demo import seed_payables
 
@@ -65,4 +67,5 @@ def seed_all() -> tuple[dict[str, Business], dict[str, User]]:
     connections = seed_connections(businesses=businesses, users=owners)
     seed_approvals(businesses=businesses)
     seed_payables(businesses=businesses, users=owners, connections=connections)
+    seed_money(businesses=businesses, users=owners, connections=connections)
     return businesses, users

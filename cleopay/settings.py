@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "approvals",
     "notifications",
     "credits",
+    "banking",
 ]
 
 MIDDLEWARE = [
@@ -414,6 +415,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # --- Payments -------------------------------------------------------------------------------------
 # The rail that moves money (dotted path to a class with ``transfer(...)``, see payables.rails).
 PAYMENT_RAIL = os.environ.get("PAYMENT_RAIL", "payables.rails.LedgerRail")
+# How a payment run's payments complete: "rail" (the rail above, on the run's date) or
+# "bank_file" (the payer uploads the run's NACHA file; they complete when it is marked sent).
+PAYMENT_RUN_SETTLEMENT = os.environ.get("PAYMENT_RUN_SETTLEMENT", "rail")
+# Fernet keys for bank account numbers, comma-separated, newest first (banking.crypto).
+BANK_ACCOUNT_KEYS = env_list("BANK_ACCOUNT_KEYS", [])
 # A payment still "processing" this long after it started is driven again by the sweep (the rail
 # is idempotent per payment, so a second call cannot move the money twice).
 PAYMENT_PROCESSING_TIMEOUT = timedelta(

@@ -14,6 +14,7 @@ api_patterns = [
     path("", include("connections.urls")),
     path("", include("payables.urls")),
     path("", include("credits.urls")),
+    path("", include("banking.urls")),
     path("", include("files.urls")),
     path("", include("approvals.urls")),
     path("", include("notifications.urls")),
@@ -39,6 +40,8 @@ urlpatterns = [
     path("", include("approvals.page_urls")),
     path("", include("files.page_urls")),
     path("", include("notifications.page_urls")),
+    path("", include("banking.page_urls")),
+    path("", include("credits.page_urls")),
 ]
 
 handler404 = handlers.not_found

@@ -93,3 +93,16 @@ def connection_settings_changed_event(
         business_id=business_id,
         changes=changes,
     )
+
+
+def connection_credit_event(
+    *, connection: Connection, type: str, actor, business_id: str, credit_id: str, amount
+) -> ConnectionEvent:
+    """A credit issued on the connection, or voided (``credit.created``, ``credit.voided``)."""
+    return _record(
+        connection=connection,
+        type=type,
+        actor=actor,
+        business_id=business_id,
+        changes={"creditId": credit_id, "amount": f"{amount:.2f}"},
+    )

@@ -217,6 +217,9 @@ class ConnectionEventType(models.TextChoices):
     ALIAS_CHANGED = "alias_changed", "Alias changed"
     TAGS_CHANGED = "tags_changed", "Tags changed"
     SETTINGS_CHANGED = "settings_changed", "Settings changed"
+    # Money on the connection (CONTRACT §8): the payee issued or voided a credit; both sides see it.
+    CREDIT_CREATED = "credit.created", "Credit issued"
+    CREDIT_VOIDED = "credit.voided", "Credit voided"
 
 
 # Alias and tags belong to one side: their events are shown to that side only.

@@ -24,6 +24,8 @@ from cleopay.core import ids
 from cleopay.core.errors import Conflict, ConflictCode, InvalidTransition, field_error
 from cleopay.core.formats import format_money
 from cleopay.core.money import quantize
+from connections import events as connection_events
+from connections.models import ConnectionEventType
 from connections.services import connection_lock_for_payee
 from credits.models import Credit, CreditApplication, CreditStatus
 from notifications import services as notifications
@@ -61,7 +63,7 @@ def credit_create(
     connection = connection_lock_for_payee(
         business_id=business_id, connection_id=connection_id, takes="credits"
     )
-    return Credit.objects.create(
+    credit = Credit.objects.create(
         connection=connection,
         payee_id=business_id,
         payer_id=connection.payer_id,
@@ -70,6 +72,15 @@ def credit_create(
         credit_number=credit_number.strip(),
         created_by=actor,
     )
+    connection_events.connection_credit_event(
+        connection=connection,
+        type=ConnectionEventType.CREDIT_CREATED,
+        actor=actor,
+        business_id=business_id,
+        credit_id=credit.id,
+        amount=amount,
+    )
+    return credit
 
 
 def _lock_credit(*, credit_id: str, business_ids) -> Credit:
@@ -104,6 +115,14 @@ def credit_void(*, credit_id: str, actor) -> Credit:
         raise InvalidTransition(action="void", current_status=credit.status, noun="credit")
     credit.void()
     credit.save(update_fields=["status", "voided_at", "updated_at"])
+    connection_events.connection_credit_event(
+        connection=credit.connection,
+        type=ConnectionEventType.CREDIT_VOIDED,
+        actor=actor,
+        business_id=credit.payee_id,
+        credit_id=credit.id,
+        amount=credit.amount,
+    )
     return credit
 
 

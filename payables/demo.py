@@ -59,7 +59,15 @@ PLAN = [
     ("acme_initech", "DEMO-INI-003", "Office supplies, March", "supplies", S.APPROVED,
      PARTLY_PAID),
     ("acme_initech", "DEMO-INI-004", "Office supplies, February", "supplies", S.PAID, ""),
+    # Approved for the demo's payment run (banking.demo schedules the three together).
+    ("acme_globex", "DEMO-GLX-009", "Design review", "consulting", S.APPROVED, ""),
+    ("acme_globex", "DEMO-GLX-010", "Onsite training", "consulting", S.APPROVED, ""),
+    ("acme_initech", "DEMO-INI-005", "Office supplies, June", "supplies", S.APPROVED, ""),
 ]  # fmt: skip
+
+# The demo's payment run, and the approved invoice a demo credit is applied to.
+RUN_INVOICES = ("DEMO-GLX-009", "DEMO-GLX-010", "DEMO-INI-005")
+CREDITED_INVOICE = "DEMO-GLX-004"
 
 
 def _member(business_id: str, roles: tuple[str, ...], *, exclude=None):

@@ -33,6 +33,8 @@ PREFIXES = {
     "whk",
     "inv",
     "apr",
+    "bank",
+    "run",
 }
 
 _SHAPE = re.compile(rf"^([a-z]+)_([A-Za-z0-9]{{1,{MAX_LENGTH - 6}}})$")

@@ -54,6 +54,7 @@ from payables.models.payable import (  # noqa: F401
     S,
 )
 from payables.models.payments import (  # noqa: F401
+    BANK_FILE_RAIL,
     OPEN_PAYMENT_STATUSES,
     OUTSIDE_METHODS,
     OUTSIDE_RAIL,

@@ -37,6 +37,8 @@ class PaymentMethod(models.TextChoices):
 OUTSIDE_METHODS = (PaymentMethod.CHECK, PaymentMethod.WIRE, PaymentMethod.CARD, PaymentMethod.OTHER)
 # The rail name of a payment recorded as made outside Cleo Pay: no money moves here.
 OUTSIDE_RAIL = "outside"
+# Payments a bank file settles (a payment run's, ``banking.runs``): the sweep leaves them to the run.
+BANK_FILE_RAIL = "bank_file"
 
 
 class Payment(FSMModelMixin, models.Model):

@@ -9,6 +9,7 @@ from django_fsm import can_proceed
 
 from accounts.permissions import Capability, role_allows, roles_of
 from approvals import review
+from approvals.routing import separate_payer_check
 from cleopay.core.errors import field_error
 from notifications import services as notifications
 from payables import events, payments
@@ -147,6 +148,7 @@ def payable_schedule(*, payable_id: str, actor, on: date, amount: Decimal | None
     (at most the amount due; all of it when left out)."""
     payable = _lock_payable(payable_id=payable_id, actor=actor)
     _require_side(payable, actor, side=PAYER, capability=Capability.PAY, action="schedule")
+    separate_payer_check(payable=payable, actor=actor)
     _ensure_can(payable.schedule, "schedule")
     _refuse_while_processing(_open_payment(payable), payable, "schedule")
     if on < base.today():

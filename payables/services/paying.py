@@ -12,10 +12,12 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from accounts.permissions import Capability
+from approvals.routing import separate_payer_check
 from cleopay.core.errors import Conflict, ConflictCode
 from notifications import services as notifications
 from payables import events, payments
 from payables.models import (
+    BANK_FILE_RAIL,
     Payable,
     PayableStatus,
     Payment,
@@ -58,6 +60,7 @@ def payable_pay(
     with transaction.atomic():
         payable = _lock_payable(payable_id=payable_id, actor=actor)
         _require_side(payable, actor, side=PAYER, capability=Capability.PAY, action="pay")
+        separate_payer_check(payable=payable, actor=actor)
         _ensure_can(payable.pay, "pay")
         payment = _open_payment(payable)
         if method != PaymentMethod.ACH:
@@ -109,6 +112,8 @@ def payment_execute(*, payment_id: str, actor=None) -> Payment | None:
     payment = _claim(payment_id=payment_id)
     if payment is None or payment.status != PaymentStatus.PROCESSING:
         return payment
+    if payment.rail == BANK_FILE_RAIL:
+        return payment  # completes when its run is marked sent to the bank
     rail = get_rail()
     try:
         reference = rail.transfer(
@@ -197,7 +202,7 @@ def payments_claim_due(*, batch_size: int = 50) -> list[str]:
     today = base.today()
     due = Payment.objects.filter(
         payable=OuterRef("pk"), status=PaymentStatus.PENDING, scheduled_for__lte=today
-    )
+    ).exclude(rail=BANK_FILE_RAIL)
     claimed = []
     with transaction.atomic():
         payables = list(
@@ -210,6 +215,7 @@ def payments_claim_due(*, batch_size: int = 50) -> list[str]:
             payment = (
                 Payment.objects.select_for_update()
                 .filter(payable=payable, status=PaymentStatus.PENDING, scheduled_for__lte=today)
+                .exclude(rail=BANK_FILE_RAIL)
                 .first()
             )
             if payment is None:
@@ -224,7 +230,7 @@ def payments_stalled(*, limit: int = 100) -> list[str]:
     """Payments left processing longer than PAYMENT_PROCESSING_TIMEOUT (a crash mid-payment)."""
     cutoff = timezone.now() - settings.PAYMENT_PROCESSING_TIMEOUT
     return list(
-        Payment.objects.filter(
-            status=PaymentStatus.PROCESSING, processing_started_at__lt=cutoff
-        ).values_list("id", flat=True)[:limit]
+        Payment.objects.filter(status=PaymentStatus.PROCESSING, processing_started_at__lt=cutoff)
+        .exclude(rail=BANK_FILE_RAIL)
+        .values_list("id", flat=True)[:limit]
     )

@@ -271,3 +271,19 @@ def test_racing_applications_of_one_credit_never_apply_more_than_it(parties):
     )
     assert credited == Decimal("100.00")
     assert sorted(codes) == [200] * 4 + [409] * 4
+
+
+@pytest.mark.django_db
+def test_issuing_and_voiding_are_connection_events_both_sides_read(parties):
+    credit_id = issue(parties, "12.34").json()["id"]
+    void = parties.client(parties.payee_owner).post(f"/api/credits/{credit_id}/void")
+    assert void.status_code == 200
+    for user in (parties.payee_owner, parties.payer_viewer):
+        events = parties.client(user).get(f"/api/connections/{parties.connection.id}/events")
+        assert events.status_code == 200, events.content
+        rows = [e for e in events.json()["results"] if e["type"].startswith("credit.")]
+        assert [(e["type"], e["changes"]["creditId"]) for e in rows] == [
+            ("credit.created", credit_id),
+            ("credit.voided", credit_id),
+        ]
+        assert rows[0]["changes"]["amount"] == "12.34"

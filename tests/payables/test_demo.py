@@ -1,4 +1,5 @@
-"""The demo data: a dozen payables across the statuses, twice without duplicates."""
+"""The demo data: fifteen payables across the statuses (three approved for the demo's payment
+run), twice without duplicates."""
 
 from decimal import Decimal
 
@@ -26,7 +27,7 @@ def test_seed_payables_is_idempotent_and_covers_the_lifecycle():
     businesses = {"acme": acme, "globex": globex, "initech": initech}
     first = seed_payables(businesses=businesses, users=users, connections=connections)
     again = seed_payables(businesses=businesses, users=users, connections=connections)
-    assert len(first) == 12 and Payable.objects.count() == 12
+    assert len(first) == 15 and Payable.objects.count() == 15
     assert [p.pk for p in first] == [p.pk for p in again]
     statuses = [p.status for p in first]
     assert {"DRAFT", "SUBMITTED", "APPROVED", "SCHEDULED", "PAID", "DECLINED", "CANCELLED"} == set(

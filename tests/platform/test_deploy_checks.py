@@ -82,10 +82,16 @@ def test_manage_py_check_deploy_fails_without_redis_and_with_a_weak_key(tmp_path
     assert result.returncode != 0
     assert "cleopay.E001" in result.stderr
     assert "cleopay.E002" in result.stderr
+    assert "cleopay.E003" in result.stderr  # no BANK_ACCOUNT_KEYS
 
 
 def test_manage_py_check_deploy_passes_a_sound_setup(tmp_path):
-    result = check_deploy(tmp_path, SECRET_KEY=STRONG_KEY, REDIS_URL="redis://127.0.0.1:6379/7")
+    result = check_deploy(
+        tmp_path,
+        SECRET_KEY=STRONG_KEY,
+        REDIS_URL="redis://127.0.0.1:6379/7",
+        BANK_ACCOUNT_KEYS="qZ4o7b6oQ2Xh9m1c3y8Vt5Rk0Wn2Lp6Ds9Fj4Gh7Ka0=",
+    )
 
     assert result.returncode == 0, result.stderr
     assert "cleopay.E00" not in result.stderr + result.stdout

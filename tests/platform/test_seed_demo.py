@@ -11,7 +11,15 @@ from cleopay import demo
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ("accounts", "connections", "payables", "approvals", "notifications")
+PROJECT_APPS = (
+    "accounts",
+    "connections",
+    "payables",
+    "approvals",
+    "notifications",
+    "credits",
+    "banking",
+)
 
 
 def row_counts() -> dict[str, int]:

@@ -37,6 +37,7 @@ def test_check_deploy_passes_with_production_settings(tmp_path):
         SECRET_KEY="a-production-secret-key-that-is-long-and-random-4f9c2b7e1d8a6035",
         ALLOWED_HOSTS="pay.example.com",
         REDIS_URL="redis://127.0.0.1:6379/0",
+        BANK_ACCOUNT_KEYS="qZ4o7b6oQ2Xh9m1c3y8Vt5Rk0Wn2Lp6Ds9Fj4Gh7Ka0=",
         DEBUG="0",
         VAR_DIR=str(tmp_path),
     )

@@ -166,6 +166,9 @@ def _page_objects(w: World) -> dict:
         "custom_field_id": w.custom_fields["shared_custom_field"].id,
         "file_id": w.files["shared_file"].id,
         "notification_id": w.extra["payer_notification"].id,
+        "bank_account_id": w.extra["payer_bank_account"].id,
+        "run_id": w.extra["payer_run"].id,
+        "credit_id": w.extra["shared_credit"].id,
         "action": "approve",
         "token_key": AuthToken.objects.filter(user=w.user("payee.owner")).values_list(
             "token_key", flat=True
@@ -204,6 +207,12 @@ for _status in ("payee_draft", "submitted", "approved", "declined", "scheduled",
     TARGETS[f"payable:{_status}"] = lambda w, p, s=_status: {"payable_id": w.payables[s].id}
 TARGETS["payable:outsider"] = lambda w, p: {"payable_id": w.payables["outsider_submitted"].id}
 TARGETS["payable:third"] = lambda w, p: {"payable_id": w.payables["third_submitted"].id}
+TARGETS["payer bank account"] = lambda w, p: {"bank_account_id": w.extra["payer_bank_account"].id}
+TARGETS["payee bank account"] = lambda w, p: {"bank_account_id": w.extra["payee_bank_account"].id}
+TARGETS["outsider bank account"] = lambda w, p: {
+    "bank_account_id": w.extra["outsider_bank_account"].id
+}
+TARGETS["payer run"] = lambda w, p: {"run_id": w.extra["payer_run"].id}
 TARGETS["shared credit"] = lambda w, p: {"credit_id": w.extra["shared_credit"].id}
 TARGETS["outsider credit"] = lambda w, p: {"credit_id": w.extra["outsider_credit"].id}
 
@@ -229,6 +238,15 @@ def _workflow_body(world, principal):
 
 def _upload(world, principal):
     return {"file": SimpleUploadedFile("matrix.pdf", PDF_BYTES, content_type="application/pdf")}
+
+
+def _bank_account(world, principal):
+    return {"name": "Matrix", "routingNumber": "021000021", "accountNumber": "12345678",
+            "accountType": "checking"}  # fmt: skip
+
+
+def _run(world, principal):
+    return {"payableIds": [world.payables["approved"].id], "date": _in_a_week()}
 
 
 def _preview(world, principal):
@@ -402,6 +420,34 @@ MATRIX: list[Row] = [
         body=lambda w, p: {"creditId": w.extra["shared_credit"].id}),
     Row("payable-apply-credit", "POST", "payable:outsider", NONE, NONE, 409,
         body=lambda w, p: {"creditId": w.extra["outsider_credit"].id}),
+    # bank accounts: owners and admins of their own business only
+    Row("bank-account-list", "GET", "payer business", NONE, ADM),
+    Row("bank-account-list", "GET", "payee business", ADM, NONE),
+    Row("bank-account-list", "POST", "payer business", NONE, cap("ADMINISTER", 201),
+        body=_bank_account),
+    Row("bank-account-list", "POST", "payee business", cap("ADMINISTER", 201), NONE,
+        body=_bank_account),
+    Row("bank-account-events", "GET", "payer business", NONE, ADM),
+    Row("bank-account-events", "GET", "payee business", ADM, NONE),
+    Row("bank-account-detail", "GET", "payer bank account", NONE, ADM),
+    Row("bank-account-detail", "GET", "payee bank account", ADM, NONE),
+    Row("bank-account-detail", "GET", "outsider bank account", NONE, NONE, 200),
+    Row("bank-account-detail", "PATCH", "payer bank account", NONE, ADM, body={"name": "Ops"}),
+    Row("bank-account-detail", "DELETE", "payer bank account", NONE, cap("ADMINISTER", 409),
+        note="the run's payment on its way uses it"),
+    Row("bank-account-detail", "DELETE", "payee bank account", cap("ADMINISTER", 409), NONE),
+    Row("bank-account-detail", "DELETE", "outsider bank account", NONE, NONE, 204),
+    Row("bank-account-verify", "POST", "payer bank account", NONE, cap("ADMINISTER", 409),
+        body={"amounts": ["0.32", "0.45"]}),
+    # payment runs: the payer's
+    Row("payment-run-list", "GET", "payer business", NONE, R),
+    Row("payment-run-list", "GET", "payee business", R, NONE),
+    Row("payment-run-list", "POST", "payer business", NONE, cap("PAY", 201), body=_run),
+    Row("payment-run-list", "POST", "payee business", cap("PAY", 400), NONE, body=_run,
+        note="another business's payable: named, never disclosed"),
+    Row("payment-run-detail", "GET", "payer run", NONE, R),
+    Row("payment-run-mark-sent", "POST", "payer run", NONE, ADM),
+    Row("payment-run-nacha", "GET", "payer run", NONE, ADM),
     # files
     Row("file-upload", "POST", "-", cap("INVOICE", 201), cap("INVOICE", 201), 201,
         body=_upload, multipart=True),
@@ -630,6 +676,54 @@ MATRIX: list[Row] = [
     Row("page:settings-workflows", "POST", "page payer", every(404), every(200), 404),
     Row("page:signup", "GET", "page payee", every(302), every(302), 302),
     Row("page:signup", "POST", "page payee", every(302), every(302), 302),
+    # bank accounts (owners and admins of their own business only) and payment runs
+    Row("page:settings-bank-accounts", "GET", "page payee", ADM, every(404), 404),
+    Row("page:settings-bank-accounts", "GET", "page payer", every(404), ADM, 404),
+    Row("page:settings-bank-accounts", "POST", "page payer", every(404), cap("ADMINISTER", 400),
+        404),
+    Row("page:settings-bank-accounts", "POST", "page payee", cap("ADMINISTER", 400), every(404),
+        404),
+    Row("page:settings-bank-account-verify", "GET", "page payer", every(405), every(405), 405),
+    Row("page:settings-bank-account-verify", "POST", "page payer", every(404),
+        cap("ADMINISTER", 302), 404),
+    Row("page:settings-bank-account-verify", "POST", "page payee", cap("ADMINISTER", 404),
+        every(404), 404),
+    Row("page:settings-bank-account-default", "GET", "page payer", every(405), every(405), 405),
+    Row("page:settings-bank-account-default", "POST", "page payer", every(404),
+        cap("ADMINISTER", 302), 404),
+    Row("page:settings-bank-account-default", "POST", "page payee", cap("ADMINISTER", 404),
+        every(404), 404),
+    Row("page:settings-bank-account-delete", "GET", "page payer", every(405), every(405), 405),
+    Row("page:settings-bank-account-delete", "POST", "page payer", every(404),
+        cap("ADMINISTER", 302), 404, note="in use by the run: refused, shown as a message"),
+    Row("page:settings-bank-account-delete", "POST", "page payee", cap("ADMINISTER", 404),
+        every(404), 404),
+    Row("page:runs", "GET", "page payer", every(404), every(200), 404),
+    Row("page:runs", "GET", "page payee", every(200), every(404), 404),
+    Row("page:runs", "POST", "page payer", every(404), every(200), 404),
+    Row("page:run-new", "GET", "page payer", every(404), PAY, 404),
+    Row("page:run-new", "GET", "page payee", PAY, every(404), 404),
+    Row("page:run-new", "POST", "page payer", every(404), cap("PAY", 400), 404),
+    Row("page:run-new", "POST", "page payee", cap("PAY", 400), every(404), 404),
+    Row("page:run-detail", "GET", "page payer", every(404), every(200), 404),
+    Row("page:run-detail", "GET", "page payee", every(404), every(404), 404),
+    Row("page:run-detail", "POST", "page payer", every(404), every(200), 404),
+    Row("page:run-mark-sent", "GET", "page payer", every(405), every(405), 405),
+    Row("page:run-mark-sent", "POST", "page payer", every(404), cap("ADMINISTER", 302), 404),
+    Row("page:run-mark-sent", "POST", "page payee", cap("ADMINISTER", 404), every(404), 404),
+    # credits pages
+    Row("page:credits", "GET", "page payee", every(200), every(404), 404),
+    Row("page:credits", "GET", "page payer", every(404), every(200), 404),
+    Row("page:credits", "POST", "page payee", cap("INVOICE", 400), every(404), 404),
+    Row("page:credits", "POST", "page payer", every(404), cap("INVOICE", 400), 404),
+    Row("page:credit-void-page", "GET", "page payee", every(405), every(405), 405),
+    Row("page:credit-void-page", "POST", "page payee", cap("INVOICE", 302), every(404), 404),
+    Row("page:credit-void-page", "POST", "page payer", every(404), cap("INVOICE", 302), 404,
+        note="the payer may not void it: refused, shown as a message"),
+    Row("page:credit-apply", "GET", "page payer", every(404), PAY, 404),
+    Row("page:credit-apply", "GET", "page payee", cap("PAY", 404), every(404), 404),
+    Row("page:credit-apply", "POST", "page payer", every(404), cap("PAY", 400), 404),
+    Row("page:credit-apply", "POST", "page payee", cap("PAY", 404), every(404), 404),
     # another business's objects named under one's own business: 404, whoever asks
     Row("page:payable-detail", "GET", "page foreign under payer", NONE, every(404), 404),
     Row("page:payable-action", "POST", "page foreign under payer", NONE, every(404), 404),

@@ -122,6 +122,8 @@ def real_ids(world) -> dict[str, str]:
         "userId": world.user("payee.viewer").id,
         "invitationId": world.invitations["payee_invitation"].id,
         "creditId": world.extra["shared_credit"].id,
+        "bankAccountId": world.extra["payer_bank_account"].id,
+        "runId": world.extra["payer_run"].id,
         "tokenKey": "abcdefgh",
     }
 

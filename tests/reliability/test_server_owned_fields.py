@@ -37,6 +37,10 @@ ACTIONS = {
         "bulk",
         "apply-credit",
     )
+} | {
+    # A run schedules its payables; marking it sent completes them (bank-file settlement).
+    "payment-run-list",
+    "payment-run-mark-sent",
 }
 
 

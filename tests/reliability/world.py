@@ -263,4 +263,47 @@ def build_world() -> World:
         role="approver",
         invited_by=world.people["payee.owner"],
     )
+    _bank_accounts_and_a_run(world)
     return world
+
+
+def _verified_default(business, owner, purpose: str, routing: str, number: str):
+    from banking import services as banking_services
+    from banking.models import SANDBOX_MICRO_DEPOSITS
+
+    account = banking_services.bank_account_create(
+        business_id=business.id,
+        actor=owner,
+        name=f"{business.name} {purpose}",
+        routing_number=routing,
+        account_number=number,
+        account_type="checking",
+    )
+    banking_services.bank_account_verify(
+        bank_account_id=account.id, actor=owner, amounts=list(SANDBOX_MICRO_DEPOSITS)
+    )
+    return banking_services.bank_account_update(
+        bank_account_id=account.id, actor=owner, changes={"defaultFor": purpose}
+    )
+
+
+def _bank_accounts_and_a_run(world: World) -> None:
+    """Each business's verified default account, and Acme's run of one bill a week ahead."""
+    from banking import runs
+
+    world.extra["payer_bank_account"] = _verified_default(
+        world.payer, world.people["payer.owner"], "paying", "021000021", "400012345678"
+    )
+    world.extra["payee_bank_account"] = _verified_default(
+        world.payee, world.people["payee.owner"], "receiving", "011000015", "700012345"
+    )
+    world.extra["outsider_bank_account"] = _verified_default(
+        world.outsider_business, world.people["outsider"], "paying", "121000358", "880012349"
+    )
+    world.payables["in_run"] = payable_in(world, "APPROVED", invoice_number="RUN-1")
+    world.extra["payer_run"] = runs.payment_run_create(
+        business_id=world.payer.id,
+        actor=world.people["payer.owner"],
+        payable_ids=[world.payables["in_run"].id],
+        on=today() + datetime.timedelta(days=7),
+    )

@@ -163,12 +163,24 @@ IDEMPOTENCY_KEY = {
 }
 
 
+def _honours_idempotency(path: str) -> bool:
+    """Whether the view of ``path`` replays by Idempotency-Key (``ApiView.idempotent``)."""
+    from django.urls import Resolver404, resolve
+
+    try:
+        view = resolve(re.sub(r"\{\w+\}", "x_1", path)).func.view_class
+    except (Resolver404, AttributeError):
+        return True
+    return getattr(view, "idempotent", True)
+
+
 def idempotency_key_header(result, generator, request, public):
     """drf-spectacular hook: every POST but those under /api/auth/ declares Idempotency-Key
-    (``cleopay.api.views.ApiView`` honours it on each of them)."""
+    (``cleopay.api.views.ApiView`` honours it on each of them), save a view that says it does
+    not (``idempotent = False``, e.g. where a refusal must be counted, not rolled back)."""
     for path, operations in result.get("paths", {}).items():
         operation = operations.get("post")
-        if operation is None or path.startswith("/api/auth/"):
+        if operation is None or path.startswith("/api/auth/") or not _honours_idempotency(path):
             continue
         parameters = operation.setdefault("parameters", [])
         if not any(p.get("name") == IDEMPOTENCY_KEY["name"] for p in parameters):

@@ -1,0 +1,1 @@
+from tests.payables.conftest import parties  # noqa: F401  (the same two businesses and people)
