@@ -30,6 +30,7 @@ PREFIXES = {
     "evt",
     "ntf",
     "whk",
+    "whd",
     "inv",
     "apr",
 }

@@ -17,6 +17,7 @@ api_patterns = [
     path("", include("files.urls")),
     path("", include("approvals.urls")),
     path("", include("notifications.urls")),
+    path("", include("webhooks.urls")),
     path("schema/", SchemaView.as_view(), name="schema"),
     # Swagger UI from pinned local assets (drf-spectacular-sidecar), its start-up script a file
     # of its own (?script): the page runs under the same Content-Security-Policy as every other.
@@ -38,6 +39,7 @@ urlpatterns = [
     path("", include("approvals.page_urls")),
     path("", include("files.page_urls")),
     path("", include("notifications.page_urls")),
+    path("", include("webhooks.page_urls")),
 ]
 
 handler404 = handlers.not_found
