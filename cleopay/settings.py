@@ -332,6 +332,7 @@ SPECTACULAR_SETTINGS = {
         "PaymentStatusEnum": "payables.models.PaymentStatus",
         "ApprovalStatusEnum": "payables.models.ApprovalStatus",
         "NotificationTypeEnum": "notifications.models.NotificationType.choices",
+        "WebhookStatusEnum": "webhooks.models.EndpointStatus.choices",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
