@@ -258,8 +258,8 @@ CELERY_BEAT_SCHEDULE = {
 # --- webhooks (webhooks app, CONTRACT §9) -----------------------------------------------------------
 # Loopback and private addresses as webhook URLs (development, tests): refused unless set.
 WEBHOOK_ALLOW_PRIVATE_URLS = os.environ.get("WEBHOOK_ALLOW_PRIVATE_URLS", "0") == "1"
-# Only https:// URLs; "0" also allows http:// (development, tests).
-WEBHOOK_REQUIRE_HTTPS = os.environ.get("WEBHOOK_REQUIRE_HTTPS", "1") != "0"
+# Only https:// URLs (the default unless DEBUG); "0" also allows http://.
+WEBHOOK_REQUIRE_HTTPS = os.environ.get("WEBHOOK_REQUIRE_HTTPS", "0" if DEBUG else "1") != "0"
 # One delivery attempt's whole exchange, and how much of the answer is read.
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
 WEBHOOK_MAX_RESPONSE_BYTES = int(os.environ.get("WEBHOOK_MAX_RESPONSE_BYTES", "65536"))

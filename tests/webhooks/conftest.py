@@ -11,7 +11,7 @@ from tests.payables.conftest import parties  # noqa: F401  (the same two busines
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):  # noqa: N802 (http.server's naming)
+    def do_POST(self):
         state = self.server.state
         length = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(length)

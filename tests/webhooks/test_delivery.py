@@ -13,10 +13,10 @@ from django.core import mail
 from django.utils import timezone
 from standardwebhooks import Webhook
 
+from tests.webhooks.helpers import approve, create_endpoint, endpoint, submitted_payable
 from webhooks import delivery as delivery_service
 from webhooks.models import Delivery, DeliveryStatus, Event
 from webhooks.tasks import deliver, dispatch_events, send_due_deliveries
-from tests.webhooks.helpers import approve, create_endpoint, endpoint, submitted_payable
 
 pytestmark = pytest.mark.django_db
 
@@ -272,3 +272,20 @@ class TestHostileReceivers:
         assert receiver.received == []
         row = Delivery.objects.get()
         assert "private or loopback address (127.0.0.1)" in row.last_error
+
+
+def test_the_documented_verification_by_hand_accepts_a_delivery(parties, receiver):
+    """docs/api/webhooks.md's standard-library example, run against a real delivery."""
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs/api/webhooks.md").read_text()
+    code = doc.split("```python\nimport base64, hashlib, hmac, time\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec("import base64, hashlib, hmac, time\n" + code, namespace)
+    hook = create_endpoint(parties, parties.payer_owner, parties.payer, receiver.url)
+    submitted_payable(parties)
+    deliver_all()
+    (request,) = receiver.received
+    headers = {k.lower(): v for k, v in request.headers.items()}
+    assert namespace["verify"](hook["secret"], request.body, headers)
+    assert not namespace["verify"](hook["secret"], request.body + b" ", headers)
