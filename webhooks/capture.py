@@ -10,7 +10,7 @@ endpoint is read here: the write path stays one bulk insert longer (``models`` d
 
 Who sees what is the payables app's own rule (``EVENT_VISIBILITY`` on each ``PayableEvent``, and
 "events that end in DRAFT stay the payee's", as ``payables.selectors.payable_event_list``
-reads it), so the payee never learns of the payer's approval steps and the payer never of the
+reads it, and a payable never submitted is not the payer's to know of at all), so the payee never learns of the payer's approval steps and the payer never of the
 payee's drafting or tagging.
 """
 
@@ -33,7 +33,9 @@ CONNECTION_EVENT_TYPES = {
 def payable_event_businesses(row: PayableEvent) -> list[str]:
     """The businesses that may read a payable's event, as the timeline's readers filter it."""
     payable = row.payable
-    if row.to_status == PayableStatus.DRAFT:
+    if row.to_status == PayableStatus.DRAFT or payable.submitted_at is None:
+        # The payer knows of a payable once it was submitted (``PayableQuerySet.visible_to``):
+        # a draft cancelled before that stays the payee's.
         return [payable.payee_id]
     if row.visibility == EventVisibility.PAYER:
         return [payable.payer_id]

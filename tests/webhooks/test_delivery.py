@@ -9,7 +9,9 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core import mail
+from django.test import Client
 from django.utils import timezone
 from standardwebhooks import Webhook
 
@@ -191,6 +193,10 @@ class TestRetries:
         (message,) = mail.outbox
         assert sorted(message.to) == ["admin@acme.test", "owner@acme.test"]
         assert receiver.url in message.body
+        link = next(w for w in message.body.split() if "/settings/webhooks/" in w)
+        owner_page = Client()
+        owner_page.force_login(parties.payer_owner)
+        assert owner_page.get(link.removeprefix(settings.SITE_URL)).status_code == 200
 
         # Retrying is refused while disabled; enabled again, it runs at once.
         client = parties.client(parties.payer_owner)

@@ -164,3 +164,17 @@ class TestFeed:
     def test_another_business_is_a_404(self, parties):
         assert feed(parties, parties.payee_owner, parties.payer).status_code == 404
         assert feed(parties, parties.outsider, parties.payer).status_code == 404
+
+
+def test_a_draft_cancelled_before_submission_stays_the_payees(parties):
+    created = parties.client(parties.payee_owner).post(
+        f"/api/businesses/{parties.payee.id}/payables",
+        {"connectionId": parties.connection.id, "amount": "10.00"},
+        format="json",
+    )
+    cancelled = parties.client(parties.payee_owner).post(
+        f"/api/payables/{created.json()['id']}/cancel", {}, format="json"
+    )
+    assert cancelled.status_code == 200, cancelled.content
+    assert types_of(parties.payee) == ["payable.created", "payable.cancelled"]
+    assert types_of(parties.payer) == []
