@@ -122,6 +122,8 @@ def real_ids(world) -> dict[str, str]:
         "userId": world.user("payee.viewer").id,
         "invitationId": world.invitations["payee_invitation"].id,
         "creditId": world.extra["shared_credit"].id,
+        "webhookId": world.extra["payer_webhook"].id,
+        "deliveryId": world.extra["payer_delivery"].id,
         "tokenKey": "abcdefgh",
     }
 
