@@ -243,12 +243,17 @@ def build_world() -> World:
         payer=outsider_business,
         amount=Decimal("10.00"),
     )
-    # Webhook endpoints of Acme and of Hooli, each with a failed delivery of a test event.
+    # Webhook endpoints of Acme and of Hooli, each with a failed delivery of a test event. Their
+    # loopback URLs are refused at delivery at once (no network): a worker that dispatches the
+    # world's events never waits on them.
     from webhooks.models import Delivery, Event, WebhookEndpoint
 
     for name, business in (("payer", payer), ("outsider", outsider_business)):
         hook = WebhookEndpoint.objects.create(
-            business=business, url=f"https://8.8.8.8/{name}", events=["*"], secret="whsec_dGVzdA=="
+            business=business,
+            url=f"https://127.0.0.1/{name}",
+            events=["*"],
+            secret="whsec_dGVzdA==",
         )
         event = Event(business=business, type="webhook.test", subject_type="webhook")
         event.subject_id = event.source_id = event.pk

@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils import timezone
 from standardwebhooks import Webhook
 
-from tests.webhooks.helpers import approve, create_endpoint, endpoint, submitted_payable
+from tests.webhooks.steps import approve, create_endpoint, endpoint, submitted_payable
 from webhooks import delivery as delivery_service
 from webhooks.models import Delivery, DeliveryStatus, Event
 from webhooks.tasks import deliver, dispatch_events, send_due_deliveries

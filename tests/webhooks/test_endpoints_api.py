@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.webhooks.helpers import create_endpoint, endpoint
+from tests.webhooks.steps import create_endpoint, endpoint
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from payables.models import PayableEvent
 from tests import factories
-from tests.webhooks.helpers import approve, submitted_payable
+from tests.webhooks.steps import approve, submitted_payable
 from webhooks.models import Event
 from webhooks.tasks import dispatch_events
 

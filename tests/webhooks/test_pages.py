@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.webhooks.helpers import submitted_payable
+from tests.webhooks.steps import submitted_payable
 from webhooks.models import Delivery, DeliveryStatus, WebhookEndpoint
 from webhooks.tasks import deliver, dispatch_events
 

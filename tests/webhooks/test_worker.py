@@ -7,7 +7,7 @@ import pytest
 from standardwebhooks import Webhook
 
 from tests.conftest import wait_until
-from tests.webhooks.helpers import create_endpoint, submitted_payable
+from tests.webhooks.steps import create_endpoint, submitted_payable
 from webhooks.models import Delivery, DeliveryStatus
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
