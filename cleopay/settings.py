@@ -76,7 +76,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "cleopay.requestlog.RequestIdMiddleware",
+    "cleopay.core.requestlog.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -109,7 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "cleopay.web.page_context",
+                "cleopay.context_processors.page_context",
             ],
         },
     },
@@ -153,11 +153,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
 if REDIS_URL:
-    # Every use of the cache fails open and bounded (cleopay.cache): a Redis that is down or
+    # Every use of the cache fails open and bounded (cleopay.core.cache): a Redis that is down or
     # silent costs one short wait, then the process skips it for a while; nothing answers 500.
     CACHES = {
         "default": {
-            "BACKEND": "cleopay.cache.FailOpenRedisCache",
+            "BACKEND": "cleopay.core.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
         }
@@ -213,7 +213,7 @@ CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_TASK_SEND_SENT_EVENT = True
 # Periodic jobs: the database row is the schedule, beat only wakes the sweeps up.
 CELERY_BEAT_SCHEDULE = {
-    # Sends the tasks that requests could not publish while the broker was down (cleopay.publish).
+    # Sends the tasks that requests could not publish while the broker was down (cleopay.core.publish).
     "publish-pending-tasks": {
         "task": "cleopay.tasks.publish_pending_tasks",
         "schedule": timedelta(seconds=60),
@@ -269,7 +269,7 @@ WEBHOOK_RETRY_WINDOW_HOURS = int(os.environ.get("WEBHOOK_RETRY_WINDOW_HOURS", "7
 # --- API ------------------------------------------------------------------------------------------
 THROTTLE_RATE_AUTH = os.environ.get("THROTTLE_RATE_AUTH", "20/min")
 THROTTLE_RATE_USER = os.environ.get("THROTTLE_RATE_USER", "6000/min")
-# How many proxies in front of the app append to X-Forwarded-For (cleopay.clientip): 0 means
+# How many proxies in front of the app append to X-Forwarded-For (cleopay.core.clientip): 0 means
 # none, the header is ignored and REMOTE_ADDR is the client's address.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # Password guessing (accounts.loginguard): wrong passwords for one account, and requests to the
@@ -285,14 +285,14 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["cleopay.api.parsers.DecimalJSONParser"],
-    "DEFAULT_RENDERER_CLASSES": ["cleopay.api.renderers.JSONRenderer"],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "cleopay.api.negotiation.JSONOnlyNegotiation",
-    "DEFAULT_PAGINATION_CLASS": "cleopay.api.pagination.LimitOffsetPagination",
+    "DEFAULT_PARSER_CLASSES": ["cleopay.core.api.parsers.DecimalJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["cleopay.core.api.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "cleopay.core.api.negotiation.JSONOnlyNegotiation",
+    "DEFAULT_PAGINATION_CLASS": "cleopay.core.pagination.LimitOffsetPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["cleopay.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["cleopay.core.api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"auth": THROTTLE_RATE_AUTH, "user": THROTTLE_RATE_USER},
-    "EXCEPTION_HANDLER": "cleopay.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "cleopay.core.errors.exception_handler",
     "COERCE_DECIMAL_TO_STRING": False,
     "PAGE_SIZE": 20,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -336,11 +336,11 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "cleopay.api.schema.add_error_responses",
-        "cleopay.api.schema.empty_query_values",
-        "cleopay.api.schema.camel_case_path_parameters",
-        "cleopay.api.schema.decimal_not_double",
-        "cleopay.api.schema.idempotency_key_header",
+        "cleopay.core.api.schema.add_error_responses",
+        "cleopay.core.api.schema.empty_query_values",
+        "cleopay.core.api.schema.camel_case_path_parameters",
+        "cleopay.core.api.schema.decimal_not_double",
+        "cleopay.core.api.schema.idempotency_key_header",
     ],
 }
 
@@ -467,14 +467,14 @@ USE_I18N = True
 USE_TZ = True
 
 # Logs: one JSON object per line on stderr (LOG_FORMAT=json, the default with DEBUG off), with the
-# request id, user and business ids of the request or task (cleopay.requestlog); text while
+# request id, user and business ids of the request or task (cleopay.core.requestlog); text while
 # developing. Celery workers log through the same configuration.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
 LOG_JSON_FIELDS = "{asctime}{levelname}{name}{message}"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"context": {"()": "cleopay.requestlog.ContextFilter"}},
+    "filters": {"context": {"()": "cleopay.core.requestlog.ContextFilter"}},
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",

@@ -6,8 +6,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from cleopay import health
-from cleopay.api import handlers
 from cleopay.api.views import SchemaView
+from cleopay.core.api import handlers
 
 api_patterns = [
     path("", include("accounts.urls")),

@@ -62,7 +62,7 @@ def _record(*, type: str, subject_type: str, subject_id: str, source_id: str, bu
 
 
 def _kick() -> None:
-    from cleopay.publish import publish
+    from cleopay.core.publish import publish
     from webhooks.tasks import dispatch_events
 
     # keep=False: the undispatched events are their own record; the beat sweep takes them.

@@ -27,8 +27,8 @@ from django.utils import timezone
 from standardwebhooks import Webhook
 
 from accounts.models import Membership, Role
-from cleopay.api.renderers import dumps
-from cleopay.publish import publish
+from cleopay.core.api.renderers import dumps
+from cleopay.core.publish import publish
 from webhooks import transport
 from webhooks.models import (
     TEST_EVENT_TYPE,

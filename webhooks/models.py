@@ -30,8 +30,8 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import Business
-from cleopay.ids import PublicIdField
-from cleopay.jsoncodec import DecimalJSONDecoder, DecimalJSONEncoder
+from cleopay.core.ids import PublicIdField
+from cleopay.core.jsoncodec import DecimalJSONDecoder, DecimalJSONEncoder
 
 # The type of the event ``POST /api/webhooks/{id}/test`` sends (never in the feed).
 TEST_EVENT_TYPE = "webhook.test"

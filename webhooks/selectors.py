@@ -6,7 +6,7 @@ from django.db.models import Prefetch, QuerySet
 from rest_framework.exceptions import NotFound
 
 from accounts.permissions import Capability, require, roles_of
-from cleopay import ids
+from cleopay.core import ids
 from webhooks.models import TEST_EVENT_TYPE, Delivery, DeliveryAttempt, Event, WebhookEndpoint
 
 

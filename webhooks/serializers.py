@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cleopay.api.fields import StrictCharField
+from cleopay.core.api.fields import StrictCharField
 from webhooks.models import EndpointStatus
 from webhooks.rendering import EVENT_TYPES
 

@@ -16,9 +16,9 @@ from django.utils import timezone
 from rest_framework.exceptions import NotFound
 
 from accounts.permissions import Capability, require, roles_of
-from cleopay import ids
-from cleopay.api.errors import Conflict, ConflictCode, field_error
-from cleopay.publish import publish_on_commit
+from cleopay.core import ids
+from cleopay.core.errors import Conflict, ConflictCode, field_error
+from cleopay.core.publish import publish_on_commit
 from webhooks.addresses import AddressRefused, check_host_now, check_url
 from webhooks.models import (
     TEST_EVENT_TYPE,

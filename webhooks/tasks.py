@@ -4,8 +4,8 @@ run twice: a dispatched event is not dispatched again, a delivery not due is lef
 from celery import shared_task
 from django.urls import reverse
 
-from cleopay.mail import EMAIL_RETRY, send_templated_mail
-from cleopay.publish import publish
+from cleopay.core.mail import EMAIL_RETRY, send_templated_mail
+from cleopay.core.publish import publish
 from webhooks import delivery
 from webhooks.models import WebhookEndpoint
 

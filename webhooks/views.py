@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import Capability
-from cleopay.web import business_page, done, render_confirm, service_errors, validated
+from cleopay.core.web import business_page, done, render_confirm, service_errors, validated
 from webhooks import selectors, services
 from webhooks.rendering import EVENT_TYPES
 from webhooks.serializers import WebhookCreateInput, WebhookUpdateInput

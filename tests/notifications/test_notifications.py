@@ -333,8 +333,8 @@ def test_a_broker_that_is_down_neither_fails_nor_slows_the_request(
 
     monkeypatch.setattr(dispatch_events, "apply_async", dispatch_and_see)
     # Creating the payable already found the broker down, and for a while publishes skip it
-    # (cleopay.publish's circuit breaker): forget that, so this request does try.
-    from cleopay import publish as publishing
+    # (cleopay.core.publish's circuit breaker): forget that, so this request does try.
+    from cleopay.core import publish as publishing
 
     publishing.reset()
     started = time.monotonic()

@@ -14,7 +14,7 @@ from django.utils import timezone
 from knox.models import AuthToken
 
 from accounts.models import LoginFailure, MemberInvitation, User
-from cleopay.models import IdempotencyKey, PendingTask
+from cleopay.core.models import IdempotencyKey, PendingTask
 from credits.models import Credit, CreditApplication
 from payables.models import Payable
 from tests import factories
