@@ -1,4 +1,4 @@
-"""Bank accounts and payment runs (CONTRACT §8): thin views over selectors and services."""
+"""Bank accounts and payment runs (docs/api/banking.md): thin views over selectors and services."""
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes

@@ -1,5 +1,5 @@
 """
-Bank accounts and payment runs (CONTRACT §8).
+Bank accounts and payment runs (docs/api/banking.md).
 
 A ``BankAccount`` belongs to one business: a funding account it pays from, a receiving account
 it is paid into, or both. The account number is kept only as a Fernet token

@@ -1,5 +1,5 @@
 """
-Payment runs: a payer's payables scheduled together for one date (CONTRACT §8).
+Payment runs: a payer's payables scheduled together for one date (docs/api/banking.md).
 
 A run is **one transaction**: every payable is scheduled through ``payables.services``'
 ``payable_schedule`` (the same checks, lock, transition, event and notification as scheduling

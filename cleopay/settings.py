@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "notifications",
     "credits",
     "banking",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -252,7 +253,27 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_pending_emails",
         "schedule": timedelta(seconds=EMAIL_SWEEP_SECONDS),
     },
+    # Webhooks: events whose dispatch was not kicked (broker down), and retries that are due.
+    "dispatch-webhook-events": {
+        "task": "webhooks.tasks.dispatch_events",
+        "schedule": timedelta(seconds=60),
+    },
+    "send-due-webhook-deliveries": {
+        "task": "webhooks.tasks.send_due_deliveries",
+        "schedule": timedelta(seconds=30),
+    },
 }
+
+# --- webhooks (webhooks app, docs/api/webhooks.md) -----------------------------------------------------------
+# Loopback and private addresses as webhook URLs (development, tests): refused unless set.
+WEBHOOK_ALLOW_PRIVATE_URLS = os.environ.get("WEBHOOK_ALLOW_PRIVATE_URLS", "0") == "1"
+# Only https:// URLs (the default unless DEBUG); "0" also allows http://.
+WEBHOOK_REQUIRE_HTTPS = os.environ.get("WEBHOOK_REQUIRE_HTTPS", "0" if DEBUG else "1") != "0"
+# One delivery attempt's whole exchange, and how much of the answer is read.
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+WEBHOOK_MAX_RESPONSE_BYTES = int(os.environ.get("WEBHOOK_MAX_RESPONSE_BYTES", "65536"))
+# Failed deliveries are retried this long, then the endpoint is disabled.
+WEBHOOK_RETRY_WINDOW_HOURS = int(os.environ.get("WEBHOOK_RETRY_WINDOW_HOURS", "72"))
 
 # --- API ------------------------------------------------------------------------------------------
 THROTTLE_RATE_AUTH = os.environ.get("THROTTLE_RATE_AUTH", "20/min")
@@ -323,6 +344,7 @@ SPECTACULAR_SETTINGS = {
         "PaymentStatusEnum": "payables.models.PaymentStatus",
         "ApprovalStatusEnum": "payables.models.ApprovalStatus",
         "NotificationTypeEnum": "notifications.models.NotificationType.choices",
+        "WebhookStatusEnum": "webhooks.models.EndpointStatus.choices",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -217,7 +217,7 @@ class ConnectionEventType(models.TextChoices):
     ALIAS_CHANGED = "alias_changed", "Alias changed"
     TAGS_CHANGED = "tags_changed", "Tags changed"
     SETTINGS_CHANGED = "settings_changed", "Settings changed"
-    # Money on the connection (CONTRACT §8): the payee issued or voided a credit; both sides see it.
+    # Money on the connection (docs/api/credits.md): the payee issued or voided a credit; both sides see it.
     CREDIT_CREATED = "credit.created", "Credit issued"
     CREDIT_VOIDED = "credit.voided", "Credit voided"
 

@@ -31,6 +31,7 @@ PREFIXES = {
     "evt",
     "ntf",
     "whk",
+    "whd",
     "inv",
     "apr",
     "bank",

@@ -130,6 +130,10 @@ class LimitOffsetPagination(BasePagination):
     def _base_url(self) -> str:
         url = self.request.build_absolute_uri()
         url = remove_query_param(url, self.offset_query_param)
+        # An empty parameter is no parameter (``?status=``): the links do not carry it either.
+        for name, value in self.request.query_params.items():
+            if value == "":
+                url = remove_query_param(url, name)
         return replace_query_param(url, self.limit_query_param, self.limit)
 
     def get_next_link(self):

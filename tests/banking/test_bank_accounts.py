@@ -1,4 +1,4 @@
-"""Bank accounts (CONTRACT §8): ABA checksum, encrypted numbers, micro-deposits, defaults."""
+"""Bank accounts (docs/api/banking.md): ABA checksum, encrypted numbers, micro-deposits, defaults."""
 
 import logging
 

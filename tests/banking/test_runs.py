@@ -1,4 +1,4 @@
-"""Payment runs (CONTRACT §8): many payables for one date, one total, one NACHA file."""
+"""Payment runs (docs/api/banking.md): many payables for one date, one total, one NACHA file."""
 
 import datetime
 from decimal import Decimal

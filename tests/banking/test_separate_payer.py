@@ -1,4 +1,4 @@
-"""requireSeparatePayer (CONTRACT §8): whoever approved a payable may not schedule or pay it."""
+"""requireSeparatePayer (docs/api/banking.md): whoever approved a payable may not schedule or pay it."""
 
 import pytest
 

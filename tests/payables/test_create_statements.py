@@ -19,8 +19,10 @@ pytestmark = pytest.mark.django_db
 # savepoint of its own (3); its lines, attachments and tags (one INSERT each); the created event.
 # The submission: the payer's candidate workflows, the review round, one UPDATE, the submitted
 # event, who already approved, the approvers, their notifications (one INSERT), the payer's
-# owners and admins (all of them approvers here, so told once). The savepoint's release.
-CREATE_AND_SUBMIT = 22
+# owners and admins (all of them approvers here, so told once). The savepoint's release. Each of
+# the two events also writes its rows of the event feed (webhooks.capture: one INSERT per event,
+# for every side that sees it).
+CREATE_AND_SUBMIT = 24
 
 
 def _world(parties, *, lines: int, extra: int):

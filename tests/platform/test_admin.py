@@ -17,6 +17,7 @@ PROJECT_APPS = {
     "cleopay",
     "files",
     "notifications",
+    "webhooks",
 }
 
 

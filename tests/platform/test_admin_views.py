@@ -10,6 +10,7 @@ from django.contrib.admin.utils import quote
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from knox.models import AuthToken
 
 from accounts.models import LoginFailure, MemberInvitation, User
@@ -17,6 +18,7 @@ from cleopay.core.models import IdempotencyKey, PendingTask
 from credits.models import Credit, CreditApplication
 from payables.models import Payable
 from tests import factories
+from webhooks.models import Delivery, DeliveryAttempt, Event, WebhookEndpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +47,14 @@ def one_of_everything():
         amount=Decimal("5.00"),
     )
     CreditApplication.objects.create(credit=credit, payable=payable, amount=Decimal("1.00"))
+    hook = WebhookEndpoint.objects.create(
+        business=business, url="https://8.8.8.8/hooks", events=["*"], secret="whsec_dGVzdA=="
+    )
+    event = Event.objects.filter(business=business).order_by("pk").first()
+    delivery = Delivery.objects.create(endpoint=hook, event=event, status="failed", attempts=1)
+    DeliveryAttempt.objects.create(
+        delivery=delivery, number=1, started_at=timezone.now(), duration_ms=12, response_status=500
+    )
 
 
 @pytest.fixture

@@ -60,6 +60,12 @@ def roles(**codes: int) -> tuple[int, ...]:
 
 
 NONE = every(404)  # a business's object seen from another business: it does not exist
+# A settings page for owners and admins (webhooks): the page, its form's 400, its action's 302;
+# an endpoint of another business named there: 404 to them, 403 to the rest (the page first).
+ADMIN_PAGE = cap("ADMINISTER")
+ADMIN_PAGE_400 = cap("ADMINISTER", 400)
+ADMIN_PAGE_302 = cap("ADMINISTER", 302)
+NOT_HERE = cap("ADMINISTER", 404)
 
 
 @dataclass(frozen=True)
@@ -157,6 +163,8 @@ TARGETS = {
 def _page_objects(w: World) -> dict:
     """What a page URL names besides its business: the objects the probes of the matrix use."""
     return {
+        "endpoint_id": w.extra["payer_webhook"].id,
+        "delivery_id": w.extra["payer_delivery"].id,
         "payable_id": w.payables["submitted"].id,
         "connection_id": w.connection.id,
         "user_id": w.user("payee.viewer").id,
@@ -182,6 +190,8 @@ def _foreign_objects(w: World) -> dict:
     """The unrelated business's objects, of every kind a page URL names."""
     return {
         **_page_objects(w),
+        "endpoint_id": w.extra["outsider_webhook"].id,
+        "delivery_id": w.extra["outsider_delivery"].id,
         "payable_id": w.payables["outsider_submitted"].id,
         "connection_id": w.outsider_connection.id,
         "user_id": w.user("outsider").id,
@@ -215,6 +225,11 @@ TARGETS["outsider bank account"] = lambda w, p: {
 TARGETS["payer run"] = lambda w, p: {"run_id": w.extra["payer_run"].id}
 TARGETS["shared credit"] = lambda w, p: {"credit_id": w.extra["shared_credit"].id}
 TARGETS["outsider credit"] = lambda w, p: {"credit_id": w.extra["outsider_credit"].id}
+for _owner in ("payer", "outsider"):
+    TARGETS[f"{_owner} webhook"] = lambda w, p, o=_owner: {"webhook_id": w.extra[f"{o}_webhook"].id}
+    TARGETS[f"{_owner} delivery"] = lambda w, p, o=_owner: {
+        "delivery_id": w.extra[f"{o}_delivery"].id
+    }
 
 
 def _in_a_week() -> str:
@@ -448,6 +463,27 @@ MATRIX: list[Row] = [
     Row("payment-run-detail", "GET", "payer run", NONE, R),
     Row("payment-run-mark-sent", "POST", "payer run", NONE, ADM),
     Row("payment-run-nacha", "GET", "payer run", NONE, ADM),
+    # webhooks and the event feed: owners and admins manage endpoints; every member reads events
+    Row("webhook-list", "GET", "payer business", NONE, cap("ADMINISTER")),
+    Row("webhook-list", "GET", "outsider business", NONE, NONE, 200),
+    Row("webhook-list", "POST", "payer business", NONE, cap("ADMINISTER", 201),
+        body={"url": "https://8.8.8.8/hooks", "events": ["*"]}),
+    Row("webhook-detail", "GET", "payer webhook", NONE, cap("ADMINISTER")),
+    Row("webhook-detail", "GET", "outsider webhook", NONE, NONE, 200),
+    Row("webhook-detail", "PATCH", "payer webhook", NONE, cap("ADMINISTER"),
+        body={"description": "ERP"}),
+    Row("webhook-detail", "DELETE", "payer webhook", NONE, cap("ADMINISTER", 204)),
+    Row("webhook-detail", "DELETE", "outsider webhook", NONE, NONE, 204),
+    Row("webhook-rotate-secret", "POST", "payer webhook", NONE, cap("ADMINISTER")),
+    Row("webhook-test", "POST", "payer webhook", NONE, cap("ADMINISTER", 202)),
+    Row("webhook-test", "POST", "outsider webhook", NONE, NONE, 202),
+    Row("webhook-deliveries", "GET", "payer webhook", NONE, cap("ADMINISTER")),
+    Row("webhook-deliveries", "GET", "outsider webhook", NONE, NONE, 200),
+    Row("webhook-delivery-retry", "POST", "payer delivery", NONE, cap("ADMINISTER", 202)),
+    Row("webhook-delivery-retry", "POST", "outsider delivery", NONE, NONE, 202),
+    Row("event-feed", "GET", "payee business", R, NONE),
+    Row("event-feed", "GET", "payer business", NONE, R),
+    Row("event-feed", "GET", "outsider business", NONE, NONE, 200),
     # files
     Row("file-upload", "POST", "-", cap("INVOICE", 201), cap("INVOICE", 201), 201,
         body=_upload, multipart=True),
@@ -650,6 +686,37 @@ MATRIX: list[Row] = [
     Row("page:settings-profile", "GET", "page payer", every(404), every(200), 404),
     Row("page:settings-profile", "POST", "page payee", every(400), every(404), 404),
     Row("page:settings-profile", "POST", "page payer", every(404), every(400), 404),
+    # webhook pages: owners and admins of the endpoint's business; the payer's endpoint named
+    # under the payee's business is a 404 to those who may manage webhooks there
+    Row("page:settings-webhooks", "GET", "page payee", ADMIN_PAGE, every(404), 404),
+    Row("page:settings-webhooks", "GET", "page payer", every(404), ADMIN_PAGE, 404),
+    Row("page:settings-webhooks", "POST", "page payee", ADMIN_PAGE_400, every(404), 404),
+    Row("page:settings-webhooks", "POST", "page payer", every(404), ADMIN_PAGE_400, 404),
+    Row("page:settings-webhook", "GET", "page payee", NOT_HERE, every(404), 404),
+    Row("page:settings-webhook", "GET", "page payer", every(404), ADMIN_PAGE, 404),
+    Row("page:settings-webhook", "GET", "page foreign under payer", NONE, NOT_HERE, 404),
+    Row("page:settings-webhook", "POST", "page payee", NOT_HERE, every(404), 404),
+    Row("page:settings-webhook", "POST", "page payer", every(404), ADMIN_PAGE_400, 404),
+    Row("page:settings-webhook-delete", "GET", "page payee", NOT_HERE, every(404), 404),
+    Row("page:settings-webhook-delete", "GET", "page payer", every(404), ADMIN_PAGE, 404),
+    Row("page:settings-webhook-delete", "POST", "page payee", NOT_HERE, every(404), 404),
+    Row("page:settings-webhook-delete", "POST", "page payer", every(404), ADMIN_PAGE_302, 404),
+    Row("page:settings-webhook-delete", "POST", "page foreign under payer", NONE, NOT_HERE, 404),
+    Row("page:settings-webhook-rotate", "POST", "page payer", every(404), ADMIN_PAGE, 404),
+    Row("page:settings-webhook-rotate", "POST", "page payee", NOT_HERE, every(404), 404),
+    Row("page:settings-webhook-status", "POST", "page payer", every(404), ADMIN_PAGE_302, 404),
+    Row("page:settings-webhook-status", "POST", "page payee", NOT_HERE, every(404), 404),
+    Row("page:settings-webhook-test", "POST", "page payer", every(404), ADMIN_PAGE_302, 404),
+    Row("page:settings-webhook-test", "POST", "page payee", NOT_HERE, every(404), 404),
+    Row("page:settings-webhook-delivery-retry", "POST", "page payer", every(404),
+        ADMIN_PAGE_302, 404),
+    Row("page:settings-webhook-delivery-retry", "POST", "page payee", NOT_HERE, every(404), 404),
+    Row("page:settings-webhook-delivery-retry", "POST", "page foreign under payer", NONE,
+        NOT_HERE, 404),
+    Row("page:settings-webhook-rotate", "GET", "page payer", every(405), every(405), 405),
+    Row("page:settings-webhook-status", "GET", "page payer", every(405), every(405), 405),
+    Row("page:settings-webhook-test", "GET", "page payer", every(405), every(405), 405),
+    Row("page:settings-webhook-delivery-retry", "GET", "page payer", every(405), every(405), 405),
     Row("page:settings-tokens", "GET", "page payee", every(200), every(404), 404),
     Row("page:settings-tokens", "GET", "page payer", every(404), every(200), 404),
     Row("page:settings-tokens", "POST", "page payee", every(200), every(404), 404),

@@ -244,6 +244,26 @@ def build_world() -> World:
         payer=outsider_business,
         amount=Decimal("10.00"),
     )
+    # Webhook endpoints of Acme and of Hooli, each with a failed delivery of a test event. Their
+    # loopback URLs are refused at delivery at once (no network): a worker that dispatches the
+    # world's events never waits on them.
+    from webhooks.models import Delivery, Event, WebhookEndpoint
+
+    for name, business in (("payer", payer), ("outsider", outsider_business)):
+        hook = WebhookEndpoint.objects.create(
+            business=business,
+            url=f"https://127.0.0.1/{name}",
+            events=["*"],
+            secret="whsec_dGVzdA==",
+        )
+        event = Event(business=business, type="webhook.test", subject_type="webhook")
+        event.subject_id = event.source_id = event.pk
+        event.data = {"webhookId": hook.pk}
+        event.save()
+        world.extra[f"{name}_webhook"] = hook
+        world.extra[f"{name}_delivery"] = Delivery.objects.create(
+            endpoint=hook, event=event, status="failed"
+        )
     # Open member invitations of each business.
     for name, business, owner in (
         ("payee_invitation", payee, world.people["payee.owner"]),
