@@ -50,8 +50,6 @@ class WorkflowListApi(BusinessApiView):
 
 
 class WorkflowDetailApi(ApiView):
-    capabilities = {"PATCH": Capability.ADMINISTER, "DELETE": Capability.ADMINISTER}
-
     @extend_schema(operation_id="approval_workflows_retrieve", responses={200: WorkflowSerializer})
     def get(self, request, workflow_id: str):
         workflow = selectors.workflow_get(user=request.user, workflow_id=workflow_id)
@@ -140,8 +138,6 @@ class CustomFieldListApi(BusinessApiView):
 
 
 class CustomFieldDetailApi(ApiView):
-    capabilities = {"PATCH": Capability.ADMINISTER, "DELETE": Capability.ADMINISTER}
-
     @extend_schema(operation_id="custom_fields_retrieve", responses={200: CustomFieldSerializer})
     def get(self, request, custom_field_id: str):
         definition = selectors.custom_field_get(user=request.user, custom_field_id=custom_field_id)

@@ -75,8 +75,6 @@ class BankAccountEventListApi(BusinessApiView):
 
 
 class BankAccountDetailApi(ApiView):
-    capabilities = {"PATCH": Capability.ADMINISTER, "DELETE": Capability.ADMINISTER}
-
     @extend_schema(operation_id="bank_accounts_retrieve", responses={200: BankAccountSerializer})
     def get(self, request, bank_account_id: str):
         account = selectors.bank_account_get(bank_account_id=bank_account_id, actor=request.user)
@@ -105,7 +103,6 @@ class BankAccountDetailApi(ApiView):
 
 
 class BankAccountVerifyApi(ApiView):
-    capabilities = {"POST": Capability.ADMINISTER}
     # A wrong answer is counted and committed before the 400: an Idempotency-Key (whose refused
     # requests are rolled back) must not be a way to guess without the count.
     idempotent = False
@@ -172,8 +169,6 @@ class PaymentRunDetailApi(ApiView):
 
 
 class PaymentRunMarkSentApi(ApiView):
-    capabilities = {"POST": Capability.ADMINISTER}
-
     @extend_schema(
         operation_id="payment_runs_mark_sent",
         request=None,

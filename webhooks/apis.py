@@ -46,12 +46,6 @@ class WebhookListApi(BusinessApiView):
 
 
 class WebhookDetailApi(ApiView):
-    capabilities = {
-        "GET": Capability.ADMINISTER,
-        "PATCH": Capability.ADMINISTER,
-        "DELETE": Capability.ADMINISTER,
-    }
-
     @extend_schema(operation_id="webhooks_retrieve", responses={200: WebhookSerializer})
     def get(self, request, webhook_id: str):
         endpoint = selectors.endpoint_get(user=request.user, endpoint_id=webhook_id)
@@ -79,8 +73,6 @@ class WebhookDetailApi(ApiView):
 
 
 class WebhookRotateSecretApi(ApiView):
-    capabilities = {"POST": Capability.ADMINISTER}
-
     @extend_schema(
         operation_id="webhooks_rotate_secret",
         request=None,
@@ -94,8 +86,6 @@ class WebhookRotateSecretApi(ApiView):
 
 
 class WebhookTestApi(ApiView):
-    capabilities = {"POST": Capability.ADMINISTER}
-
     @extend_schema(
         operation_id="webhooks_test",
         request=None,
@@ -109,8 +99,6 @@ class WebhookTestApi(ApiView):
 
 
 class WebhookDeliveryListApi(ApiView):
-    capabilities = {"GET": Capability.ADMINISTER}
-
     @extend_schema(
         operation_id="webhooks_deliveries_list", responses={200: DeliverySerializer(many=True)}
     )
@@ -123,8 +111,6 @@ class WebhookDeliveryListApi(ApiView):
 
 
 class WebhookDeliveryRetryApi(ApiView):
-    capabilities = {"POST": Capability.ADMINISTER}
-
     @extend_schema(
         operation_id="webhook_deliveries_retry",
         request=None,

@@ -53,12 +53,22 @@ SERVICE_AUTHORIZED = {
     ("payable-cancel", "post"): "payables.services.payable_cancel",
     ("credit-void", "post"): "credits.services.credit_void",
     ("payable-apply-credit", "post"): "credits.services.credit_apply",
-    # approvals/apis.py still checks ADMINISTER in these views until these services take the
-    # actor (their refusals are tested in tests/approvals).
+    # Approval workflows and custom fields (refusals tested in tests/approvals).
     ("approval-workflow-detail", "patch"): "approvals.services.workflow_update",
     ("approval-workflow-detail", "delete"): "approvals.services.workflow_delete",
     ("custom-field-detail", "patch"): "approvals.services.custom_field_update",
     ("custom-field-detail", "delete"): "approvals.services.custom_field_delete",
+    # Bank accounts and payment runs (owners and admins; refusals tested in tests/banking).
+    ("bank-account-detail", "patch"): "banking.services.bank_account_update",
+    ("bank-account-detail", "delete"): "banking.services.bank_account_delete",
+    ("bank-account-verify", "post"): "banking.services.bank_account_verify",
+    ("payment-run-mark-sent", "post"): "banking.runs.payment_run_mark_sent",
+    # Webhook endpoints and deliveries (owners and admins; refusals tested in tests/webhooks).
+    ("webhook-detail", "patch"): "webhooks.services.webhook_update",
+    ("webhook-detail", "delete"): "webhooks.services.webhook_delete",
+    ("webhook-rotate-secret", "post"): "webhooks.services.webhook_rotate_secret",
+    ("webhook-test", "post"): "webhooks.services.webhook_test",
+    ("webhook-delivery-retry", "post"): "webhooks.services.delivery_retry",
 }
 # Routes without a signed-in caller (they create or prove one).
 ANONYMOUS = {"auth-signup", "auth-token", "auth-verify-email"}
