@@ -151,9 +151,7 @@ def _claim(delivery_id: str, now: datetime) -> Delivery | None:
             return None
         is_test = delivery.event.type == TEST_EVENT_TYPE
         if delivery.endpoint.status != EndpointStatus.ENABLED and not is_test:
-            delivery.status = DeliveryStatus.FAILED
-            delivery.next_attempt_at = None
-            delivery.last_error = "Not sent: the endpoint is disabled."
+            delivery.fail("Not sent: the endpoint is disabled.")
             delivery.save(update_fields=["status", "next_attempt_at", "last_error"])
             return None
         delivery.attempts += 1
@@ -203,16 +201,14 @@ def _record(*, delivery: Delivery, number: int, now: datetime, outcome) -> Deliv
         delivery.response_ms = outcome.duration_ms
         delivery.last_error = outcome.error[:500]
         if outcome.ok:
-            delivery.status = DeliveryStatus.SUCCEEDED
-            delivery.next_attempt_at = None
+            delivery.succeed()
             WebhookEndpoint.objects.filter(pk=delivery.endpoint_id).update(last_success_at=now)
         else:
             if not outcome.error:
                 delivery.last_error = f"The receiver answered {outcome.status}."
             due = now + backoff(number)
             if delivery.event.type == TEST_EVENT_TYPE or due > delivery.retry_from + retry_window():
-                delivery.status = DeliveryStatus.FAILED
-                delivery.next_attempt_at = None
+                delivery.fail()
                 if delivery.event.type != TEST_EVENT_TYPE:
                     _disable_if_failing(delivery)
             else:
@@ -237,11 +233,10 @@ def _disable_if_failing(delivery: Delivery) -> None:
         return
     if endpoint.last_success_at and endpoint.last_success_at >= delivery.retry_from:
         return
-    endpoint.status = EndpointStatus.DISABLED
-    endpoint.disabled_reason = (
+    endpoint.disable(
         f"Disabled automatically: deliveries failed for {settings.WEBHOOK_RETRY_WINDOW_HOURS} "
         f"hours (last: {delivery.last_error or 'no answer'})."
-    )[:500]
+    )
     endpoint.save(update_fields=["status", "disabled_reason", "updated_at"])
     from webhooks.tasks import send_endpoint_disabled_email
 

@@ -28,6 +28,7 @@ is due (beat's sweep publishes due ones; no long ETA tasks on the broker). Each 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts.models import Business
 from cleopay.core.ids import PublicIdField
@@ -42,15 +43,18 @@ class EndpointStatus(models.TextChoices):
     DISABLED = "disabled", "Disabled"
 
 
-class WebhookEndpoint(models.Model):
+class WebhookEndpoint(FSMModelMixin, models.Model):
     id = PublicIdField(prefix="whk")
     business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="+")
     url = models.URLField(max_length=2000)
     # Event types, or ["*"] for all of them.
     events = models.JSONField(default=list)
     description = models.CharField(max_length=500, blank=True, default="")
-    status = models.CharField(
-        max_length=10, choices=EndpointStatus.choices, default=EndpointStatus.ENABLED
+    status = FSMField(
+        max_length=10,
+        choices=EndpointStatus.choices,
+        default=EndpointStatus.ENABLED,
+        protected=True,
     )
     # Why it was disabled by the system (deliveries failing for days); blank when by a person.
     disabled_reason = models.CharField(max_length=500, blank=True, default="")
@@ -83,6 +87,16 @@ class WebhookEndpoint(models.Model):
     @property
     def is_enabled(self) -> bool:
         return self.status == EndpointStatus.ENABLED
+
+    @transition(field=status, source=EndpointStatus.DISABLED, target=EndpointStatus.ENABLED)
+    def enable(self) -> None:
+        """Enabled again by a person: the reason the system disabled it for is cleared."""
+        self.disabled_reason = ""
+
+    @transition(field=status, source=EndpointStatus.ENABLED, target=EndpointStatus.DISABLED)
+    def disable(self, reason: str = "") -> None:
+        """Disabled by a person (no reason) or by the system after days of failures."""
+        self.disabled_reason = reason[:500]
 
     def wants(self, event_type: str) -> bool:
         return "*" in self.events or event_type in self.events
@@ -135,7 +149,7 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class Delivery(models.Model):
+class Delivery(FSMModelMixin, models.Model):
     """One event sent to one endpoint, until it succeeds or its retries run out."""
 
     id = PublicIdField(prefix="whd")
@@ -143,8 +157,11 @@ class Delivery(models.Model):
         WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
     )
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
-    status = models.CharField(
-        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    status = FSMField(
+        max_length=10,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.PENDING,
+        protected=True,
     )
     attempts = models.PositiveIntegerField(default=0)
     # When the next attempt is due (pending only); while an attempt runs, the end of its lease.
@@ -175,6 +192,23 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} → {self.endpoint_id} ({self.status})"
+
+    @transition(field=status, source=DeliveryStatus.PENDING, target=DeliveryStatus.SUCCEEDED)
+    def succeed(self) -> None:
+        self.next_attempt_at = None
+
+    @transition(field=status, source=DeliveryStatus.PENDING, target=DeliveryStatus.FAILED)
+    def fail(self, error: str | None = None) -> None:
+        """Given up: retries ran out, a test event's one attempt, or its endpoint is disabled."""
+        self.next_attempt_at = None
+        if error is not None:
+            self.last_error = error
+
+    @transition(field=status, source="*", target=DeliveryStatus.PENDING)
+    def retry(self, now) -> None:
+        """Attempted again now, with a fresh retry window (a person's retry)."""
+        self.next_attempt_at = now
+        self.retry_from = now
 
 
 class DeliveryAttempt(models.Model):

@@ -23,7 +23,6 @@ from webhooks.addresses import AddressRefused, check_host_now, check_url
 from webhooks.models import (
     TEST_EVENT_TYPE,
     Delivery,
-    DeliveryStatus,
     EndpointStatus,
     Event,
     WebhookEndpoint,
@@ -120,8 +119,10 @@ def webhook_update(
     if description is not None:
         endpoint.description = description.strip()
     if status is not None and status != endpoint.status:
-        endpoint.status = status
-        endpoint.disabled_reason = ""
+        if status == EndpointStatus.ENABLED:
+            endpoint.enable()
+        else:
+            endpoint.disable()
     endpoint.save()
     return endpoint
 
@@ -197,9 +198,7 @@ def delivery_retry(*, delivery_id: str, actor) -> Delivery:
             code=ConflictCode.STATE,
         )
     now = timezone.now()
-    delivery.status = DeliveryStatus.PENDING
-    delivery.next_attempt_at = now
-    delivery.retry_from = now
+    delivery.retry(now)
     delivery.save(update_fields=["status", "next_attempt_at", "retry_from"])
     _publish_attempt(delivery.pk)
     return delivery

@@ -110,7 +110,7 @@ class TestSignedDelivery:
     def test_a_disabled_endpoint_receives_nothing(self, parties, receiver):
         hook = create_endpoint(parties, parties.payer_owner, parties.payer, receiver.url)
         endpoint_row = endpoint(hook["id"])
-        endpoint_row.status = "disabled"
+        endpoint_row.disable()
         endpoint_row.save()
         submitted_payable(parties)
         deliver_all()

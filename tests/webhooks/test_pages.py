@@ -57,7 +57,7 @@ def test_create_shows_the_secret_once_then_the_deliveries(parties, receiver):
     assert WebhookEndpoint.objects.get().status == "disabled"
     client.post(page("settings-webhook-status", parties.payer, endpoint.id), {"status": "enabled"})
     failed = Delivery.objects.get(event__type="payable.submitted")
-    failed.status = DeliveryStatus.FAILED
+    failed.fail()
     failed.save()
     client.post(page("settings-webhook-delivery-retry", parties.payer, endpoint.id, failed.id))
     assert Delivery.objects.get(pk=failed.pk).status == DeliveryStatus.PENDING
