@@ -29,10 +29,6 @@ class PayableQuerySet(models.QuerySet):
             | (Q(AnyOf("payer_id", business_ids)) & Q(submitted_at__isnull=False))
         )
 
-    # Earlier names of ``seen_by``, kept while their last callers move to it.
-    def visible_to(self, business_ids) -> "PayableQuerySet":
-        return self.seen_by(business_ids)
-
     def outgoing(self, business_id: str) -> "PayableQuerySet":
         """Invoices ``business_id`` sends (it is the payee), drafts included."""
         return self.filter(payee_id=business_id)
@@ -40,9 +36,6 @@ class PayableQuerySet(models.QuerySet):
     def incoming(self, business_id: str) -> "PayableQuerySet":
         """Bills ``business_id`` receives (it is the payer); never a draft."""
         return self.filter(payer_id=business_id, submitted_at__isnull=False)
-
-    def for_business(self, business_id: str) -> "PayableQuerySet":
-        return self.seen_by(business_id)
 
     def awaiting_approval_by(self, user, business_id: str) -> "PayableQuerySet":
         """Incoming payables under review whose current step ``user`` may approve now.
