@@ -82,7 +82,7 @@ class QuantityField(ExactDecimalField):
 class CustomFieldsField(serializers.Field):
     """A JSON object of key → string, number, boolean, list of strings (a ``multi_select``) or
     null: the shape only. The payables services check the values against the payer's
-    definitions (``approvals.domain``)."""
+    definitions (``approvals.field_values``)."""
 
     default_error_messages = {
         "not_object": "Must be a JSON object of key → value.",
