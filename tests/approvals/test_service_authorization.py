@@ -112,7 +112,10 @@ def submitted(acme):
     )
 
 
-@pytest.mark.parametrize("write", ["approval_record", "approval_decline"])
+REVIEW_WRITES = ["approval_record", "approval_decline"]
+
+
+@pytest.mark.parametrize("write", REVIEW_WRITES)
 @pytest.mark.parametrize("who", ["outsider", "accountant", "viewer"])
 def test_only_the_steps_people_approve_or_decline(acme, submitted, write, who):
     call = {
