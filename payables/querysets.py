@@ -95,4 +95,14 @@ def side_of(payable, business_id: str) -> str | None:
     return None
 
 
+def viewer_of(payable, business_ids, *, prefer: str | None = None) -> tuple[str, str] | None:
+    """(side, business) ``payable`` is seen from among ``business_ids`` (the caller's): ``prefer``
+    when given, else the payee's before the payer's, each by ``side_of``; None when none sees it."""
+    for business_id in (prefer,) if prefer else (payable.payee_id, payable.payer_id):
+        side = side_of(payable, business_id) if business_id in business_ids else None
+        if side is not None:
+            return side, business_id
+    return None
+
+
 PayableManager = models.Manager.from_queryset(PayableQuerySet)

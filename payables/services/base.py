@@ -16,7 +16,7 @@ from payables.models import (
     Payment,
     PaymentStatus,
 )
-from payables.querysets import PAYEE, PAYER, side_of  # noqa: F401  (re-exported)
+from payables.querysets import PAYEE, PAYER, side_of, viewer_of  # noqa: F401  (re-exported)
 
 INVOICE_NUMBER_CONSTRAINT = "payable_invoice_number_unique_per_connection"
 GENERATED_NUMBER_ATTEMPTS = 20
@@ -88,10 +88,8 @@ def refuse_while_processing(payment: Payment | None, payable: Payable, action: s
 
 def acting_side(payable: Payable, actor, *, business_id: str | None) -> tuple[str, str]:
     """(side, business) the actor acts for on ``payable``: ``business_id`` when given, else the
-    payee's when the actor is on it, else the payer's; the side is ``side_of``'s. 404 if none."""
-    roles = roles_of(actor)
-    for candidate in (business_id,) if business_id else (payable.payee_id, payable.payer_id):
-        side = side_of(payable, candidate) if candidate in roles else None
-        if side is not None:
-            return side, candidate
-    raise NotFound("Not found.")
+    payee's when the actor is on it, else the payer's (``viewer_of``); 404 if none."""
+    found = viewer_of(payable, roles_of(actor), prefer=business_id)
+    if found is None:
+        raise NotFound("Not found.")
+    return found
