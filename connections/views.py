@@ -25,7 +25,7 @@ from cleopay.core.web import (
     service_errors,
     validated,
 )
-from connections import exports, selectors, services
+from connections import exports, selectors, services, tags
 from connections.models import Connection, ConnectionRole, ConnectionStatus
 from connections.serializers import (
     AliasInput,
@@ -344,9 +344,7 @@ def settings_tags(request, business_id: str):
         name = request.POST.get("name", "")
         with service_errors() as problems:
             data = validated(TagInput, {"name": name})
-            tag = services.tag_create(
-                business_id=business_id, actor=request.user, name=data["name"]
-            )
+            tag = tags.tag_create(business_id=business_id, actor=request.user, name=data["name"])
         if not problems:
             messages.success(request, f"Tag “{tag.name}” created.")
             return redirect("settings-tags", business_id=business_id)
@@ -375,7 +373,7 @@ def tag_rename(request, business_id: str, tag_id: str):
     _tag_or_404(request, business_id, tag_id)
     with service_errors() as problems:
         data = validated(TagInput, {"name": request.POST.get("name", "")})
-        tag = services.tag_rename(tag_id=tag_id, actor=request.user, name=data["name"])
+        tag = tags.tag_rename(tag_id=tag_id, actor=request.user, name=data["name"])
     if problems:
         for messages_ in problems.fields.values():
             for message in messages_:
@@ -394,7 +392,7 @@ def tag_delete(request, business_id: str, tag_id: str):
     problems = None
     if request.method == "POST":
         with service_errors() as problems:
-            services.tag_delete(tag_id=tag_id, actor=request.user)
+            tags.tag_delete(tag_id=tag_id, actor=request.user)
         if not problems:
             return done(request, f"Tag “{tag.name}” deleted.", back)
     return render_confirm(

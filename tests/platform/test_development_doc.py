@@ -24,7 +24,7 @@ TOKEN = re.compile(r"`([^`]+)`")
 def _units() -> list[set[str]]:
     """The doc's backticked tokens, per table row and per paragraph of prose."""
     units, paragraph = [], []
-    for line in DOC.read_text().splitlines() + [""]:
+    for line in [*DOC.read_text().splitlines(), ""]:
         if line.startswith("|"):
             units.append(set(TOKEN.findall(line)))
         elif line.strip():

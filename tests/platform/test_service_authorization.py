@@ -25,6 +25,7 @@ from accounts import services as accounts
 from banking import runs
 from banking import services as banking
 from connections import services as connections
+from connections import tags
 from connections.models import ConnectionStatus
 from credits import services as credits
 from credits.models import Credit
@@ -213,17 +214,17 @@ CASES = [
     ),
     (
         "tag_create",
-        lambda w, actor: connections.tag_create(business_id=w.payee.pk, actor=actor, name="New"),
+        lambda w, actor: tags.tag_create(business_id=w.payee.pk, actor=actor, name="New"),
         "payee_viewer",
     ),
     (
         "tag_rename",
-        lambda w, actor: connections.tag_rename(tag_id=w.tag.pk, actor=actor, name="Renamed"),
+        lambda w, actor: tags.tag_rename(tag_id=w.tag.pk, actor=actor, name="Renamed"),
         "payee_viewer",
     ),
     (
         "tag_delete",
-        lambda w, actor: connections.tag_delete(tag_id=w.tag.pk, actor=actor),
+        lambda w, actor: tags.tag_delete(tag_id=w.tag.pk, actor=actor),
         "payee_viewer",
     ),
     # files
@@ -490,7 +491,7 @@ NOT_SERVICES = {
     "banking.runs.payment_run_get": "a read (it authorizes too: tests/banking)",
     "banking.runs.payment_run_nacha": "a read (it authorizes too: tests/banking)",
     "connections.services.connection_authorize": "the check the connection services make",
-    "connections.services.tag_authorize": "the check the tag services make",
+    "connections.tags.tag_authorize": "the check the tag services make",
     "payables.payments.payment_record_outside": "a step of payable_pay, under its lock and check",
     "payables.payments.payment_settled": "a step of payable_pay and the worker's settle",
     "payables.services.base.lock_payable": "the lookup every payables service starts with",
