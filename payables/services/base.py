@@ -16,7 +16,7 @@ from payables.models import (
     Payment,
     PaymentStatus,
 )
-from payables.querysets import PAYEE, PAYER, side_of, viewer_of  # noqa: F401  (re-exported)
+from payables.querysets import PAYEE, viewer_of
 
 INVOICE_NUMBER_CONSTRAINT = "payable_invoice_number_unique_per_connection"
 GENERATED_NUMBER_ATTEMPTS = 20

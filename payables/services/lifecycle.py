@@ -18,6 +18,7 @@ from payables.models import (
     PayableStatus,
     Payment,
 )
+from payables.querysets import side_of
 from payables.rails import get_rail
 from payables.services import base
 from payables.services.base import (
@@ -30,7 +31,6 @@ from payables.services.base import (
     refuse_while_processing,
     require_side,
     save_fields,
-    side_of,
 )
 from payables.services.contents import require_custom_fields
 
