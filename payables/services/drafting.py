@@ -14,10 +14,10 @@ from payables import events
 from payables.models import (
     Payable,
 )
+from payables.querysets import PAYEE
 from payables.services import base
 from payables.services.base import (
     GENERATED_NUMBER_ATTEMPTS,
-    PAYEE,
     acting_side,
     lock_payable,
     require_side,

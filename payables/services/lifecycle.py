@@ -18,12 +18,10 @@ from payables.models import (
     PayableStatus,
     Payment,
 )
-from payables.querysets import side_of
+from payables.querysets import PAYEE, PAYER, side_of
 from payables.rails import get_rail
 from payables.services import base
 from payables.services.base import (
-    PAYEE,
-    PAYER,
     acting_side,
     ensure_can,
     lock_payable,

@@ -24,10 +24,10 @@ from payables.models import (
     PaymentMethod,
     PaymentStatus,
 )
+from payables.querysets import PAYER
 from payables.rails import TransferFailed, get_rail
 from payables.services import base
 from payables.services.base import (
-    PAYER,
     ensure_can,
     lock_payable,
     open_payment,
