@@ -5,7 +5,7 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from accounts.permissions import Capability
-from approvals import selectors, services
+from approvals import fields, selectors, workflows
 from approvals.serializers import (
     ApprovalPreviewInput,
     ApprovalPreviewSerializer,
@@ -42,7 +42,7 @@ class WorkflowListApi(BusinessApiView):
     def post(self, request, business_id: str):
         data = WorkflowInput(data=request.data)
         data.is_valid(raise_exception=True)
-        workflow = services.workflow_create(
+        workflow = workflows.workflow_create(
             business_id=business_id, actor=request.user, **data.validated_data
         )
         workflow = selectors.workflow_get(user=request.user, workflow_id=workflow.pk)
@@ -68,7 +68,7 @@ class WorkflowDetailApi(ApiView):
         workflow = selectors.workflow_get(user=request.user, workflow_id=workflow_id)
         data = WorkflowInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        services.workflow_update(
+        workflows.workflow_update(
             workflow_id=workflow.pk, actor=request.user, changes=data.validated_data
         )
         workflow = selectors.workflow_get(user=request.user, workflow_id=workflow.pk)
@@ -76,7 +76,7 @@ class WorkflowDetailApi(ApiView):
 
     @extend_schema(operation_id="approval_workflows_delete", responses={204: None})
     def delete(self, request, workflow_id: str):
-        services.workflow_delete(workflow_id=workflow_id, actor=request.user)
+        workflows.workflow_delete(workflow_id=workflow_id, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -131,7 +131,7 @@ class CustomFieldListApi(BusinessApiView):
         data = CustomFieldInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        definition = services.custom_field_create(
+        definition = fields.custom_field_create(
             business_id=business_id, actor=request.user, field_type=values.pop("type"), **values
         )
         return Response(CustomFieldSerializer(definition).data, status=status.HTTP_201_CREATED)
@@ -153,7 +153,7 @@ class CustomFieldDetailApi(ApiView):
         definition = selectors.custom_field_get(user=request.user, custom_field_id=custom_field_id)
         data = CustomFieldInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        definition = services.custom_field_update(
+        definition = fields.custom_field_update(
             custom_field_id=definition.pk, actor=request.user, changes=data.validated_data
         )
         return Response(CustomFieldSerializer(definition).data)
@@ -164,7 +164,7 @@ class CustomFieldDetailApi(ApiView):
         description="Retires the field: values already on payables stay readable.",
     )
     def delete(self, request, custom_field_id: str):
-        services.custom_field_delete(custom_field_id=custom_field_id, actor=request.user)
+        fields.custom_field_delete(custom_field_id=custom_field_id, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

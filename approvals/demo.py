@@ -4,7 +4,7 @@ of its approvers, then by its owner. Idempotent: the workflow is found by name."
 from decimal import Decimal
 
 from accounts.models import Business, Membership, Role
-from approvals import services
+from approvals import workflows
 from approvals.models import ApprovalWorkflow
 
 WORKFLOW_NAME = "$1,000 and over: an approver, then the owner"
@@ -24,7 +24,7 @@ def seed_approvals(*, businesses: dict[str, Business]) -> ApprovalWorkflow | Non
     )
     if owner is None:
         return None
-    return services.workflow_create(
+    return workflows.workflow_create(
         business_id=acme.pk,
         actor=owner.user,
         name=WORKFLOW_NAME,

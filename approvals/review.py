@@ -1,6 +1,7 @@
 """
 The payer's review of a submitted payable: the one place that starts it, records approvals and
-declines, cancels it, says who may act now and describes it.
+declines, cancels it and says who may act now (the overview the payer reads is
+``approvals.selectors.approval_overview``).
 
 The payables services call these while they hold the payable's row lock, inside their own
 transaction; each returns where the review now stands (``ApprovalStatus``, on the request or the
@@ -13,10 +14,9 @@ approval rows (``select_for_update`` below).
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
 from rest_framework.exceptions import PermissionDenied
 
-from accounts.models import Membership, Role
+from accounts.models import Role
 from accounts.permissions import roles_of
 from approvals.models import (
     Approval,
@@ -30,10 +30,8 @@ from approvals.routing import (
     APPROVING_ROLES,
     ApprovalOutcome,
     approval_route,
-    blocked_reason,
     eligible_approvers,
     manual_review_approvers,
-    steps_shortfall,
 )
 
 
@@ -55,14 +53,14 @@ class ApprovalProgress:
 # --- who may act ------------------------------------------------------------------------------------
 
 
-def _authors(payable) -> set[str]:
+def payable_authors(payable) -> set[str]:
     """Who can never approve the payable: the payee's people who created or submitted it."""
     return {user_id for user_id in (payable.created_by_id, payable.submitted_by_id) if user_id}
 
 
 def require_not_author(*, payable, actor) -> None:
     """403 for the payee's people who created or submitted the payable: they never approve it."""
-    if actor.pk in _authors(payable):
+    if actor.pk in payable_authors(payable):
         raise PermissionDenied("You created or submitted this payable, so you cannot approve it.")
 
 
@@ -109,7 +107,7 @@ def approvers_now(*, payable, request: ApprovalRequest | None = None) -> list[st
         .values_list("user_id", flat=True)
     )
     people = _step_people(payable, request, request.current_step or 0)
-    return sorted(people - done - _authors(payable))
+    return sorted(people - done - payable_authors(payable))
 
 
 # --- writes -----------------------------------------------------------------------------------------
@@ -300,108 +298,3 @@ def approval_request_cancel(*, payable) -> None:
     if pending is not None:
         pending.cancel()
         pending.save(update_fields=["status", "closed_at"])
-
-
-# --- the overview the payer reads -------------------------------------------------------------------
-
-
-def _latest_request(payable) -> ApprovalRequest | None:
-    """The latest round, from ``selectors.latest_approval_request_prefetch`` when it ran."""
-    prefetched = getattr(payable, "latest_approval_requests", None)
-    if prefetched is not None:
-        return prefetched[0] if prefetched else None
-    return (
-        ApprovalRequest.objects.filter(payable=payable)
-        .prefetch_related(Prefetch("approvals", queryset=Approval.objects.select_related("user")))
-        .order_by("-round")
-        .first()
-    )
-
-
-_MANUAL_STEPS = [
-    {"position": 0, "approver_ids": [], "approver_roles": list(APPROVING_ROLES),
-     "required_approvals": 1}
-]  # fmt: skip
-
-
-def approval_overview(*, payable) -> dict | None:
-    """The payer's view of a payable's review (the ``approval`` object), in at most one query
-    beyond the prefetch (the payer's approving members, for who may approve each step); None
-    before the first submission.
-
-    ``{"status", "outcome", "workflow": {id, name} | None, "current_step", "blocked",
-    "blocked_reason", "steps": [{"position", "required_approvals", "approvers": [User],
-    "approvals": [Approval]}]}``. Approvers are resolved from current memberships, less the
-    payable's authors; ``blocked`` says the steps left cannot be completed by distinct people.
-    """
-    request = _latest_request(payable)
-    if request is None:
-        return None
-    outcome = ApprovalOutcome(request.outcome)
-    pending = request.is_pending
-    decisions = list(request.approvals.all())
-    current = request.current_step if pending else None
-    overview = {
-        # As the payables app stored it from what this module returned.
-        "status": payable.approval_status,
-        "outcome": outcome.value,
-        "workflow": None,
-        "current_step": current,
-        "blocked": False,
-        "blocked_reason": None,
-        "steps": [],
-    }
-    if outcome == ApprovalOutcome.AUTO_APPROVE:
-        return overview
-
-    members = {
-        membership.user_id: membership
-        for membership in Membership.objects.filter(
-            business_id=payable.payer_id, role__in=APPROVING_ROLES
-        )
-        .select_related("user")
-        .order_by("user__email")
-    }
-    authors = _authors(payable)
-    if outcome == ApprovalOutcome.WORKFLOW:
-        overview["workflow"] = {
-            "id": request.snapshot["workflow_id"],
-            "name": request.snapshot["name"],
-        }
-        steps = request.steps
-    else:
-        steps = _MANUAL_STEPS
-
-    eligible: list[set[str]] = []
-    for step in steps:
-        named = set(step.get("approver_ids") or [])
-        roles = set(step.get("approver_roles") or [])
-        people = {
-            user_id
-            for user_id, membership in members.items()
-            if user_id in named or membership.role in roles
-        } - authors
-        eligible.append(people)
-        overview["steps"].append(
-            {
-                "position": step["position"],
-                "required_approvals": step["required_approvals"],
-                "approvers": [members[user_id].user for user_id in members if user_id in people],
-                "approvals": [d for d in decisions if d.step == step["position"]],
-            }
-        )
-
-    if pending and current is not None and current < len(steps):
-        approved = {d.user_id for d in decisions if d.decision == ApprovalDecision.APPROVED}
-        left = [people - approved for people in eligible[current:]]
-        missing = [step["required_approvals"] for step in steps[current:]]
-        missing[0] -= sum(
-            1 for d in decisions if d.step == current and d.decision == ApprovalDecision.APPROVED
-        )
-        group = steps_shortfall(eligible_by_step=left, required_by_step=missing)
-        if group is not None:
-            overview["blocked"] = True
-            overview["blocked_reason"] = blocked_reason(
-                group=group, first=current, missing=missing, eligible=left
-            )
-    return overview

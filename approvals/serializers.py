@@ -173,7 +173,7 @@ class ApprovalStepProgressSerializer(serializers.Serializer):
 
 
 class ApprovalOverviewSerializer(serializers.Serializer):
-    """The payer's review of a payable (``approvals.review.approval_overview``)."""
+    """The payer's review of a payable (``approvals.selectors.approval_overview``)."""
 
     status = serializers.ChoiceField(choices=ApprovalStatus.choices)
     outcome = serializers.ChoiceField(

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from accounts.permissions import Capability, roles_of
 from cleopay.api.views import ApiView, BusinessApiView
-from connections import examples, exports, selectors, services
+from connections import examples, exports, selectors, services, tags
 from connections.serializers import (
     AliasInput,
     BusinessIdQuery,
@@ -324,7 +324,7 @@ class TagListApi(BusinessApiView):
     def post(self, request, business_id: str):
         data = TagInput(data=request.data)
         data.is_valid(raise_exception=True)
-        tag = services.tag_create(
+        tag = tags.tag_create(
             business_id=business_id, actor=request.user, name=data.validated_data["name"]
         )
         return Response(TagSerializer(tag).data, status=status.HTTP_201_CREATED)
@@ -338,17 +338,15 @@ class TagDetailApi(ApiView):
     @extend_schema(operation_id="tags_update", request=TagInput, responses={200: TagSerializer})
     def patch(self, request, tag_id: str):
         # The tag and the caller's role on it before the body: 404, then 403, then 400.
-        services.tag_authorize(
+        tags.tag_authorize(
             tag=selectors.tag_get(user=request.user, tag_id=tag_id), actor=request.user
         )
         data = TagInput(data=request.data)
         data.is_valid(raise_exception=True)
-        tag = services.tag_rename(
-            tag_id=tag_id, actor=request.user, name=data.validated_data["name"]
-        )
+        tag = tags.tag_rename(tag_id=tag_id, actor=request.user, name=data.validated_data["name"])
         return Response(TagSerializer(tag).data)
 
     @extend_schema(operation_id="tags_delete", responses={204: None})
     def delete(self, request, tag_id: str):
-        services.tag_delete(tag_id=tag_id, actor=request.user)
+        tags.tag_delete(tag_id=tag_id, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

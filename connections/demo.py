@@ -1,13 +1,13 @@
 """Demo connections for ``seed_demo``: Acme pays Globex and Initech; Globex invited Acme to be paid."""
 
 from accounts.models import Business
-from connections import services
+from connections import services, tags
 from connections.models import Connection, ConnectionStatus, Tag
 
 
 def _tag(business: Business, name: str, actor) -> Tag:
     tag = Tag.objects.filter(business=business, name__iexact=name).first()
-    return tag or services.tag_create(business_id=business.pk, actor=actor, name=name)
+    return tag or tags.tag_create(business_id=business.pk, actor=actor, name=name)
 
 
 def _connection(

@@ -1,12 +1,12 @@
 """
-Writes of connections and tags. Each service is one transaction: it locks what it changes,
+Writes of connections (tags are ``connections.tags``). Each service is one transaction: it locks what it changes,
 checks, changes it (status only through the fsm transitions), and records the event in the same
 transaction; e-mail goes out after commit (an accepted invitation notifies the inviting business
 through ``notifications.services``).
 
 Locks: a connection service locks that one connection row (``FOR NO KEY UPDATE``, so inserts
 that merely reference the row, like events and tag links, are not blocked) and then touches its
-tag links; a tag service locks that one tag row. No service holds two rows of the same table,
+tag links (a tag service locks that one tag row). No service holds two rows of the same table,
 so there is no ordering to get wrong.
 
 Every service takes the actor and authorizes it here, from the one role table
@@ -18,12 +18,12 @@ may accept, who may set ``autoApprove``) are enforced here too.
 """
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, RestrictedError
+from django.db.models import Q
 from django_fsm import can_proceed
 from rest_framework.exceptions import NotFound, PermissionDenied
 
 from accounts.models import Business, Membership, Role
-from accounts.permissions import Capability, require, roles_of
+from accounts.permissions import Capability, require
 from accounts.quota import invitation_quota_take
 from cleopay.core.errors import Conflict, ConflictCode, InvalidTransition, field_error
 from cleopay.core.publish import publish_on_commit
@@ -336,103 +336,6 @@ def connection_update_settings(
         changes={SETTINGS_FIELDS[field]: values for field, values in changed.items()},
     )
     return connection
-
-
-# --- tags ----------------------------------------------------------------------------------------
-def _duplicate_tag(business_id: str, name: str) -> Conflict:
-    existing = Tag.objects.filter(business_id=business_id, name__iexact=name).first()
-    return Conflict(
-        "This business already has a tag with this name.",
-        code=ConflictCode.DUPLICATE,
-        tagId=existing.pk if existing else None,
-    )
-
-
-@transaction.atomic
-def tag_create(*, business_id: str, actor, name: str) -> Tag:
-    """A new tag; names are unique within the business, whatever their case."""
-    require(actor, business_id, Capability.INVOICE)
-    name = name.strip()
-    try:
-        with transaction.atomic():
-            return Tag.objects.create(business_id=business_id, name=name)
-    except IntegrityError:
-        raise _duplicate_tag(business_id, name) from None
-
-
-def tag_authorize(*, tag: Tag, actor) -> str:
-    """``actor`` may change ``tag``: INVOICE in the business it belongs to (404/403)."""
-    return require(actor, tag.business_id, Capability.INVOICE)
-
-
-def _lock_tag(tag_id: str, *, actor) -> Tag:
-    """The tag, locked, if it belongs to one of ``actor``'s businesses (404) where their role
-    allows INVOICE (403)."""
-    tag = (
-        Tag.objects.select_for_update()
-        .filter(pk=tag_id, business_id__in=list(roles_of(actor)))
-        .first()
-    )
-    if tag is None:
-        raise NotFound("Not found.")
-    tag_authorize(tag=tag, actor=actor)
-    return tag
-
-
-@transaction.atomic
-def tag_rename(*, tag_id: str, actor, name: str) -> Tag:
-    tag = _lock_tag(tag_id, actor=actor)
-    tag.name = name.strip()
-    try:
-        with transaction.atomic():
-            tag.save(update_fields=["name"])
-    except IntegrityError:
-        raise _duplicate_tag(tag.business_id, tag.name) from None
-    return tag
-
-
-def _tag_in_use(tag: Tag, users) -> Conflict:
-    """The tag is a condition of approval workflows (``approvals``, which holds it with
-    ``RESTRICT``): deleting it would widen them to every payable, so it is refused."""
-    workflows = {
-        link.workflow_id: str(link.workflow) for link in users if hasattr(link, "workflow")
-    }
-    names = ", ".join(f"“{name}”" for name in sorted(workflows.values()))
-    noun = "workflow" if len(workflows) == 1 else "workflows"
-    return Conflict(
-        f"The tag “{tag.name}” is a condition of the approval {noun} {names}: "
-        f"remove it from the {noun} first.",
-        code=ConflictCode.IN_USE,
-        workflowIds=sorted(workflows),
-    )
-
-
-@transaction.atomic
-def tag_delete(*, tag_id: str, actor) -> None:
-    """Delete a tag; it leaves every connection it was on, and each of those records the change."""
-    tag = _lock_tag(tag_id, actor=actor)
-    links = ConnectionTag.objects.filter(
-        tag__business_id=tag.business_id,
-        connection_id__in=ConnectionTag.objects.filter(tag=tag).values("connection_id"),
-    ).select_related("connection")
-    before: dict[str, list[str]] = {}
-    connections = {}
-    for link in links:
-        before.setdefault(link.connection_id, []).append(link.tag_id)
-        connections[link.connection_id] = link.connection
-    try:
-        with transaction.atomic():
-            tag.delete()
-    except RestrictedError as exc:
-        raise _tag_in_use(tag, exc.restricted_objects) from None
-    for connection_id, old in before.items():
-        events.connection_tags_changed_event(
-            connection=connections[connection_id],
-            actor=actor,
-            business_id=tag.business_id,
-            old=sorted(old),
-            new=sorted(t for t in old if t != tag_id),
-        )
 
 
 def connection_lock_for_payee(*, business_id: str, connection_id: str, takes: str) -> Connection:

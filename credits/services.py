@@ -31,6 +31,7 @@ from credits.models import Credit, CreditApplication, CreditStatus
 from notifications import services as notifications
 from payables import events
 from payables.models import OPEN_PAYMENT_STATUSES, Payable, PayableStatus, Payment
+from payables.services.base import lock_payable
 
 APPLICABLE_STATUSES = (PayableStatus.APPROVED, PayableStatus.SCHEDULED)
 
@@ -126,19 +127,6 @@ def credit_void(*, credit_id: str, actor) -> Credit:
     return credit
 
 
-def _lock_payable(*, payable_id: str, actor) -> Payable:
-    ids.require_id_shape(payable_id, "pay")
-    payable = (
-        Payable.objects.select_for_update(of=("self",))
-        .visible_to(roles_of(actor).keys())
-        .filter(pk=payable_id)
-        .first()
-    )
-    if payable is None:
-        raise NotFound("Not found.")
-    return payable
-
-
 def _recount(payable: Payable, credit: Credit) -> None:
     """Both totals from the application rows (both rows are locked)."""
     credit.amount_applied = CreditApplication.objects.filter(credit=credit).aggregate(
@@ -187,7 +175,7 @@ def credit_apply(
 ) -> Payable:
     """The payer (PAY) nets ``amount`` of an open credit (of the same connection) against an
     APPROVED or SCHEDULED payable; PAID, through its transition, once nothing is due."""
-    payable = _lock_payable(payable_id=payable_id, actor=actor)
+    payable = lock_payable(payable_id=payable_id, actor=actor)
     role = roles_of(actor).get(payable.payer_id)
     if role is None:
         raise PermissionDenied("Only the payer's team can apply a credit to this payable.")

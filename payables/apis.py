@@ -10,19 +10,21 @@ from cleopay.api.views import ApiView, BusinessApiView
 from cleopay.core.ids import require_id_shape
 from connections.selectors import caller_business_id, connection_get
 from payables import bulk, examples, exports, listing, selectors, services
-from payables.serializers import (
+from payables.inputs import (
     BulkInput,
-    BulkResultSerializer,
     CancelInput,
     DeclineInput,
     PayableCreateInput,
-    PayableEventSerializer,
-    PayableListItemSerializer,
-    PayableSerializer,
     PayableTagsInput,
     PayableUpdateInput,
     PayInput,
     ScheduleInput,
+)
+from payables.serializers import (
+    BulkResultSerializer,
+    PayableEventSerializer,
+    PayableListItemSerializer,
+    PayableSerializer,
 )
 
 BUSINESS_PARAM = OpenApiParameter(

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Role, User
-from approvals import services as approval_services
+from approvals import review
 from payables import services
 from payables.models import Payable, PayableStatus
 
@@ -86,7 +86,7 @@ def _approve_every_step(payable_id: str) -> None:
     workflow: one of its approvers, then its owner); nothing if it was approved automatically."""
     payable = Payable.objects.get(pk=payable_id)
     while payable.status == S.SUBMITTED:
-        eligible = approval_services.approvers_now(payable=payable)
+        eligible = review.approvers_now(payable=payable)
         approver = User.objects.filter(pk__in=eligible).order_by("email").first()
         if approver is None:
             return

@@ -29,10 +29,6 @@ class PayableQuerySet(models.QuerySet):
             | (Q(AnyOf("payer_id", business_ids)) & Q(submitted_at__isnull=False))
         )
 
-    # Earlier names of ``seen_by``, kept while their last callers move to it.
-    def visible_to(self, business_ids) -> "PayableQuerySet":
-        return self.seen_by(business_ids)
-
     def outgoing(self, business_id: str) -> "PayableQuerySet":
         """Invoices ``business_id`` sends (it is the payee), drafts included."""
         return self.filter(payee_id=business_id)
@@ -40,9 +36,6 @@ class PayableQuerySet(models.QuerySet):
     def incoming(self, business_id: str) -> "PayableQuerySet":
         """Bills ``business_id`` receives (it is the payer); never a draft."""
         return self.filter(payer_id=business_id, submitted_at__isnull=False)
-
-    def for_business(self, business_id: str) -> "PayableQuerySet":
-        return self.seen_by(business_id)
 
     def awaiting_approval_by(self, user, business_id: str) -> "PayableQuerySet":
         """Incoming payables under review whose current step ``user`` may approve now.
@@ -99,6 +92,16 @@ def side_of(payable, business_id: str) -> str | None:
         return PAYEE
     if business_id == payable.payer_id and payable.submitted_at is not None:
         return PAYER
+    return None
+
+
+def viewer_of(payable, business_ids, *, prefer: str | None = None) -> tuple[str, str] | None:
+    """(side, business) ``payable`` is seen from among ``business_ids`` (the caller's): ``prefer``
+    when given, else the payee's before the payer's, each by ``side_of``; None when none sees it."""
+    for business_id in (prefer,) if prefer else (payable.payee_id, payable.payer_id):
+        side = side_of(payable, business_id) if business_id in business_ids else None
+        if side is not None:
+            return side, business_id
     return None
 
 

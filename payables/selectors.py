@@ -28,7 +28,7 @@ from payables.models import (
     PayableTag,
     Payment,
 )
-from payables.querysets import PAYEE, PAYER, side_of
+from payables.querysets import PAYEE, PAYER, side_of, viewer_of
 
 
 def _viewer_tags(business_id: str) -> Prefetch:
@@ -119,17 +119,12 @@ def _viewing(*, user, payable_id: str, prefer: str | None) -> tuple[str, str]:
     )
     if row is None:
         raise NotFound("Not found.")
-    payable = SimpleNamespace(**row)  # what ``side_of`` reads, without a model instance
-    sides = [
-        business_id
-        for business_id in (payable.payee_id, payable.payer_id)
-        if business_id in roles and side_of(payable, business_id) is not None
-    ]
-    if prefer is not None:
-        sides = [side for side in sides if side == prefer]
-    if not sides:
+    # what ``side_of`` reads, without a model instance
+    found = viewer_of(SimpleNamespace(**row), roles, prefer=prefer)
+    if found is None:
         raise NotFound("Not found.")
-    return sides[0], side_of(payable, sides[0])
+    side, business_id = found
+    return business_id, side
 
 
 def payable_detail(*, payable_id: str, business_id: str) -> Payable:

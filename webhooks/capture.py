@@ -34,7 +34,7 @@ def payable_event_businesses(row: PayableEvent) -> list[str]:
     """The businesses that may read a payable's event, as the timeline's readers filter it."""
     payable = row.payable
     if row.to_status == PayableStatus.DRAFT or payable.submitted_at is None:
-        # The payer knows of a payable once it was submitted (``PayableQuerySet.visible_to``):
+        # The payer knows of a payable once it was submitted (``PayableQuerySet.seen_by``):
         # a draft cancelled before that stays the payee's.
         return [payable.payee_id]
     if row.visibility == EventVisibility.PAYER:

@@ -32,7 +32,8 @@ payment ID), settle (``completed`` + payable ``PAID``, or ``failed`` + payable b
 beside the sweep finds the work done and does nothing: a payable is paid once.
 """
 
-from payables.services.base import INVOICE_NUMBER_CONSTRAINT, PAYEE, PAYER  # noqa: F401
+from payables.querysets import PAYEE, PAYER  # noqa: F401
+from payables.services.base import INVOICE_NUMBER_CONSTRAINT  # noqa: F401
 from payables.services.drafting import (  # noqa: F401
     payable_create,
     payable_defaults,

@@ -16,9 +16,8 @@ from payables.models import (
     Payment,
     PaymentStatus,
 )
+from payables.querysets import PAYEE, viewer_of
 
-PAYEE = "payee"
-PAYER = "payer"
 INVOICE_NUMBER_CONSTRAINT = "payable_invoice_number_unique_per_connection"
 GENERATED_NUMBER_ATTEMPTS = 20
 
@@ -29,12 +28,12 @@ def today() -> date:
 
 
 # --- lookups, sides and checks --------------------------------------------------------------------
-def _lock_payable(*, payable_id: str, actor) -> Payable:
+def lock_payable(*, payable_id: str, actor) -> Payable:
     """The payable, row-locked, if one of the actor's businesses may see it; a 404 otherwise."""
     require_id_shape(payable_id, "pay")
     payable = (
         Payable.objects.select_for_update(of=("self",))
-        .visible_to(roles_of(actor).keys())
+        .seen_by(roles_of(actor).keys())
         .select_related("connection__payer", "payer", "payee")
         .filter(pk=payable_id)
         .first()
@@ -48,9 +47,7 @@ def _side_business(payable: Payable, side: str) -> str:
     return payable.payee_id if side == PAYEE else payable.payer_id
 
 
-def _require_side(
-    payable: Payable, actor, *, side: str, capability: Capability, action: str
-) -> str:
+def require_side(payable: Payable, actor, *, side: str, capability: Capability, action: str) -> str:
     """The business ``actor`` acts for on ``side``; 403 if not a member there or the role falls short."""
     business_id = _side_business(payable, side)
     role = roles_of(actor).get(business_id)
@@ -61,17 +58,17 @@ def _require_side(
     return business_id
 
 
-def _ensure_can(transition_method, action: str) -> None:
+def ensure_can(transition_method, action: str) -> None:
     """409 naming the current status when the fsm does not allow ``transition_method`` now."""
     if not can_proceed(transition_method):
         raise InvalidTransition(action=action, current_status=transition_method.__self__.status)
 
 
-def _save(obj, *fields: str) -> None:
+def save_fields(obj, *fields: str) -> None:
     obj.save(update_fields=[*fields, "updated_at"])
 
 
-def _open_payment(payable: Payable) -> Payment | None:
+def open_payment(payable: Payable) -> Payment | None:
     """The payable's pending or processing payment, locked (the payable's lock is already held)."""
     return (
         Payment.objects.select_for_update()
@@ -80,7 +77,7 @@ def _open_payment(payable: Payable) -> Payment | None:
     )
 
 
-def _refuse_while_processing(payment: Payment | None, payable: Payable, action: str) -> None:
+def refuse_while_processing(payment: Payment | None, payable: Payable, action: str) -> None:
     if payment is not None and payment.status == PaymentStatus.PROCESSING:
         raise Conflict(
             f"Cannot {action} this payable: its payment {payment.id} is being processed.",
@@ -89,16 +86,10 @@ def _refuse_while_processing(payment: Payment | None, payable: Payable, action: 
         )
 
 
-def _acting_business(payable: Payable, actor, *, prefer: str | None) -> tuple[str, str]:
-    """(side, business_id) the actor acts for: ``prefer`` if given, else the payee side first."""
-    roles = roles_of(actor)
-    sides = []
-    if payable.payee_id in roles:
-        sides.append((PAYEE, payable.payee_id))
-    if payable.payer_id in roles and payable.submitted_at is not None:
-        sides.append((PAYER, payable.payer_id))
-    if prefer is not None:
-        sides = [side for side in sides if side[1] == prefer]
-    if not sides:
+def acting_side(payable: Payable, actor, *, business_id: str | None) -> tuple[str, str]:
+    """(side, business) the actor acts for on ``payable``: ``business_id`` when given, else the
+    payee's when the actor is on it, else the payer's (``viewer_of``); 404 if none."""
+    found = viewer_of(payable, roles_of(actor), prefer=business_id)
+    if found is None:
         raise NotFound("Not found.")
-    return sides[0]
+    return found

@@ -22,7 +22,7 @@ from payables.services.base import INVOICE_NUMBER_CONSTRAINT
 
 
 # --- line items, amounts, references ---------------------------------------------------------------
-def _priced_lines(line_items: list[dict]) -> list[LineItem]:
+def priced_lines(line_items: list[dict]) -> list[LineItem]:
     """Unsaved line items with their totals (quantity x unit price, half-up to the cent)."""
     priced = []
     for index, line in enumerate(line_items):
@@ -43,7 +43,7 @@ def _priced_lines(line_items: list[dict]) -> list[LineItem]:
     return priced
 
 
-def _reconcile_amount(*, amount: Decimal | None, lines: list[LineItem] | None) -> Decimal:
+def reconcile_amount(*, amount: Decimal | None, lines: list[LineItem] | None) -> Decimal:
     """The payable's amount: given, or the lines' sum; both given, they must agree to the cent."""
     if lines:
         total = sum((line.total for line in lines), Decimal("0.00"))
@@ -61,7 +61,7 @@ def _reconcile_amount(*, amount: Decimal | None, lines: list[LineItem] | None) -
     return amount
 
 
-def _tags_of(*, business_id: str, tag_ids: list[str]) -> list[Tag]:
+def tags_of(*, business_id: str, tag_ids: list[str]) -> list[Tag]:
     """The business's own tags with these IDs, in the order a payable shows them (by name, as
     the database orders names); 400 naming any other."""
     wanted = list(dict.fromkeys(tag_ids))
@@ -73,7 +73,7 @@ def _tags_of(*, business_id: str, tag_ids: list[str]) -> list[Tag]:
     return tags
 
 
-def _files_of(*, business_id: str, file_ids: list[str]) -> list[File]:
+def files_of(*, business_id: str, file_ids: list[str]) -> list[File]:
     """Files this business uploaded, in the order given; 400 naming any other."""
     wanted = list(dict.fromkeys(file_ids))
     found = {f.pk: f for f in File.objects.filter(business_id=business_id, pk__in=wanted)}
@@ -85,20 +85,20 @@ def _files_of(*, business_id: str, file_ids: list[str]) -> list[File]:
     return [found[file_id] for file_id in wanted]
 
 
-def _default_due_date(*, issue_date: date, net_terms: int | None) -> date:
+def default_due_date(*, issue_date: date, net_terms: int | None) -> date:
     try:
         return issue_date + timedelta(days=net_terms or 0)
     except OverflowError:
         raise field_error("dueDate", "The connection's net terms give no valid due date.") from None
 
 
-def _is_invoice_number_clash(exc: IntegrityError) -> bool:
+def is_invoice_number_clash(exc: IntegrityError) -> bool:
     # PostgreSQL names the constraint; SQLite names the columns of a plain unique constraint.
     message = str(exc)
     return INVOICE_NUMBER_CONSTRAINT in message or "payables_payable.invoice_key" in message
 
 
-def _duplicate_invoice_number(number: str) -> Conflict:
+def duplicate_invoice_number(number: str) -> Conflict:
     return Conflict(
         f"Invoice number {number} is already used on this connection.",
         code=ConflictCode.DUPLICATE,
@@ -110,7 +110,7 @@ def _format_invoice_number(n: int) -> str:
     return f"INV-{n:06d}"
 
 
-def _next_invoice_number(connection: Connection, *, after: int | None = None) -> tuple[str, int]:
+def next_invoice_number(connection: Connection, *, after: int | None = None) -> tuple[str, int]:
     """The next free ``INV-000123`` of the connection (called under the connection's lock)."""
     n = (
         after + 1
@@ -126,13 +126,13 @@ def _next_invoice_number(connection: Connection, *, after: int | None = None) ->
 
 # A new payable's lines, attachments and tags are added; an edit replaces them (the ``_replace``
 # functions), which costs a delete first.
-def _add_lines(payable: Payable, lines: list[LineItem]) -> None:
+def add_lines(payable: Payable, lines: list[LineItem]) -> None:
     for line in lines:
         line.payable = payable
     LineItem.objects.bulk_create(lines)
 
 
-def _add_attachments(payable: Payable, files: list[File]) -> list[PayableAttachment]:
+def add_attachments(payable: Payable, files: list[File]) -> list[PayableAttachment]:
     return PayableAttachment.objects.bulk_create(
         [
             PayableAttachment(payable=payable, file=f, position=index + 1)
@@ -141,27 +141,27 @@ def _add_attachments(payable: Payable, files: list[File]) -> list[PayableAttachm
     )
 
 
-def _add_tags(payable: Payable, tags: list[Tag]) -> list[PayableTag]:
+def add_tags(payable: Payable, tags: list[Tag]) -> list[PayableTag]:
     return PayableTag.objects.bulk_create([PayableTag(payable=payable, tag=tag) for tag in tags])
 
 
-def _replace_lines(payable: Payable, lines: list[LineItem]) -> None:
+def replace_lines(payable: Payable, lines: list[LineItem]) -> None:
     payable.line_items.all().delete()
-    _add_lines(payable, lines)
+    add_lines(payable, lines)
 
 
-def _replace_attachments(payable: Payable, files: list[File]) -> None:
+def replace_attachments(payable: Payable, files: list[File]) -> None:
     payable.attachment_links.all().delete()
-    _add_attachments(payable, files)
+    add_attachments(payable, files)
 
 
-def _replace_tags(payable: Payable, *, business_id: str, tags: list[Tag]) -> None:
+def replace_tags(payable: Payable, *, business_id: str, tags: list[Tag]) -> None:
     """Replace one side's tags; the other side's stay untouched."""
     PayableTag.objects.filter(payable=payable, tag__business_id=business_id).delete()
-    _add_tags(payable, tags)
+    add_tags(payable, tags)
 
 
-def _clean_custom_fields(
+def clean_custom_fields(
     *,
     payer_id: str,
     custom_fields: dict | None,
@@ -186,7 +186,7 @@ def _clean_custom_fields(
     return cleaned.payable, lines
 
 
-def _require_custom_fields(payable: Payable) -> None:
+def require_custom_fields(payable: Payable) -> None:
     """Submit: the stored values must satisfy the payer's definitions, required ones included."""
     payable_custom_fields_validate(
         payer_business_id=payable.payer_id,

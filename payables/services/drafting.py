@@ -14,33 +14,33 @@ from payables import events
 from payables.models import (
     Payable,
 )
+from payables.querysets import PAYEE
 from payables.services import base
 from payables.services.base import (
     GENERATED_NUMBER_ATTEMPTS,
-    PAYEE,
-    _acting_business,
-    _lock_payable,
-    _require_side,
-    _save,
+    acting_side,
+    lock_payable,
+    require_side,
+    save_fields,
 )
 from payables.services.contents import (
-    _add_attachments,
-    _add_lines,
-    _add_tags,
-    _clean_custom_fields,
-    _default_due_date,
-    _duplicate_invoice_number,
-    _files_of,
-    _is_invoice_number_clash,
-    _next_invoice_number,
-    _priced_lines,
-    _reconcile_amount,
-    _replace_attachments,
-    _replace_lines,
-    _replace_tags,
-    _tags_of,
+    add_attachments,
+    add_lines,
+    add_tags,
+    clean_custom_fields,
+    default_due_date,
+    duplicate_invoice_number,
+    files_of,
+    is_invoice_number_clash,
+    next_invoice_number,
+    priced_lines,
+    reconcile_amount,
+    replace_attachments,
+    replace_lines,
+    replace_tags,
+    tags_of,
 )
-from payables.services.lifecycle import _submit
+from payables.services.lifecycle import submit_payable
 
 
 # --- create and edit -------------------------------------------------------------------------------
@@ -57,11 +57,11 @@ def payable_defaults(*, business_id: str, connection_id: str) -> dict:
             "connectionId", "No connection with this ID where this business is the payee."
         )
     issue_date = base.today()
-    invoice_number, _n = _next_invoice_number(connection)
+    invoice_number, _n = next_invoice_number(connection)
     return {
         "invoice_number": invoice_number,
         "issue_date": issue_date,
-        "due_date": _default_due_date(issue_date=issue_date, net_terms=connection.net_terms),
+        "due_date": default_due_date(issue_date=issue_date, net_terms=connection.net_terms),
         "net_terms": connection.net_terms,
     }
 
@@ -75,14 +75,14 @@ def _insert_payable(payable: Payable, *, connection: Connection, generated: bool
                 payable.save(force_insert=True)
             return
         except IntegrityError as exc:
-            if not _is_invoice_number_clash(exc):
+            if not is_invoice_number_clash(exc):
                 raise
             if not generated:
-                raise _duplicate_invoice_number(payable.invoice_number) from None
+                raise duplicate_invoice_number(payable.invoice_number) from None
             # Someone took the number between our look and our insert (an edit): take the next.
             if counter is None:
                 counter = int(payable.invoice_number.removeprefix("INV-"))
-            payable.invoice_number, counter = _next_invoice_number(connection, after=counter)
+            payable.invoice_number, counter = next_invoice_number(connection, after=counter)
     raise Conflict("Could not allocate an invoice number; try again.", code=ConflictCode.STATE)
 
 
@@ -113,23 +113,23 @@ def payable_create(
         business_id=business_id, connection_id=connection_id, takes="payables"
     )
     # Submitting at once: required fields are checked now, in the same 400 as the types.
-    custom_fields, line_items = _clean_custom_fields(
+    custom_fields, line_items = clean_custom_fields(
         payer_id=connection.payer_id,
         custom_fields=custom_fields,
         line_items=line_items or [],
         require=submit,
     )
-    lines = _priced_lines(line_items)
-    amount = _reconcile_amount(amount=amount, lines=lines)
+    lines = priced_lines(line_items)
+    amount = reconcile_amount(amount=amount, lines=lines)
     issue_date = issue_date or base.today()
     if due_date is None:
-        due_date = _default_due_date(issue_date=issue_date, net_terms=connection.net_terms)
-    files = _files_of(business_id=business_id, file_ids=attachments or [])
-    tags = _tags_of(business_id=business_id, tag_ids=tag_ids or [])
+        due_date = default_due_date(issue_date=issue_date, net_terms=connection.net_terms)
+    files = files_of(business_id=business_id, file_ids=attachments or [])
+    tags = tags_of(business_id=business_id, tag_ids=tag_ids or [])
 
     generated = not invoice_number
     if generated:
-        invoice_number, _n = _next_invoice_number(connection)
+        invoice_number, _n = next_invoice_number(connection)
 
     payable = Payable(
         connection=connection,
@@ -144,12 +144,12 @@ def payable_create(
         created_by=actor,
     )
     _insert_payable(payable, connection=connection, generated=generated)
-    _add_lines(payable, lines)
-    attachment_links = _add_attachments(payable, files)
-    tag_links = _add_tags(payable, tags)
+    add_lines(payable, lines)
+    attachment_links = add_attachments(payable, files)
+    tag_links = add_tags(payable, tags)
     events.payable_created_event(payable=payable, actor=actor)
     if submit:
-        _submit(payable, actor=actor, custom_fields_checked=True)
+        submit_payable(payable, actor=actor, custom_fields_checked=True)
     # What the response shows was all written here: it goes with the payable, not read back.
     keep_related(payable, "line_items", lines)
     keep_related(payable, "attachment_links", attachment_links)
@@ -175,8 +175,8 @@ _API_NAMES = {
 @transaction.atomic
 def payable_update(*, payable_id: str, actor, changes: dict) -> Payable:
     """Edit a payable in DRAFT or DECLINED. Line items are replaced as a set; the amount follows."""
-    payable = _lock_payable(payable_id=payable_id, actor=actor)
-    _require_side(payable, actor, side=PAYEE, capability=Capability.INVOICE, action="edit")
+    payable = lock_payable(payable_id=payable_id, actor=actor)
+    require_side(payable, actor, side=PAYEE, capability=Capability.INVOICE, action="edit")
     if not payable.is_editable:
         raise InvalidTransition(action="edit", current_status=payable.status)
     connection_id = changes.get("connection_id")
@@ -184,7 +184,7 @@ def payable_update(*, payable_id: str, actor, changes: dict) -> Payable:
         raise field_error("connectionId", "A payable cannot move to another connection.")
 
     if "custom_fields" in changes or "line_items" in changes:
-        custom_fields, line_items = _clean_custom_fields(
+        custom_fields, line_items = clean_custom_fields(
             payer_id=payable.payer_id,
             custom_fields=changes.get("custom_fields"),
             line_items=changes.get("line_items"),
@@ -210,9 +210,9 @@ def payable_update(*, payable_id: str, actor, changes: dict) -> Payable:
 
     lines = None
     if "line_items" in changes:
-        lines = _priced_lines(changes["line_items"])
+        lines = priced_lines(changes["line_items"])
         if lines:
-            assign("amount", _reconcile_amount(amount=changes.get("amount"), lines=lines))
+            assign("amount", reconcile_amount(amount=changes.get("amount"), lines=lines))
         elif "amount" in changes:
             assign("amount", changes["amount"])
     elif "amount" in changes:
@@ -238,32 +238,32 @@ def payable_update(*, payable_id: str, actor, changes: dict) -> Payable:
     if fields:
         try:
             with transaction.atomic():
-                _save(payable, *fields)
+                save_fields(payable, *fields)
         except IntegrityError as exc:
-            if _is_invoice_number_clash(exc):
-                raise _duplicate_invoice_number(payable.invoice_number) from None
+            if is_invoice_number_clash(exc):
+                raise duplicate_invoice_number(payable.invoice_number) from None
             raise
     if lines is not None:
         before = events.lines_summary(payable.line_items.all())
-        _replace_lines(payable, lines)
+        replace_lines(payable, lines)
         changed.append("lineItems")
         if before != events.lines_summary(lines):
             diff.append(events.change("lineItems", before, events.lines_summary(lines)))
     if "attachments" in changes:
         before = [link.file.original_filename for link in payable.attachment_links.all()]
-        files = _files_of(business_id=payable.payee_id, file_ids=changes["attachments"])
-        _replace_attachments(payable, files)
+        files = files_of(business_id=payable.payee_id, file_ids=changes["attachments"])
+        replace_attachments(payable, files)
         changed.append("attachments")
         after = [file.original_filename for file in files]
         if before != after:
             diff.append(events.change("attachments", before, after))
     if "tag_ids" in changes:
-        tags = _tags_of(business_id=payable.payee_id, tag_ids=changes["tag_ids"])
-        _replace_tags(payable, business_id=payable.payee_id, tags=tags)
+        tags = tags_of(business_id=payable.payee_id, tag_ids=changes["tag_ids"])
+        replace_tags(payable, business_id=payable.payee_id, tags=tags)
         changed.append("tagIds")
     if changed:
         if not fields:
-            _save(payable)  # bump updated_at
+            save_fields(payable)  # bump updated_at
         # The payee's tags are its own: named in the note, their values never in the diff.
         events.payable_updated_event(
             payable=payable, actor=actor, changed=sorted(set(changed)), changes=diff
@@ -276,11 +276,11 @@ def payable_set_tags(
     *, payable_id: str, actor, tag_ids: list[str], business_id: str | None = None
 ) -> tuple[Payable, str]:
     """Replace the caller's side's tags on a payable (any status); returns it and that business."""
-    payable = _lock_payable(payable_id=payable_id, actor=actor)
-    side, acting = _acting_business(payable, actor, prefer=business_id)
-    _require_side(payable, actor, side=side, capability=Capability.INVOICE, action="tag")
-    tags = _tags_of(business_id=acting, tag_ids=tag_ids)
-    _replace_tags(payable, business_id=acting, tags=tags)
-    _save(payable)
+    payable = lock_payable(payable_id=payable_id, actor=actor)
+    side, acting = acting_side(payable, actor, business_id=business_id)
+    require_side(payable, actor, side=side, capability=Capability.INVOICE, action="tag")
+    tags = tags_of(business_id=acting, tag_ids=tag_ids)
+    replace_tags(payable, business_id=acting, tags=tags)
+    save_fields(payable)
     events.payable_tags_changed_event(payable=payable, actor=actor, business_id=acting)
     return payable, acting

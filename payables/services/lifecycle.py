@@ -18,20 +18,19 @@ from payables.models import (
     PayableStatus,
     Payment,
 )
+from payables.querysets import PAYEE, PAYER, side_of
 from payables.rails import get_rail
 from payables.services import base
 from payables.services.base import (
-    PAYEE,
-    PAYER,
-    _acting_business,
-    _ensure_can,
-    _lock_payable,
-    _open_payment,
-    _refuse_while_processing,
-    _require_side,
-    _save,
+    acting_side,
+    ensure_can,
+    lock_payable,
+    open_payment,
+    refuse_while_processing,
+    require_side,
+    save_fields,
 )
-from payables.services.contents import _require_custom_fields
+from payables.services.contents import require_custom_fields
 
 
 # --- review: the payer's approval (approvals.review does the bookkeeping) --------------------------
@@ -44,7 +43,7 @@ def _request_approvals(payable: Payable, request) -> list[str]:
     return approvers
 
 
-def _submit(payable: Payable, *, actor, custom_fields_checked: bool = False) -> None:
+def submit_payable(payable: Payable, *, actor, custom_fields_checked: bool = False) -> None:
     """DRAFT or DECLINED → SUBMITTED, and the payer's review starts
     (``approvals.review.approval_request_start``).
 
@@ -55,18 +54,20 @@ def _submit(payable: Payable, *, actor, custom_fields_checked: bool = False) -> 
     system (actor null).
     """
     if not custom_fields_checked:
-        _require_custom_fields(payable)
+        require_custom_fields(payable)
     from_status = payable.status
     payable.submit(by=actor)
     request = review.approval_request_start(
         payable=payable, earlier_rounds=from_status != PayableStatus.DRAFT
     )
     payable.approval_status = request.approval_status
-    _save(payable, "status", "submitted_at", "submitted_by", "decline_reason", "approval_status")
+    save_fields(
+        payable, "status", "submitted_at", "submitted_by", "decline_reason", "approval_status"
+    )
     events.payable_submitted_event(payable=payable, actor=actor, from_status=from_status)
     if not request.is_pending:  # approved automatically: the round is closed already
         payable.approve()
-        _save(payable, "status", "approved_at")
+        save_fields(payable, "status", "approved_at")
         why = (
             "connection auto-approve"
             if payable.connection.auto_approve
@@ -88,10 +89,10 @@ def payable_submit(*, payable_id: str, actor) -> Payable:
 
     Every required custom field of the payer must be filled in (400 naming each one otherwise).
     """
-    payable = _lock_payable(payable_id=payable_id, actor=actor)
-    _require_side(payable, actor, side=PAYEE, capability=Capability.INVOICE, action="submit")
-    _ensure_can(payable.submit, "submit")
-    _submit(payable, actor=actor)
+    payable = lock_payable(payable_id=payable_id, actor=actor)
+    require_side(payable, actor, side=PAYEE, capability=Capability.INVOICE, action="submit")
+    ensure_can(payable.submit, "submit")
+    submit_payable(payable, actor=actor)
     return payable
 
 
@@ -102,20 +103,20 @@ def payable_approve(*, payable_id: str, actor) -> Payable:
     403 for its authors, for someone who already approved it, and out of turn (see
     ``approvals.review.approval_record``); 409 unless SUBMITTED.
     """
-    payable = _lock_payable(payable_id=payable_id, actor=actor)
-    _require_side(payable, actor, side=PAYER, capability=Capability.APPROVE, action="approve")
+    payable = lock_payable(payable_id=payable_id, actor=actor)
+    require_side(payable, actor, side=PAYER, capability=Capability.APPROVE, action="approve")
     review.require_not_author(payable=payable, actor=actor)
-    _ensure_can(payable.approve, "approve")
+    ensure_can(payable.approve, "approve")
     progress = review.approval_record(payable=payable, actor=actor)
     if not progress.completed:
-        _save(payable)
+        save_fields(payable)
         events.payable_approval_recorded_event(payable=payable, actor=actor, note=progress.note)
         if progress.step_completed:
             _request_approvals(payable, progress.request)
         return payable
     payable.approval_status = progress.approval_status
     payable.approve()
-    _save(payable, "status", "approval_status", "approved_at")
+    save_fields(payable, "status", "approval_status", "approved_at")
     events.payable_approved_event(payable=payable, actor=actor, note=progress.note)
     notifications.notify_payable_approved(payable=payable)
     return payable
@@ -127,16 +128,16 @@ def payable_decline(*, payable_id: str, actor, reason: str) -> Payable:
 
     The current step's approvers may decline, and the payer's owners and admins always may.
     """
-    payable = _lock_payable(payable_id=payable_id, actor=actor)
-    _require_side(payable, actor, side=PAYER, capability=Capability.APPROVE, action="decline")
-    _ensure_can(payable.decline, "decline")
+    payable = lock_payable(payable_id=payable_id, actor=actor)
+    require_side(payable, actor, side=PAYER, capability=Capability.APPROVE, action="decline")
+    ensure_can(payable.decline, "decline")
     reason = (reason or "").strip()
     if not reason:
         raise field_error("reason", "A reason is required to decline a payable.")
     declined = review.approval_decline(payable=payable, actor=actor, reason=reason)
     payable.approval_status = declined.approval_status
     payable.decline(reason=reason)
-    _save(payable, "status", "approval_status", "decline_reason", "declined_at")
+    save_fields(payable, "status", "approval_status", "decline_reason", "declined_at")
     events.payable_declined_event(payable=payable, actor=actor)
     notifications.notify_payable_declined(payable=payable)
     return payable
@@ -146,11 +147,11 @@ def payable_decline(*, payable_id: str, actor, reason: str) -> Payable:
 def payable_schedule(*, payable_id: str, actor, on: date, amount: Decimal | None = None) -> Payable:
     """APPROVED → SCHEDULED with a pending payment for ``on`` (today or later), of ``amount``
     (at most the amount due; all of it when left out)."""
-    payable = _lock_payable(payable_id=payable_id, actor=actor)
-    _require_side(payable, actor, side=PAYER, capability=Capability.PAY, action="schedule")
+    payable = lock_payable(payable_id=payable_id, actor=actor)
+    require_side(payable, actor, side=PAYER, capability=Capability.PAY, action="schedule")
     separate_payer_check(payable=payable, actor=actor)
-    _ensure_can(payable.schedule, "schedule")
-    _refuse_while_processing(_open_payment(payable), payable, "schedule")
+    ensure_can(payable.schedule, "schedule")
+    refuse_while_processing(open_payment(payable), payable, "schedule")
     if on < base.today():
         raise field_error("date", f"Must be today ({base.today()}) or later.")
     payment = Payment.objects.create(
@@ -161,7 +162,7 @@ def payable_schedule(*, payable_id: str, actor, on: date, amount: Decimal | None
         created_by=actor,
     )
     payable.schedule()
-    _save(payable, "status")
+    save_fields(payable, "status")
     events.payable_scheduled_event(payable=payable, actor=actor, payment=payment)
     notifications.notify_payable_scheduled(payable=payable, payment=payment)
     return payable
@@ -170,16 +171,16 @@ def payable_schedule(*, payable_id: str, actor, on: date, amount: Decimal | None
 @transaction.atomic
 def payable_unschedule(*, payable_id: str, actor) -> Payable:
     """SCHEDULED → APPROVED; the pending payment is cancelled (refused once it is processing)."""
-    payable = _lock_payable(payable_id=payable_id, actor=actor)
-    _require_side(payable, actor, side=PAYER, capability=Capability.PAY, action="unschedule")
-    _ensure_can(payable.unschedule, "unschedule")
-    payment = _open_payment(payable)
-    _refuse_while_processing(payment, payable, "unschedule")
+    payable = lock_payable(payable_id=payable_id, actor=actor)
+    require_side(payable, actor, side=PAYER, capability=Capability.PAY, action="unschedule")
+    ensure_can(payable.unschedule, "unschedule")
+    payment = open_payment(payable)
+    refuse_while_processing(payment, payable, "unschedule")
     payable.unschedule()
-    _save(payable, "status")
+    save_fields(payable, "status")
     if payment is not None:
         payment.cancel()
-        _save(payment, "status", "cancelled_at")
+        save_fields(payment, "status", "cancelled_at")
     events.payable_unscheduled_event(payable=payable, actor=actor, payment=payment)
     return payable
 
@@ -193,22 +194,22 @@ def payable_cancel(
     A caller on both sides acts for ``business_id`` when given, else for the side that may
     cancel now (the payee first). Returns the payable and the business that cancelled it.
     """
-    payable = _lock_payable(payable_id=payable_id, actor=actor)
+    payable = lock_payable(payable_id=payable_id, actor=actor)
     if business_id is None:
         business_id = _preferred_canceller(payable, actor)
-    side, acting = _acting_business(payable, actor, prefer=business_id)
+    side, acting = acting_side(payable, actor, business_id=business_id)
     capability = Capability.INVOICE if side == PAYEE else Capability.PAY
-    _require_side(payable, actor, side=side, capability=capability, action="cancel")
+    require_side(payable, actor, side=side, capability=capability, action="cancel")
     cancel = payable.cancel_by_payee if side == PAYEE else payable.cancel_by_payer
-    _ensure_can(cancel, "cancel")
-    payment = _open_payment(payable)
-    _refuse_while_processing(payment, payable, "cancel")
+    ensure_can(cancel, "cancel")
+    payment = open_payment(payable)
+    refuse_while_processing(payment, payable, "cancel")
     from_status = payable.status
     cancel(reason=(reason or "").strip())
-    _save(payable, "status", "cancel_reason", "cancelled_at")
+    save_fields(payable, "status", "cancel_reason", "cancelled_at")
     if payment is not None:
         payment.cancel()
-        _save(payment, "status", "cancelled_at")
+        save_fields(payment, "status", "cancelled_at")
     # Those asked to approve it hear of a payee's cancellation too (read before the round closes).
     asked = review.approvers_now(payable=payable) if side == PAYEE else []
     review.approval_request_cancel(payable=payable)
@@ -229,7 +230,7 @@ def _preferred_canceller(payable: Payable, actor) -> str | None:
             payable.cancel_by_payee
         ):
             return payable.payee_id
-        if payable.submitted_at is not None and role_allows(
+        if side_of(payable, payable.payer_id) == PAYER and role_allows(
             roles[payable.payer_id], Capability.PAY
         ):
             return payable.payer_id

@@ -24,15 +24,15 @@ from payables.models import (
     PaymentMethod,
     PaymentStatus,
 )
+from payables.querysets import PAYER
 from payables.rails import TransferFailed, get_rail
 from payables.services import base
 from payables.services.base import (
-    PAYER,
-    _ensure_can,
-    _lock_payable,
-    _open_payment,
-    _require_side,
-    _save,
+    ensure_can,
+    lock_payable,
+    open_payment,
+    require_side,
+    save_fields,
 )
 
 logger = logging.getLogger(__name__)
@@ -58,11 +58,11 @@ def payable_pay(
     """
     payments.payment_method_checked(method=method, reference=reference, on=on)
     with transaction.atomic():
-        payable = _lock_payable(payable_id=payable_id, actor=actor)
-        _require_side(payable, actor, side=PAYER, capability=Capability.PAY, action="pay")
+        payable = lock_payable(payable_id=payable_id, actor=actor)
+        require_side(payable, actor, side=PAYER, capability=Capability.PAY, action="pay")
         separate_payer_check(payable=payable, actor=actor)
-        _ensure_can(payable.pay, "pay")
-        payment = _open_payment(payable)
+        ensure_can(payable.pay, "pay")
+        payment = open_payment(payable)
         if method != PaymentMethod.ACH:
             payments.payment_record_outside(
                 payable=payable,
@@ -98,7 +98,7 @@ def payable_pay(
             payment.amount = payments.payment_amount(payable, amount or payment.amount)
         payment.scheduled_for = min(payment.scheduled_for, base.today())
         payment.start()
-        _save(payment, "status", "amount", "scheduled_for", "processing_started_at")
+        save_fields(payment, "status", "amount", "scheduled_for", "processing_started_at")
     payment_execute(payment_id=payment.id, actor=actor)
     return payable
 
@@ -160,7 +160,7 @@ def _claim(*, payment_id: str) -> Payment | None:
         if payment.scheduled_for > base.today() or not can_proceed(payable.pay):
             return payment
         payment.start()
-        _save(payment, "status", "processing_started_at")
+        save_fields(payment, "status", "processing_started_at")
     return payment
 
 
@@ -174,7 +174,7 @@ def _settle(
     from_status = payable.status
     if failure is None:
         payment.complete(reference=reference)
-        _save(payment, "status", "rail_reference", "completed_at")
+        save_fields(payment, "status", "rail_reference", "completed_at")
         # PAID when nothing is due, APPROVED again when a scheduled part was paid. (Cancel and
         # unschedule refuse a processing payment, so the payable is APPROVED or SCHEDULED.)
         payments.payment_settled(
@@ -182,10 +182,10 @@ def _settle(
         )
         return payment
     payment.fail(reason=failure)
-    _save(payment, "status", "failure_reason", "failed_at")
+    save_fields(payment, "status", "failure_reason", "failed_at")
     if can_proceed(payable.fail_payment):
         payable.fail_payment()
-        _save(payable, "status")
+        save_fields(payable, "status")
     events.payment_failed_event(
         payable=payable, actor=actor, payment=payment, from_status=from_status
     )
@@ -221,7 +221,7 @@ def payments_claim_due(*, batch_size: int = 50) -> list[str]:
             if payment is None:
                 continue
             payment.start()
-            _save(payment, "status", "processing_started_at")
+            save_fields(payment, "status", "processing_started_at")
             claimed.append(payment.id)
     return claimed
 

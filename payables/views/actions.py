@@ -28,9 +28,9 @@ from cleopay.core.web import (
     validated,
 )
 from payables import selectors, services
+from payables.inputs import CancelInput, DeclineInput, PayInput, ScheduleInput
 from payables.models import Payable, PayableStatus, PaymentMethod, PaymentStatus
 from payables.querysets import PAYEE, PAYER, side_of
-from payables.serializers import CancelInput, DeclineInput, PayInput, ScheduleInput
 from payables.views.common import payable_or_404
 
 # --- what each action does ---------------------------------------------------------------------

@@ -4,7 +4,7 @@ it offers (``payables.views.actions``); and ``/payables/<id>``, the link e-mails
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 
-from approvals.domain import custom_field_definitions
+from approvals.field_values import custom_field_definitions
 from cleopay.core.web import business_page, service_errors
 from payables import selectors
 from payables.querysets import PAYER, side_of

@@ -21,9 +21,9 @@ from files import selectors as file_selectors
 from files import services as file_services
 from payables import services
 from payables.editor import BOOLEAN_CHOICES, EditorForm, LineRow, split_definitions
+from payables.inputs import PayableCreateInput, PayableUpdateInput
 from payables.models import Payable, PayableStatus
 from payables.querysets import PAYEE, side_of
-from payables.serializers import PayableCreateInput, PayableUpdateInput
 from payables.views.common import payable_or_404
 
 S = PayableStatus

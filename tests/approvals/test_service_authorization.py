@@ -6,7 +6,7 @@ import pytest
 from rest_framework.exceptions import NotFound, PermissionDenied
 
 from accounts.models import Role
-from approvals import review, services
+from approvals import fields, review, workflows
 from approvals.models import Approval, ApprovalWorkflow, CustomFieldDefinition
 from tests import factories
 
@@ -22,8 +22,10 @@ def acme():
     business = factories.BusinessFactory(name="Acme")
     owner = factories.member(business, Role.OWNER)
     factories.member(business, Role.APPROVER)
-    workflow = services.workflow_create(business_id=business.pk, actor=owner, name="W", steps=STEPS)
-    field = services.custom_field_create(
+    workflow = workflows.workflow_create(
+        business_id=business.pk, actor=owner, name="W", steps=STEPS
+    )
+    field = fields.custom_field_create(
         business_id=business.pk, actor=owner, key="po", label="PO", field_type="text"
     )
     outsider = factories.member(factories.BusinessFactory(name="Initech"), Role.OWNER)
@@ -41,20 +43,20 @@ def _calls(acme, actor):
     """Each write service of approvals, as ``actor`` calls it (name → call)."""
     business, workflow, field = acme["business"], acme["workflow"], acme["field"]
     return {
-        "workflow_create": lambda: services.workflow_create(
+        "workflow_create": lambda: workflows.workflow_create(
             business_id=business.pk, actor=actor, name="X", steps=STEPS
         ),
-        "workflow_update": lambda: services.workflow_update(
+        "workflow_update": lambda: workflows.workflow_update(
             workflow_id=workflow.pk, actor=actor, changes={"name": "Renamed"}
         ),
-        "workflow_delete": lambda: services.workflow_delete(workflow_id=workflow.pk, actor=actor),
-        "custom_field_create": lambda: services.custom_field_create(
+        "workflow_delete": lambda: workflows.workflow_delete(workflow_id=workflow.pk, actor=actor),
+        "custom_field_create": lambda: fields.custom_field_create(
             business_id=business.pk, actor=actor, key="cc", label="CC", field_type="text"
         ),
-        "custom_field_update": lambda: services.custom_field_update(
+        "custom_field_update": lambda: fields.custom_field_update(
             custom_field_id=field.pk, actor=actor, changes={"label": "Renamed"}
         ),
-        "custom_field_delete": lambda: services.custom_field_delete(
+        "custom_field_delete": lambda: fields.custom_field_delete(
             custom_field_id=field.pk, actor=actor
         ),
     }
@@ -110,7 +112,10 @@ def submitted(acme):
     )
 
 
-@pytest.mark.parametrize("write", ["approval_record", "approval_decline"])
+REVIEW_WRITES = ["approval_record", "approval_decline"]
+
+
+@pytest.mark.parametrize("write", REVIEW_WRITES)
 @pytest.mark.parametrize("who", ["outsider", "accountant", "viewer"])
 def test_only_the_steps_people_approve_or_decline(acme, submitted, write, who):
     call = {

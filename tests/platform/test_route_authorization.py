@@ -39,8 +39,8 @@ SERVICE_AUTHORIZED = {
     ("connection-settings", "patch"): "connections.services.connection_update_settings",
     ("connection-archive", "patch"): "connections.services.connection_archive",
     ("connection-accept", "post"): "connections.services.connection_accept",
-    ("tag-detail", "patch"): "connections.services.tag_rename",
-    ("tag-detail", "delete"): "connections.services.tag_delete",
+    ("tag-detail", "patch"): "connections.tags.tag_rename",
+    ("tag-detail", "delete"): "connections.tags.tag_delete",
     ("file-upload", "post"): "files.services.file_upload",
     ("payable-detail", "patch"): "payables.services.payable_update",
     ("payable-tags", "patch"): "payables.services.payable_set_tags",
@@ -54,16 +54,16 @@ SERVICE_AUTHORIZED = {
     ("credit-void", "post"): "credits.services.credit_void",
     ("payable-apply-credit", "post"): "credits.services.credit_apply",
     # Approval workflows and custom fields (refusals tested in tests/approvals).
-    ("approval-workflow-detail", "patch"): "approvals.services.workflow_update",
-    ("approval-workflow-detail", "delete"): "approvals.services.workflow_delete",
-    ("custom-field-detail", "patch"): "approvals.services.custom_field_update",
-    ("custom-field-detail", "delete"): "approvals.services.custom_field_delete",
-    # Bank accounts and payment runs (owners and admins; refusals tested in tests/banking).
+    ("approval-workflow-detail", "patch"): "approvals.workflows.workflow_update",
+    ("approval-workflow-detail", "delete"): "approvals.workflows.workflow_delete",
+    ("custom-field-detail", "patch"): "approvals.fields.custom_field_update",
+    ("custom-field-detail", "delete"): "approvals.fields.custom_field_delete",
+    # Bank accounts and payment runs (owners and admins; refusals tested in tests/platform/test_service_authorization.py).
     ("bank-account-detail", "patch"): "banking.services.bank_account_update",
     ("bank-account-detail", "delete"): "banking.services.bank_account_delete",
     ("bank-account-verify", "post"): "banking.services.bank_account_verify",
     ("payment-run-mark-sent", "post"): "banking.runs.payment_run_mark_sent",
-    # Webhook endpoints and deliveries (owners and admins; refusals tested in tests/webhooks).
+    # Webhook endpoints and deliveries (owners and admins; refusals tested in tests/platform/test_service_authorization.py).
     ("webhook-detail", "patch"): "webhooks.services.webhook_update",
     ("webhook-detail", "delete"): "webhooks.services.webhook_delete",
     ("webhook-rotate-secret", "post"): "webhooks.services.webhook_rotate_secret",

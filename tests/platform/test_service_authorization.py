@@ -1,13 +1,18 @@
 """Every write service authorizes its actor itself (docs/DEVELOPMENT.md, "Authorization").
 
-Each service of accounts, connections, files, notifications, credits and payables is called
-directly, with no view in front: by an outsider (the owner of a business with no part in
-Acme paying Globex), which is a not-found, and by a member of the right business whose role
-falls short, which is a permission error; either way nothing is written. (The approvals
-services have the same test in tests/approvals.)
+Each service of accounts, connections, files, notifications, credits, payables, banking and
+webhooks is called directly, with no view in front: by an outsider (the owner of a business
+with no part in Acme paying Globex), which is a not-found, and by a member of the right business
+whose role falls short, which is a permission error; either way nothing is written. (The
+approvals services, workflows, custom fields and the review, have the same test in
+tests/approvals/test_service_authorization.py.) The last test finds every write service of every
+app and asks that it be in one of the two.
 """
 
 import datetime
+import importlib
+import inspect
+import pkgutil
 from decimal import Decimal
 
 import pytest
@@ -17,7 +22,10 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 
 from accounts import invitations
 from accounts import services as accounts
+from banking import runs
+from banking import services as banking
 from connections import services as connections
+from connections import tags
 from connections.models import ConnectionStatus
 from credits import services as credits
 from credits.models import Credit
@@ -28,9 +36,22 @@ from payables import bulk
 from payables import services as payables
 from payables.models import PayableStatus
 from tests import factories
+from tests.approvals.test_service_authorization import REVIEW_WRITES
+from tests.approvals.test_service_authorization import SERVICES as APPROVALS_SERVICES
+from webhooks import services as webhooks
+from webhooks.models import WebhookEndpoint
 
 TODAY = datetime.datetime.now(datetime.UTC).date()
-WATCHED_APPS = ("accounts", "connections", "files", "notifications", "credits", "payables")
+WATCHED_APPS = (
+    "accounts",
+    "connections",
+    "files",
+    "notifications",
+    "credits",
+    "payables",
+    "banking",
+    "webhooks",
+)
 
 
 @pytest.fixture
@@ -65,6 +86,34 @@ def w(parties):
         business_id=payer.pk,
         user_ids=[parties.payer_viewer.pk],
         message="Submitted.",
+    )
+    # banking: a payer's bank account, a payment run of another approved payable
+    parties.bank_account = banking.bank_account_create(
+        business_id=payer.pk,
+        actor=parties.payer_owner,
+        name="Operating",
+        routing_number="021000021",
+        account_number="000123456789",
+        account_type="checking",
+    )
+    parties.run = runs.payment_run_create(
+        business_id=payer.pk,
+        actor=parties.payer_owner,
+        payable_ids=[
+            factories.PayableFactory(connection=connection, status=PayableStatus.APPROVED).pk
+        ],
+        on=TODAY,
+    )
+    # webhooks: an endpoint of the payer and a delivery (its test event)
+    parties.endpoint = WebhookEndpoint.objects.create(
+        business=payer,
+        url="https://hooks.acme.test/cleopay",
+        events=["*"],
+        secret=webhooks.new_secret(),
+        created_by=parties.payer_owner,
+    )
+    parties.delivery = webhooks.webhook_test(
+        endpoint_id=parties.endpoint.pk, actor=parties.payer_owner
     )
     return parties
 
@@ -165,17 +214,17 @@ CASES = [
     ),
     (
         "tag_create",
-        lambda w, actor: connections.tag_create(business_id=w.payee.pk, actor=actor, name="New"),
+        lambda w, actor: tags.tag_create(business_id=w.payee.pk, actor=actor, name="New"),
         "payee_viewer",
     ),
     (
         "tag_rename",
-        lambda w, actor: connections.tag_rename(tag_id=w.tag.pk, actor=actor, name="Renamed"),
+        lambda w, actor: tags.tag_rename(tag_id=w.tag.pk, actor=actor, name="Renamed"),
         "payee_viewer",
     ),
     (
         "tag_delete",
-        lambda w, actor: connections.tag_delete(tag_id=w.tag.pk, actor=actor),
+        lambda w, actor: tags.tag_delete(tag_id=w.tag.pk, actor=actor),
         "payee_viewer",
     ),
     # files
@@ -278,6 +327,89 @@ CASES = [
         ),
         "payer_approver",
     ),
+    # banking
+    (
+        "bank_account_create",
+        lambda w, actor: banking.bank_account_create(
+            business_id=w.payer.pk,
+            actor=actor,
+            name="Reserve",
+            routing_number="021000021",
+            account_number="000987654321",
+            account_type="savings",
+        ),
+        "payer_accountant",
+    ),
+    (
+        "bank_account_update",
+        lambda w, actor: banking.bank_account_update(
+            bank_account_id=w.bank_account.pk, actor=actor, changes={"name": "Renamed"}
+        ),
+        "payer_approver",
+    ),
+    (
+        "bank_account_verify",
+        lambda w, actor: banking.bank_account_verify(
+            bank_account_id=w.bank_account.pk,
+            actor=actor,
+            amounts=[Decimal("0.45"), Decimal("0.32")],
+        ),
+        "payer_accountant",
+    ),
+    (
+        "bank_account_delete",
+        lambda w, actor: banking.bank_account_delete(
+            bank_account_id=w.bank_account.pk, actor=actor
+        ),
+        "payer_viewer",
+    ),
+    (
+        "payment_run_create",
+        lambda w, actor: runs.payment_run_create(
+            business_id=w.payer.pk, actor=actor, payable_ids=[w.approved.pk], on=TODAY
+        ),
+        "payer_approver",
+    ),
+    (
+        "payment_run_mark_sent",
+        lambda w, actor: runs.payment_run_mark_sent(run_id=w.run.pk, actor=actor),
+        "payer_accountant",
+    ),
+    # webhooks
+    (
+        "webhook_create",
+        lambda w, actor: webhooks.webhook_create(
+            business_id=w.payer.pk, actor=actor, url="https://127.0.0.1/hook", events=["*"]
+        ),
+        "payer_approver",
+    ),
+    (
+        "webhook_update",
+        lambda w, actor: webhooks.webhook_update(
+            endpoint_id=w.endpoint.pk, actor=actor, description="Changed"
+        ),
+        "payer_accountant",
+    ),
+    (
+        "webhook_delete",
+        lambda w, actor: webhooks.webhook_delete(endpoint_id=w.endpoint.pk, actor=actor),
+        "payer_viewer",
+    ),
+    (
+        "webhook_rotate_secret",
+        lambda w, actor: webhooks.webhook_rotate_secret(endpoint_id=w.endpoint.pk, actor=actor),
+        "payer_approver",
+    ),
+    (
+        "webhook_test",
+        lambda w, actor: webhooks.webhook_test(endpoint_id=w.endpoint.pk, actor=actor),
+        "payer_accountant",
+    ),
+    (
+        "delivery_retry",
+        lambda w, actor: webhooks.delivery_retry(delivery_id=w.delivery.pk, actor=actor),
+        "payer_viewer",
+    ),
 ]
 
 
@@ -349,3 +481,67 @@ def test_notifications_are_the_readers_own(w):
         notifications.notifications_mark_all_read(user=w.outsider, business_ids=[w.payer.pk]) == 0
     )
     assert _everything() == before
+
+
+# Functions that take an ``actor`` but are no write service of their own: the checks the
+# services call, the steps a service runs after its check, and reads.
+NOT_SERVICES = {
+    "approvals.review.require_not_author": "a check payable_approve / payable_decline make",
+    "approvals.routing.separate_payer_check": "a check payable_approve / payable_pay make",
+    "banking.runs.payment_run_get": "a read (it authorizes too: tests/banking)",
+    "banking.runs.payment_run_nacha": "a read (it authorizes too: tests/banking)",
+    "connections.services.connection_authorize": "the check the connection services make",
+    "connections.tags.tag_authorize": "the check the tag services make",
+    "payables.payments.payment_record_outside": "a step of payable_pay, under its lock and check",
+    "payables.payments.payment_settled": "a step of payable_pay and the worker's settle",
+    "payables.services.base.lock_payable": "the lookup every payables service starts with",
+    "payables.services.base.require_side": "the check the payables services make",
+    "payables.services.base.acting_side": "which side a service acts for (side_of)",
+    "payables.services.lifecycle.submit_payable": "a step of payable_submit / payable_create",
+    "payables.services.paying.payment_execute": "a step of payable_pay and the worker's sweep",
+}
+# Modules whose functions take an ``actor`` to record it, not to authorize it.
+RECORDERS = ("events", "apis", "views", "selectors", "serializers", "demo", "admin", "receivers")
+APPS = (
+    "accounts",
+    "connections",
+    "files",
+    "notifications",
+    "approvals",
+    "payables",
+    "credits",
+    "banking",
+    "webhooks",
+)
+
+
+def _functions_taking_an_actor():
+    for app in APPS:
+        package = importlib.import_module(app)
+        names = [app] + [
+            info.name
+            for info in pkgutil.walk_packages(package.__path__, prefix=f"{app}.")
+            if ".migrations" not in info.name and ".management" not in info.name
+        ]
+        for name in names:
+            if name.rsplit(".", 1)[-1] in RECORDERS or ".views." in name:
+                continue
+            module = importlib.import_module(name)
+            for attr, value in vars(module).items():
+                if (
+                    inspect.isfunction(value)
+                    and value.__module__ == name
+                    and not attr.startswith("_")
+                    and "actor" in inspect.signature(value).parameters
+                ):
+                    yield f"{name}.{attr}"
+
+
+def test_every_write_service_of_every_app_is_tested_here_or_in_tests_approvals():
+    tested = {name for name, _call, _role in CASES} | set(APPROVALS_SERVICES) | set(REVIEW_WRITES)
+    found = set(_functions_taking_an_actor())
+    untested = {
+        path for path in found if path not in NOT_SERVICES and path.rsplit(".", 1)[-1] not in tested
+    }
+    assert untested == set(), "write services no refusal test calls"
+    assert set(NOT_SERVICES) <= found, "an exemption names a function that is gone"
