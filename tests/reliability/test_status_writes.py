@@ -172,6 +172,7 @@ SERVICE_MODULES = {
     "approvals": [ROOT / "approvals" / "review.py"],
 }
 IN_CALLERS_TRANSACTION = {"approvals"}
+RUN_UNDER_CALLERS_LOCK = {"submit_payable"}
 
 
 def _services_with_transitions() -> list[tuple[str, str, ast.FunctionDef]]:
@@ -206,14 +207,19 @@ def test_every_transition_runs_in_a_transaction_under_a_row_lock():
             for node in ast.walk(function)
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
         }
-        # Private helpers run inside the public service that locked the row (``_submit`` inside
-        # ``payable_submit``); the payment steps ``_claim`` and ``_settle`` are their own.
-        private = function.name.startswith("_") and function.name not in {"_claim", "_settle"}
+        # Private helpers, and the steps that take a payable their caller locked
+        # (``submit_payable`` inside ``payable_submit`` and ``payable_create``), run under that
+        # lock; the payment steps ``_claim`` and ``_settle`` are their own.
+        private = (
+            function.name.startswith("_") or function.name in RUN_UNDER_CALLERS_LOCK
+        ) and function.name not in {"_claim", "_settle"}
         if private or not (calls & transitions):
             continue
         checked += 1
         body = ast.get_source_segment(source, function) or ""
-        locks = "select_for_update" in body or any(n.startswith("_lock") for n in called_names)
+        locks = "select_for_update" in body or any(
+            n.startswith(("_lock", "lock_")) for n in called_names
+        )
         atomic = (
             any("atomic" in ast.unparse(decorator) for decorator in function.decorator_list)
             or "transaction.atomic()" in body
