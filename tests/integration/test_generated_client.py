@@ -97,15 +97,15 @@ def test_a_generated_client_runs_a_bill_from_sign_up_to_paid(live_server, genera
 
     signup = importlib.import_module(f"{PACKAGE}.api.auth.auth_signup")
     token = importlib.import_module(f"{PACKAGE}.api.auth.auth_token")
-    invite = importlib.import_module(f"{PACKAGE}.api.businesses.connections_invite")
+    invite = importlib.import_module(f"{PACKAGE}.api.connections.connections_invite")
     accept = importlib.import_module(f"{PACKAGE}.api.connections.connections_accept")
-    create = importlib.import_module(f"{PACKAGE}.api.businesses.payables_create")
+    create = importlib.import_module(f"{PACKAGE}.api.payables.payables_create")
     submit = importlib.import_module(f"{PACKAGE}.api.payables.payables_submit")
     approve = importlib.import_module(f"{PACKAGE}.api.payables.payables_approve")
     pay = importlib.import_module(f"{PACKAGE}.api.payables.payables_pay")
     retrieve = importlib.import_module(f"{PACKAGE}.api.payables.payables_retrieve")
-    webhooks_create = importlib.import_module(f"{PACKAGE}.api.businesses.webhooks_create")
-    webhooks_list = importlib.import_module(f"{PACKAGE}.api.businesses.webhooks_list")
+    webhooks_create = importlib.import_module(f"{PACKAGE}.api.webhooks.webhooks_create")
+    webhooks_list = importlib.import_module(f"{PACKAGE}.api.webhooks.webhooks_list")
 
     hooks = {"event_hooks": {"response": [decimal_json]}}
     anonymous = generated.Client(base_url=live_server.url, httpx_args=hooks)
