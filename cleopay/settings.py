@@ -351,6 +351,7 @@ SPECTACULAR_SETTINGS = {
         "cleopay.core.api.schema.add_error_responses",
         "cleopay.core.api.schema.empty_query_values",
         "cleopay.core.api.schema.camel_case_path_parameters",
+        "cleopay.core.api.schema.tags_by_resource",
         "cleopay.core.api.schema.decimal_not_double",
         "cleopay.core.api.schema.idempotency_key_header",
     ],

@@ -139,3 +139,14 @@ def test_the_schema_is_yaml_by_default(client):
         assert response.status_code == 200
         assert "yaml" in response["Content-Type"] or "openapi" in response["Content-Type"]
         assert yaml.safe_load(response.content)["openapi"].startswith("3.")
+
+
+def test_operations_are_grouped_by_resource(schema):
+    # Generated clients make a module per tag: creating a payable sits beside approving one.
+    by_id = {op["operationId"]: op["tags"] for _p, _m, op in operations(schema)}
+    for operation_id in ("payables_create", "payables_approve", "payables_list"):
+        assert by_id[operation_id] == ["payables"], operation_id
+    assert by_id["webhooks_create"] == by_id["webhooks_test"] == ["webhooks"]
+    assert by_id["connections_invite"] == by_id["connections_accept"] == ["connections"]
+    # What only exists within a business stays under it.
+    assert by_id["members_add"] == by_id["events_list"] == ["businesses"]

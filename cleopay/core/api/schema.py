@@ -1,5 +1,5 @@
 """OpenAPI post-processing: the shared error shape, parameter names as the pages spell them,
-exact decimals, and the Idempotency-Key header."""
+operations grouped by resource, exact decimals, and the Idempotency-Key header."""
 
 import re
 
@@ -125,6 +125,36 @@ def camel_case_path_parameters(result, generator, request, public):
                     parameter["name"] = _camel(parameter["name"])
         paths[renamed] = operations
     result["paths"] = paths
+    return result
+
+
+_BUSINESS_COLLECTION = re.compile(r"^/api/businesses/\{\w+\}/([a-z-]+)")
+
+
+def tags_by_resource(result, generator, request, public):
+    """drf-spectacular hook: a business's collection is tagged with its resource.
+
+    drf-spectacular tags an operation with the path's first segment, so creating a payable
+    (``/api/businesses/{businessId}/payables``) sat under ``businesses`` while approving one sat
+    under ``payables``; generated clients group their modules by tag (``api/payables/``) and the
+    docs group their sections the same way. A collection whose resource has routes of its own
+    (payables, webhooks, connections, tags...) takes that resource's tag; what only exists
+    within a business (members, invitations, settings, the event feed) stays under
+    ``businesses``.
+    """
+    paths = result.get("paths", {})
+    resources = {
+        tag
+        for path, operations in paths.items()
+        if not _BUSINESS_COLLECTION.match(path)
+        for operation in operations.values()
+        for tag in operation.get("tags", [])
+    }
+    for path, operations in paths.items():
+        match = _BUSINESS_COLLECTION.match(path)
+        if match and match.group(1) in resources:
+            for operation in operations.values():
+                operation["tags"] = [match.group(1)]
     return result
 
 
