@@ -7,8 +7,6 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.payables.conftest import parties  # noqa: F401  (the same two businesses and people)
-
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
