@@ -22,7 +22,7 @@ from cleopay.core.web import (
     validated,
 )
 from payables import bulk, selectors
-from payables.models import Payable
+from payables.models import Payable, PayableStatus
 from payables.serializers import BulkInput
 
 # What the page calls each action, done and to do.
@@ -47,6 +47,10 @@ class Outcome:
     counterparty: str = ""
     status: str = ""
     reason: str = ""
+
+    @property
+    def status_label(self) -> str:
+        return PayableStatus(self.status).label if self.status else ""
 
 
 def _reason(action: str, error: dict) -> str:

@@ -217,6 +217,14 @@
       updateBulk();
     }
   });
+  // Money that cannot be called back: the pay button asks first (a plain post does not).
+  document.addEventListener("submit", function (event) {
+    var button = event.submitter;
+    if (button && button.hasAttribute("data-confirm") &&
+        !window.confirm(button.getAttribute("data-confirm"))) {
+      event.preventDefault();
+    }
+  });
   document.addEventListener("DOMContentLoaded", updateBulk);
   document.addEventListener("htmx:afterSettle", updateBulk);
 
