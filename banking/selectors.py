@@ -1,6 +1,6 @@
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from rest_framework.exceptions import NotFound
 
 from accounts.permissions import Capability, require, roles_of
@@ -25,6 +25,24 @@ def bank_account_get(*, bank_account_id: str, actor) -> BankAccount:
         raise NotFound("Not found.")
     require(actor, account.business_id, Capability.ADMINISTER)
     return account
+
+
+def bank_account_payments_on_their_way(*, business_id: str) -> dict[str, int]:
+    """How many pending or processing payments name each of the business's accounts (as the
+    funding or the receiving account): what keeps an account from being deleted."""
+    from payables.models import OPEN_PAYMENT_STATUSES
+
+    named = PaymentAccounts.objects.filter(payment__status__in=OPEN_PAYMENT_STATUSES)
+    counts: dict[str, int] = {}
+    for field in ("funding_account", "receiving_account"):
+        rows = (
+            named.filter(**{f"{field}__business_id": business_id})
+            .values_list(field)
+            .annotate(n=Count("pk"))
+        )
+        for account_id, n in rows:
+            counts[account_id] = counts.get(account_id, 0) + n
+    return counts
 
 
 def bank_account_events(*, business_id: str) -> QuerySet[BankAccountEvent]:

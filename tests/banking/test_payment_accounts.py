@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 
 from banking.models import BankAccount, PaymentAccounts
 from payables.models import Payment, PaymentStatus
@@ -155,3 +156,18 @@ def test_a_run_names_its_own_funding_account(parties, defaults):
     assert response.status_code == 201, response.content
     row = PaymentAccounts.objects.get(payment__payable=payable)
     assert (row.funding_account, row.receiving_account) == (first, receiving)
+
+
+def test_the_accounts_page_says_which_accounts_payments_name_and_delete_is_refused(
+    parties, defaults
+):
+    funding, _receiving = defaults
+    schedule(parties, make_payable(parties, "APPROVED"))
+    client = Client()
+    client.force_login(parties.payer_owner)
+    url = f"/b/{parties.payer.id}/settings/bank-accounts"
+
+    assert "Named by 1 payment on its way" in client.get(url).content.decode()
+    refused = client.post(f"{url}/{funding.id}/delete", follow=True)
+    assert "A scheduled or processing payment uses this bank account" in refused.content.decode()
+    assert BankAccount.objects.get(pk=funding.pk).deleted_at is None
