@@ -217,6 +217,13 @@
       updateBulk();
     }
   });
+  // Enter in the bar's date schedules (the form's first button would approve).
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || !event.target.matches || !event.target.matches("[data-bulk] input[type=date]")) { return; }
+    var button = event.target.form && event.target.form.querySelector("button[value=schedule]");
+    if (button) { event.preventDefault(); button.click(); }
+  });
+
   // Money that cannot be called back: the pay button asks first (a plain post does not).
   document.addEventListener("submit", function (event) {
     var button = event.submitter;
