@@ -14,9 +14,11 @@ from banking.serializers import (
     BankAccountSerializer,
     BankAccountUpdateInput,
     BankAccountVerifyInput,
+    PaymentBankAccountsSerializer,
     PaymentRunCreateInput,
     PaymentRunDetailSerializer,
     PaymentRunSerializer,
+    payment_bank_accounts_body,
 )
 from cleopay.api.views import ApiView, BusinessApiView
 
@@ -197,3 +199,16 @@ class PaymentRunNachaApi(ApiView):
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Cache-Control"] = "no-store"
         return response
+
+
+class PaymentBankAccountsApi(ApiView):
+    @extend_schema(
+        operation_id="payment_bank_accounts_retrieve",
+        responses={200: PaymentBankAccountsSerializer},
+        description="The bank accounts an ACH payment names: the payer's funding account and "
+        "the payee's receiving account (each business's verified default when the payment was "
+        "made, or its run's). Members of the payer or the payee; null where a business had none.",
+    )
+    def get(self, request, payment_id: str):
+        named = selectors.payment_bank_accounts(payment_id=payment_id, actor=request.user)
+        return Response(payment_bank_accounts_body(named))

@@ -19,6 +19,9 @@ payments complete: ``rail`` (the configured payment rail, like any scheduled pay
 ``bank_file`` (the payer uploads the NACHA file to its bank; the payments complete when the
 run is marked sent).
 
+A ``PaymentAccounts`` row names the bank accounts of one ACH payment (``banking.receivers``
+writes it as the payment is created: payables, below this app, knows nothing of bank accounts).
+
 Lock order (``banking.services``, ``banking.runs``): a business's bank accounts in ID order;
 a run, then its payables in ID order, then their payments.
 """
@@ -250,3 +253,36 @@ class PaymentRunItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}: {self.payable_id} {self.amount}"
+
+
+class PaymentAccounts(models.Model):
+    """The bank accounts an ACH payment names: the payer's funding account and the payee's
+    receiving account, each the business's verified default when the payment was made (a run's
+    own choices where it made one). Written by ``banking.receivers`` as the payment is created,
+    in its transaction; while the payment is on its way neither account may be deleted."""
+
+    payment = models.OneToOneField(
+        "payables.Payment",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="bank_accounts",
+    )
+    funding_account = models.ForeignKey(
+        BankAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    receiving_account = models.ForeignKey(
+        BankAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(funding_account__isnull=False)
+                | models.Q(receiving_account__isnull=False),
+                name="payment_accounts_name_one",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment_id}: {self.funding_account_id} → {self.receiving_account_id}"

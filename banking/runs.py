@@ -35,6 +35,7 @@ from banking.models import (
     AccountPurpose,
     BankAccount,
     BankAccountStatus,
+    PaymentAccounts,
     PaymentRun,
     PaymentRunItem,
     RunSettlement,
@@ -151,6 +152,14 @@ def payment_run_create(
         )
         for _, payment, payee_id in scheduled
     )
+    for _, payment, payee_id in scheduled:
+        # The run's choices are what its payments name (its funding account may not be the
+        # payer's default).
+        if funding is not None or receiving[payee_id] is not None:
+            PaymentAccounts.objects.update_or_create(
+                payment=payment,
+                defaults={"funding_account": funding, "receiving_account": receiving[payee_id]},
+            )
     return run
 
 

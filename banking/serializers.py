@@ -107,3 +107,39 @@ class PaymentRunSerializer(serializers.Serializer):
 
 class PaymentRunDetailSerializer(PaymentRunSerializer):
     items = PaymentRunItemSerializer(many=True, source="item_list")
+
+
+def payment_bank_accounts_body(named) -> dict:
+    """``selectors.payment_bank_accounts`` as the API answers it: the viewer's own account with
+    its ID and name, the other business's by its last four digits only."""
+
+    def account(found):
+        if found is None:
+            return None
+        if found.business_id == named.viewer_business_id:
+            return AccountRefSerializer(found).data
+        return ReceivingAccountSerializer(found).data
+
+    return {
+        "paymentId": named.payment_id,
+        "payableId": named.payable_id,
+        "fundingAccount": account(named.funding_account),
+        "receivingAccount": account(named.receiving_account),
+    }
+
+
+class PaymentBankAccountsSerializer(serializers.Serializer):
+    """For the schema: ``payment_bank_accounts_body`` writes the response."""
+
+    paymentId = serializers.CharField()
+    payableId = serializers.CharField()
+    fundingAccount = AccountRefSerializer(
+        allow_null=True,
+        help_text="The payer's account paid from: id, name and accountNumberLast4 for the "
+        "payer, accountNumberLast4 alone for the payee.",
+    )
+    receivingAccount = AccountRefSerializer(
+        allow_null=True,
+        help_text="The payee's account paid into: id, name and accountNumberLast4 for the "
+        "payee, accountNumberLast4 alone for the payer.",
+    )

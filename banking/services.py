@@ -27,6 +27,7 @@ from banking.models import (
     BankAccountEvent,
     BankAccountEventType,
     BankAccountStatus,
+    PaymentAccounts,
     PaymentRunItem,
 )
 from banking.routing import routing_number_valid
@@ -212,11 +213,18 @@ def bank_account_verify(*, bank_account_id: str, actor, amounts: list[Decimal]) 
 
 
 def _in_use(account: BankAccount) -> bool:
-    """A payment on its way names this account (the payer's funding or a payee's receiving)."""
-    return PaymentRunItem.objects.filter(
-        Q(receiving_account=account) | Q(run__funding_account=account),
-        payment__status__in=OPEN_PAYMENT_STATUSES,
-    ).exists()
+    """A payment on its way (pending or processing) names this account: the payer's funding or
+    a payee's receiving, on the payment itself or in its run."""
+    return (
+        PaymentAccounts.objects.filter(
+            Q(funding_account=account) | Q(receiving_account=account),
+            payment__status__in=OPEN_PAYMENT_STATUSES,
+        ).exists()
+        or PaymentRunItem.objects.filter(
+            Q(receiving_account=account) | Q(run__funding_account=account),
+            payment__status__in=OPEN_PAYMENT_STATUSES,
+        ).exists()
+    )
 
 
 @transaction.atomic

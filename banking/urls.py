@@ -41,4 +41,9 @@ urlpatterns = [
         apis.PaymentRunNachaApi.as_view(),
         name="payment-run-nacha",
     ),
+    path(
+        "payments/<str:payment_id>/bank-accounts",
+        apis.PaymentBankAccountsApi.as_view(),
+        name="payment-bank-accounts",
+    ),
 ]

@@ -48,7 +48,7 @@ def settings_bank_accounts(request, business_id: str):
             return redirect("settings-bank-accounts", business_id=business_id)
         form.pop("accountNumber")  # never echoed back into the page
     context = {
-        "accounts": selectors.bank_account_list(business_id=business_id),
+        "accounts": _with_use(business_id),
         "events": selectors.bank_account_events(business_id=business_id)[:20],
         "account_types": AccountType.choices,
         "purposes": AccountPurpose.choices,
@@ -62,6 +62,15 @@ def settings_bank_accounts(request, business_id: str):
         context,
         status=problems.status if problems else 200,
     )
+
+
+def _with_use(business_id: str) -> list:
+    """The accounts, each with ``payments_on_their_way``: while any, it cannot be deleted."""
+    in_use = selectors.bank_account_payments_on_their_way(business_id=business_id)
+    accounts = list(selectors.bank_account_list(business_id=business_id))
+    for account in accounts:
+        account.payments_on_their_way = in_use.get(account.pk, 0)
+    return accounts
 
 
 def _own_account(request, business_id: str, bank_account_id: str) -> None:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("payables/<str:payable_id>", views.payable_redirect, name="payable-redirect"),
     path(B, landing.business_home, name="business-home"),
     path(B + "inbox", views.inbox, name="inbox"),
+    path(B + "inbox/bulk", views.inbox_bulk, name="inbox-bulk"),
     path(B + "invoices", views.invoices, name="invoices"),
     path(B + "invoices/new", views.invoice_new, name="invoice-new"),
     path(B + "invoices/line-item", views.line_row, name="invoice-line-row"),

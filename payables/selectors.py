@@ -318,3 +318,14 @@ def landing_list(*, business_id: str) -> tuple[str, str | None]:
     if outgoing.exists():
         return "invoices", None
     return "inbox", None
+
+
+def incoming_by_ids(*, business_id: str, payable_ids) -> dict[str, Payable]:
+    """The business's incoming (submitted) payables among ``payable_ids``, by ID; any other ID
+    (another business's, one it sends, a draft) is left out, as one that does not exist."""
+    queryset = Payable.objects.filter(
+        pk__in=[pid for pid in payable_ids if isinstance(pid, str)],
+        payer_id=business_id,
+        submitted_at__isnull=False,
+    ).select_related("payee", "connection")
+    return {payable.pk: payable for payable in queryset}

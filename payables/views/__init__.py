@@ -1,7 +1,7 @@
 """
 Pages of payables, one module per concern: ``lists`` (the payer's inbox, the payee's
 invoices), ``detail`` (one payable), ``actions`` (the table of a payable's actions, their
-confirm step and result) and ``editor`` (the invoice editor).
+confirm step and result), ``bulk`` (the inbox's bulk actions) and ``editor`` (the invoice editor).
 
 Every read goes through ``payables.selectors`` (scoped to the caller, a foreign payable is a
 404) and every change through ``payables.services``, with the API's own input serializers in
@@ -9,12 +9,14 @@ front: a page refuses exactly what the API refuses, with the same messages.
 """
 
 from payables.views.actions import payable_action
+from payables.views.bulk import inbox_bulk
 from payables.views.detail import payable_detail, payable_redirect
 from payables.views.editor import invoice_new, line_row, payable_edit
 from payables.views.lists import inbox, invoices
 
 __all__ = [
     "inbox",
+    "inbox_bulk",
     "invoice_new",
     "invoices",
     "line_row",

@@ -69,6 +69,15 @@ EMPTY_TEXT = {
 }
 
 
+# Rows a bulk action may apply to: awaiting approval, approved, scheduled.
+BULK_STATUSES = {S.SUBMITTED, S.APPROVED, S.SCHEDULED}
+
+
+def _bulk_actions(request) -> list[str]:
+    actions = ["approve"] if request.can["approve"] else []
+    return actions + (["schedule", "pay"] if request.can["pay"] else [])
+
+
 @dataclass
 class Row:
     payable: Payable
@@ -150,6 +159,9 @@ def _list_page(request, business_id: str, *, direction: str, tabs: list[Tab], te
         "previous_offset": max(0, offset - PAGE_SIZE) if offset else None,
         "next_offset": offset + PAGE_SIZE if has_next else None,
         "today": timezone.now().date(),
+        # The inbox's bulk actions the viewer's role allows (each bill's service checks again).
+        "bulk_actions": _bulk_actions(request) if direction == "incoming" else [],
+        "bulk_statuses": BULK_STATUSES,
     }
     if may_approve and not context["filtered"] and "awaiting" in counts:
         # Read once, shown by the tab and the menu's badge alike (the badge counts everything

@@ -7,6 +7,7 @@
  *   the server recomputes everything with Decimal), rows removed in place.
  * - The payer's custom fields with a condition (visibleWhen) show and hide as the field they
  *   depend on changes; the server drops the value of a hidden field and does not require it.
+ * - The inbox's bulk bar: the count and the running total of the ticked rows' amount due.
  * - Menus (<details>) close on Escape and on a click elsewhere.
  */
 (function () {
@@ -174,6 +175,65 @@
     var status = document.getElementById("flash");
     if (status) { status.textContent = remove.getAttribute("data-removed") || "Removed."; }
   });
+
+  // --- the inbox's bulk actions: how many are ticked and what they total ----------------------
+  function bulkBoxes(form) {
+    return document.querySelectorAll('input[type=checkbox][name=payableIds][form="' + form.id + '"]');
+  }
+
+  function updateBulk() {
+    var form = document.querySelector("[data-bulk]");
+    if (!form) { return; }
+    var boxes = bulkBoxes(form);
+    var count = 0;
+    var cents = 0n;
+    boxes.forEach(function (box) {
+      if (!box.checked) { return; }
+      count += 1;
+      cents += parseScaled(box.getAttribute("data-amount-due"), 2) || 0n;
+    });
+    var summary = form.querySelector("[data-bulk-summary]");
+    summary.textContent = count === 0 ? "No bills selected." :
+      count + (count === 1 ? " bill" : " bills") + " selected · " + formatCents(cents) + " due";
+    form.querySelectorAll("button[name=action]").forEach(function (button) {
+      button.disabled = count === 0;
+    });
+    var all = form.querySelector("[data-select-all]");
+    if (all) {
+      all.hidden = boxes.length === 0;
+      var box = all.querySelector("input");
+      box.checked = boxes.length > 0 && count === boxes.length;
+      box.indeterminate = count > 0 && count < boxes.length;
+    }
+  }
+
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.closest && target.closest("[data-select-all]")) {
+      var form = target.closest("[data-bulk]");
+      bulkBoxes(form).forEach(function (box) { box.checked = target.checked; });
+      updateBulk();
+    } else if (target.name === "payableIds") {
+      updateBulk();
+    }
+  });
+  // Enter in the bar's date schedules (the form's first button would approve).
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || !event.target.matches || !event.target.matches("[data-bulk] input[type=date]")) { return; }
+    var button = event.target.form && event.target.form.querySelector("button[value=schedule]");
+    if (button) { event.preventDefault(); button.click(); }
+  });
+
+  // Money that cannot be called back: the pay button asks first (a plain post does not).
+  document.addEventListener("submit", function (event) {
+    var button = event.submitter;
+    if (button && button.hasAttribute("data-confirm") &&
+        !window.confirm(button.getAttribute("data-confirm"))) {
+      event.preventDefault();
+    }
+  });
+  document.addEventListener("DOMContentLoaded", updateBulk);
+  document.addEventListener("htmx:afterSettle", updateBulk);
 
   // --- custom fields shown on a condition ---------------------------------------------------------
   function controlValues(control) {

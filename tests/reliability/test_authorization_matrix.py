@@ -223,6 +223,7 @@ TARGETS["outsider bank account"] = lambda w, p: {
     "bank_account_id": w.extra["outsider_bank_account"].id
 }
 TARGETS["payer run"] = lambda w, p: {"run_id": w.extra["payer_run"].id}
+TARGETS["run payment"] = lambda w, p: {"payment_id": w.extra["payer_run"].items.get().payment_id}
 TARGETS["shared credit"] = lambda w, p: {"credit_id": w.extra["shared_credit"].id}
 TARGETS["outsider credit"] = lambda w, p: {"credit_id": w.extra["outsider_credit"].id}
 for _owner in ("payer", "outsider"):
@@ -463,6 +464,8 @@ MATRIX: list[Row] = [
     Row("payment-run-detail", "GET", "payer run", NONE, R),
     Row("payment-run-mark-sent", "POST", "payer run", NONE, ADM),
     Row("payment-run-nacha", "GET", "payer run", NONE, ADM),
+    Row("payment-bank-accounts", "GET", "run payment", R, R,
+        note="both sides of the payment read it; each sees the other's last four digits only"),
     # webhooks and the event feed: owners and admins manage endpoints; every member reads events
     Row("webhook-list", "GET", "payer business", NONE, cap("ADMINISTER")),
     Row("webhook-list", "GET", "outsider business", NONE, NONE, 200),
@@ -570,6 +573,17 @@ MATRIX: list[Row] = [
     Row("page:inbox", "GET", "page payer", every(404), every(200), 404),
     Row("page:inbox", "POST", "page payee", every(200), every(404), 404),
     Row("page:inbox", "POST", "page payer", every(404), every(200), 404),
+    Row("page:inbox-bulk", "GET", "page payer", every(405), every(405), 405),
+    Row("page:inbox-bulk", "POST", "page payee", every(400), every(404), 404,
+        note="nothing selected"),
+    Row("page:inbox-bulk", "POST", "page payer", every(404), every(400), 404,
+        note="nothing selected"),
+    Row("page:inbox-bulk", "POST", "page payer", every(404), cap("APPROVE"), 404,
+        body=lambda w, p: {"action": "approve", "payableIds": [w.payables["submitted"].id]},
+        note="the results page; a role that may not approve: 403"),
+    Row("page:inbox-bulk", "POST", "page payee", cap("PAY"), every(404), 404,
+        body=lambda w, p: {"action": "pay", "payableIds": [w.payables["approved"].id]},
+        note="Globex does not pay it: the results page with the item not found"),
     Row("page:invoice-line-row", "GET", "page payee", roles(owner=200, admin=200, accountant=200, approver=403, viewer=403), every(404), 404),
     Row("page:invoice-line-row", "GET", "page payer", every(404), roles(owner=200, admin=200, accountant=200, approver=403, viewer=403), 404),
     Row("page:invoice-line-row", "POST", "page payee", roles(owner=200, admin=200, accountant=200, approver=403, viewer=403), every(404), 404),

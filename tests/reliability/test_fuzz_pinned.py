@@ -124,6 +124,7 @@ def real_ids(world) -> dict[str, str]:
         "creditId": world.extra["shared_credit"].id,
         "bankAccountId": world.extra["payer_bank_account"].id,
         "runId": world.extra["payer_run"].id,
+        "paymentId": world.extra["payer_run"].items.get().payment_id,
         "webhookId": world.extra["payer_webhook"].id,
         "deliveryId": world.extra["payer_delivery"].id,
         "tokenKey": "abcdefgh",

@@ -41,6 +41,8 @@ ACTIONS = {
     # A run schedules its payables; marking it sent completes them (bank-file settlement).
     "payment-run-list",
     "payment-run-mark-sent",
+    # The inbox's bulk bar: the bulk action from a page.
+    "page:inbox-bulk",
 }
 
 
