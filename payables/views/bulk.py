@@ -22,8 +22,8 @@ from cleopay.core.web import (
     validated,
 )
 from payables import bulk, selectors
+from payables.inputs import BulkInput
 from payables.models import Payable, PayableStatus
-from payables.serializers import BulkInput
 
 # What the page calls each action, done and to do.
 VERBS = {
