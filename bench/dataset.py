@@ -160,9 +160,23 @@ def load(conn, scale) -> Loaded:
 
     copier.copy(
         "accounts_business",
-        ["id", "name", "default_approval_action", "created_at", "updated_at"],
+        [
+            "id",
+            "name",
+            "default_approval_action",
+            "require_separate_payer",
+            "created_at",
+            "updated_at",
+        ],
         (
-            (b, f"{'Hub' if i == 0 else 'Vendor'} {i} Ltd", "manual_review", created, created)
+            (
+                b,
+                f"{'Hub' if i == 0 else 'Vendor'} {i} Ltd",
+                "manual_review",
+                "f",
+                created,
+                created,
+            )
             for i, b in enumerate(businesses)
         ),
     )
