@@ -67,6 +67,8 @@ def test_the_request_id_reaches_the_worker_log(api, owner, tmp_path):
     routes, eager = app.conf.task_routes, app.conf.task_always_eager
     app.conf.task_routes = {TASK: {"queue": queue}}
     app.conf.task_always_eager = False
+    # The routing table is computed once per app (an earlier test may have read it): rebuild it.
+    app.amqp.flush_routes()
     app.amqp.__dict__.pop("router", None)
     try:
         wait_until(lambda: "ready" in log.read_text(), timeout=60)
@@ -94,6 +96,7 @@ def test_the_request_id_reaches_the_worker_log(api, owner, tmp_path):
         assert lines[0]["business_id"] == str(owner.business.id)
     finally:
         app.conf.task_routes, app.conf.task_always_eager = routes, eager
+        app.amqp.flush_routes()
         app.amqp.__dict__.pop("router", None)
         worker.terminate()
         try:
