@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "credits",
     "banking",
     "webhooks",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -434,6 +435,10 @@ FILE_UNATTACHED_TTL = timedelta(hours=int(os.environ.get("FILE_UNATTACHED_TTL_HO
 XLSX_MAX_ENTRIES = 2000
 XLSX_MAX_INFLATED_BYTES = 200 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# CSV imports of payables (imports app, docs/api/imports.md): the largest file and the most rows
+# one import takes; a larger file is refused at upload (413), more rows with a clear 400.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_MB", "10")) * 1024 * 1024
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "10000"))
 
 # --- Payments -------------------------------------------------------------------------------------
 # The rail that moves money (dotted path to a class with ``transfer(...)``, see payables.rails).

@@ -8,6 +8,7 @@
  * - The payer's custom fields with a condition (visibleWhen) show and hide as the field they
  *   depend on changes; the server drops the value of a hidden field and does not require it.
  * - The inbox's bulk bar: the count and the running total of the ticked rows' amount due.
+ * - An import's progress bar follows the import through the API until it is finished.
  * - Menus (<details>) close on Escape and on a click elsewhere.
  */
 (function () {
@@ -281,6 +282,37 @@
   });
   document.addEventListener("htmx:afterSwap", applyConditions);
   applyConditions();
+
+  // --- an import's progress bar: polls GET /api/imports/{id} (the session's own API) until the
+  //     import is finished, then reloads the page, which shows what it created or what to fix ---
+  function followImport() {
+    var card = document.querySelector("[data-import-progress]");
+    if (!card || card.getAttribute("data-finished") === "true" || !window.fetch) { return; }
+    var url = card.getAttribute("data-import-progress");
+    var bar = card.querySelector("progress");
+    var count = card.querySelector("[data-import-count]");
+    var phase = card.querySelector("[data-import-phase]");
+    var phases = { pending: "Checking rows", validating: "Checking rows", importing: "Creating invoices" };
+    var finished = ["done", "invalid", "failed"];
+    function poll() {
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          if (!response.ok) { throw new Error("HTTP " + response.status); }
+          return response.json();
+        })
+        .then(function (job) {
+          bar.max = job.total;
+          bar.value = job.processed;
+          count.textContent = job.processed.toLocaleString() + " of " + job.total.toLocaleString() + " rows";
+          if (phases[job.status]) { phase.textContent = phases[job.status]; }
+          if (finished.indexOf(job.status) >= 0) { window.location.reload(); return; }
+          window.setTimeout(poll, 1000);
+        })
+        .catch(function () { window.setTimeout(poll, 5000); });
+    }
+    window.setTimeout(poll, 500);
+  }
+  document.addEventListener("DOMContentLoaded", followImport);
 
   // --- menus ----------------------------------------------------------------------------------------
   document.addEventListener("keydown", function (event) {
