@@ -346,6 +346,8 @@ SPECTACULAR_SETTINGS = {
         "ApprovalStatusEnum": "payables.models.ApprovalStatus",
         "NotificationTypeEnum": "notifications.models.NotificationType.choices",
         "WebhookStatusEnum": "webhooks.models.EndpointStatus.choices",
+        "ImportStatusEnum": "imports.models.ImportStatus.choices",
+        "ImportModeEnum": "imports.models.ImportMode.choices",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

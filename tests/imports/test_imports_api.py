@@ -45,7 +45,10 @@ def test_a_file_becomes_drafts_with_exact_amounts(parties, upload):
     second = Payable.objects.get(connection=parties.connection, invoice_number="INV-2")
     # No due date given: the issue date plus the connection's net terms (30 days).
     assert second.amount == Decimal("99.99") and str(second.due_date) == "2026-06-01"
-    assert PayableEvent.objects.filter(payable__in=[first, second], type="payable.created").count() == 2
+    assert (
+        PayableEvent.objects.filter(payable__in=[first, second], type="payable.created").count()
+        == 2
+    )
 
 
 def test_submit_mode_submits_each_payable(parties, upload):

@@ -1,7 +1,7 @@
 """Every write service authorizes its actor itself (docs/DEVELOPMENT.md, "Authorization").
 
-Each service of accounts, connections, files, notifications, credits, payables, banking and
-webhooks is called directly, with no view in front: by an outsider (the owner of a business
+Each service of accounts, connections, files, notifications, credits, payables, banking,
+webhooks and imports is called directly, with no view in front: by an outsider (the owner of a business
 with no part in Acme paying Globex), which is a not-found, and by a member of the right business
 whose role falls short, which is a permission error; either way nothing is written. (The
 approvals services, workflows, custom fields and the review, have the same test in
@@ -30,6 +30,7 @@ from connections.models import ConnectionStatus
 from credits import services as credits
 from credits.models import Credit
 from files import services as files
+from imports import services as imports
 from notifications import services as notifications
 from notifications.models import NotificationType
 from payables import bulk
@@ -51,6 +52,7 @@ WATCHED_APPS = (
     "payables",
     "banking",
     "webhooks",
+    "imports",
 )
 
 
@@ -120,6 +122,14 @@ def w(parties):
 
 def _pdf():
     return SimpleUploadedFile("invoice.pdf", factories.PDF_BYTES, content_type="application/pdf")
+
+
+def _payables_csv():
+    return SimpleUploadedFile(
+        "bills.csv",
+        b"connection,invoiceNumber,amount\nAcme,IMP-1,10.00\n",
+        content_type="text/csv",
+    )
 
 
 # (service, the call with ``actor``, the member whose role falls short there)
@@ -410,6 +420,14 @@ CASES = [
         lambda w, actor: webhooks.delivery_retry(delivery_id=w.delivery.pk, actor=actor),
         "payer_viewer",
     ),
+    # imports
+    (
+        "import_create",
+        lambda w, actor: imports.import_create(
+            business_id=w.payee.pk, actor=actor, upload=_payables_csv(), mode="draft"
+        ),
+        "payee_viewer",
+    ),
 ]
 
 
@@ -466,6 +484,7 @@ PAYEE_SIDE = {
     "payable_update",
     "payable_set_tags",
     "payable_submit",
+    "import_create",
 }
 
 
@@ -512,6 +531,7 @@ APPS = (
     "credits",
     "banking",
     "webhooks",
+    "imports",
 )
 
 

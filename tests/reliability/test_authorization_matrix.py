@@ -177,6 +177,7 @@ def _page_objects(w: World) -> dict:
         "bank_account_id": w.extra["payer_bank_account"].id,
         "run_id": w.extra["payer_run"].id,
         "credit_id": w.extra["shared_credit"].id,
+        "import_id": w.extra["payee_import"].id,
         "action": "approve",
         "token_key": AuthToken.objects.filter(user=w.user("payee.owner")).values_list(
             "token_key", flat=True
@@ -200,6 +201,7 @@ def _foreign_objects(w: World) -> dict:
         "custom_field_id": w.custom_fields["outsider_custom_field"].id,
         "file_id": w.files["outsider_file"].id,
         "notification_id": w.extra["outsider_notification"].id,
+        "import_id": w.extra["outsider_import"].id,
     }
 
 
@@ -226,6 +228,8 @@ TARGETS["payer run"] = lambda w, p: {"run_id": w.extra["payer_run"].id}
 TARGETS["run payment"] = lambda w, p: {"payment_id": w.extra["payer_run"].items.get().payment_id}
 TARGETS["shared credit"] = lambda w, p: {"credit_id": w.extra["shared_credit"].id}
 TARGETS["outsider credit"] = lambda w, p: {"credit_id": w.extra["outsider_credit"].id}
+TARGETS["payee import"] = lambda w, p: {"import_id": w.extra["payee_import"].id}
+TARGETS["outsider import"] = lambda w, p: {"import_id": w.extra["outsider_import"].id}
 for _owner in ("payer", "outsider"):
     TARGETS[f"{_owner} webhook"] = lambda w, p, o=_owner: {"webhook_id": w.extra[f"{o}_webhook"].id}
     TARGETS[f"{_owner} delivery"] = lambda w, p, o=_owner: {
@@ -254,6 +258,11 @@ def _workflow_body(world, principal):
 
 def _upload(world, principal):
     return {"file": SimpleUploadedFile("matrix.pdf", PDF_BYTES, content_type="application/pdf")}
+
+
+def _import_file(world, principal):
+    content = b"connection,invoiceNumber,amount\nAcme,MATRIX-IMP-1,10.00\n"
+    return {"file": SimpleUploadedFile("matrix.csv", content, content_type="text/csv")}
 
 
 def _bank_account(world, principal):
@@ -487,6 +496,16 @@ MATRIX: list[Row] = [
     Row("event-feed", "GET", "payee business", R, NONE),
     Row("event-feed", "GET", "payer business", NONE, R),
     Row("event-feed", "GET", "outsider business", NONE, NONE, 200),
+    # imports of payables from CSV: the payee's team uploads; every member reads
+    Row("import-list", "GET", "payee business", R, NONE),
+    Row("import-list", "GET", "outsider business", NONE, NONE, 200),
+    Row("import-list", "POST", "payee business", cap("INVOICE", 202), NONE, body=_import_file,
+        multipart=True),
+    Row("import-detail", "GET", "payee import", R, NONE),
+    Row("import-detail", "GET", "outsider import", NONE, NONE, 200),
+    Row("import-errors", "GET", "payee import", R, NONE),
+    Row("import-errors", "GET", "outsider import", NONE, NONE, 200),
+    Row("import-template", "GET", "-", R, R, 200),
     # files
     Row("file-upload", "POST", "-", cap("INVOICE", 201), cap("INVOICE", 201), 201,
         body=_upload, multipart=True),
@@ -792,6 +811,17 @@ MATRIX: list[Row] = [
     Row("page:run-mark-sent", "GET", "page payer", every(405), every(405), 405),
     Row("page:run-mark-sent", "POST", "page payer", every(404), cap("ADMINISTER", 302), 404),
     Row("page:run-mark-sent", "POST", "page payee", cap("ADMINISTER", 404), every(404), 404),
+    # imports pages: the payee's team
+    Row("page:invoice-import", "GET", "page payee", INV, every(404), 404),
+    Row("page:invoice-import", "GET", "page payer", every(404), INV, 404),
+    Row("page:invoice-import", "POST", "page payee", cap("INVOICE", 400), every(404), 404),
+    Row("page:invoice-import", "POST", "page payer", every(404), cap("INVOICE", 400), 404),
+    Row("page:import-page", "GET", "page payee", INV, every(404), 404),
+    Row("page:import-page", "GET", "page payer", every(404), cap("INVOICE", 404), 404,
+        note="Globex's import named under Acme: not Acme's"),
+    Row("page:import-page", "GET", "page foreign under payee", cap("INVOICE", 404), every(404),
+        404),
+    Row("page:import-page", "POST", "page payee", INV, every(404), 404),
     # credits pages
     Row("page:credits", "GET", "page payee", every(200), every(404), 404),
     Row("page:credits", "GET", "page payer", every(404), every(200), 404),

@@ -264,6 +264,19 @@ def build_world() -> World:
         world.extra[f"{name}_delivery"] = Delivery.objects.create(
             endpoint=hook, event=event, status="failed"
         )
+    # CSV imports of payables: one of Globex's and one of Hooli's, waiting for their job.
+    from imports.models import Import
+
+    for name, business in (("payee", payee), ("outsider", outsider_business)):
+        world.extra[f"{name}_import"] = Import.objects.create(
+            business=business,
+            mode="draft",
+            filename=f"{name}.csv",
+            size=1,
+            sha256=name,
+            stored=f"imports/{name}.csv",
+            total=1,
+        )
     # Open member invitations of each business.
     for name, business, owner in (
         ("payee_invitation", payee, world.people["payee.owner"]),
