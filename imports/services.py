@@ -105,10 +105,20 @@ def import_validate(*, import_id: str) -> Import | None:
     """The validation pass (a job's first step; a repeat finds it done and does nothing)."""
     with transaction.atomic():
         job = _locked(import_id)
-        if job is None or job.status != ImportStatus.PENDING:
+        if job is None or job.status not in (ImportStatus.PENDING, ImportStatus.VALIDATING):
             return job
-        job.start_validation()
-        job.save(update_fields=["status", "processed", "updated_at"])
+        if job.status == ImportStatus.PENDING:
+            job.start_validation()
+            job.save(update_fields=["status", "processed", "updated_at"])
+        # VALIDATING already: a job that stopped half-way (its pass rolled back) checks again.
+    try:
+        return _validate(import_id)
+    except Exception as exc:
+        logger.exception("import %s could not be checked", import_id)
+        return _fail(import_id, ImportStatus.VALIDATING, _unexpected(exc), row=None)
+
+
+def _validate(import_id: str) -> Import | None:
     with transaction.atomic():
         job = _locked(import_id)
         if job is None or job.status != ImportStatus.VALIDATING:
@@ -129,6 +139,23 @@ def import_validate(*, import_id: str) -> Import | None:
                 job.start_import(payable_count=payable_count)
         job.save()
     return job
+
+
+def _unexpected(exc: Exception) -> str:
+    return f"The import stopped on an unexpected error ({type(exc).__name__})."
+
+
+def _fail(import_id: str, status: str, reason: str, *, row: int | None) -> Import | None:
+    """Mark the import failed (its pass rolled back: nothing of it was kept)."""
+    with transaction.atomic():
+        job = _locked(import_id)
+        if job is None or job.status != status:
+            return job
+        job.fail(reason=f"{reason} Nothing was created.")
+        job.save()
+        if row is not None:
+            ImportProblem.objects.create(batch=job, row=row, message=reason[:500])
+        return job
 
 
 def import_commit(*, import_id: str) -> Import | None:
@@ -164,16 +191,10 @@ def import_commit(*, import_id: str) -> Import | None:
         reason = f"Row {row.line}: {message}" if row is not None else message
     except Exception as exc:
         logger.exception("import %s failed", import_id)
-        reason = f"The import stopped on an unexpected error ({type(exc).__name__})."
-    with transaction.atomic():
-        job = _locked(import_id)
-        if job is None or job.status != ImportStatus.IMPORTING:
-            return job
-        job.fail(reason=f"{reason} Nothing was created.")
-        job.save()
-        if row is not None:
-            ImportProblem.objects.create(batch=job, row=row.line, message=reason[:500])
-        return job
+        reason = _unexpected(exc)
+    return _fail(
+        import_id, ImportStatus.IMPORTING, reason, row=row.line if row is not None else None
+    )
 
 
 def _create(job: Import, row: ImportRow) -> None:

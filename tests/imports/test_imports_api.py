@@ -253,3 +253,21 @@ def test_the_template_is_the_format(parties, upload):
     job = client.get(f"/api/imports/{job_id}").json()
     assert job["status"] == "done", job["errors"]
     assert job["createdCount"] == 2
+
+
+def test_the_job_running_twice_or_again_after_a_crash_creates_everything_once(parties):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from imports.tasks import run_import
+
+    upload = SimpleUploadedFile("twice.csv", csv_file(*_rows(parties)), content_type="text/csv")
+    job, _ = services.import_create(
+        business_id=parties.payee.pk, actor=parties.payee_owner, upload=upload, mode="draft"
+    )
+    # A worker that stopped half-way through the check: its pass was rolled back.
+    Import.objects.filter(pk=job.pk).update(status=ImportStatus.VALIDATING)
+    assert run_import(job.pk) == "done"
+    assert run_import(job.pk) == "done"
+    assert Payable.objects.filter(connection=parties.connection).count() == 2
+    job.refresh_from_db()
+    assert (job.created_count, job.processed, job.total) == (2, 3, 3)
