@@ -183,6 +183,7 @@ def import_commit(*, import_id: str) -> Import | None:
                     processed += row.row_count
                 last = rows[-1].line
                 progress_set(job, processed)
+                validation.collect_garbage()
             job.finish(created_count=created)
             job.save()
             return job
