@@ -7,6 +7,7 @@ per-payable ``position`` safe to compute). Nothing ever edits or deletes an even
 """
 
 import datetime
+import weakref
 from decimal import Decimal
 
 from django.db import transaction
@@ -45,7 +46,15 @@ def _count_positions(payable: Payable, *, last: int) -> None:
     counting = getattr(payable, "_last_event_position", None) is not None
     payable._last_event_position = last
     if not counting:
-        transaction.on_commit(lambda: payable.__dict__.pop("_last_event_position", None))
+        # By weak reference: a transaction that creates many payables (a CSV import) must not
+        # keep every one of them, with what it holds, alive until its commit.
+        ref = weakref.ref(payable)
+        transaction.on_commit(lambda: _forget_position(ref()))
+
+
+def _forget_position(payable: Payable | None) -> None:
+    if payable is not None:
+        payable.__dict__.pop("_last_event_position", None)
 
 
 def _write(

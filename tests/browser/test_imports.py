@@ -2,6 +2,8 @@
 upload, the progress bar following the job until it is done; a file with problems shows them
 with the error report, on a laptop and on a phone."""
 
+import urllib.request
+
 import pytest
 from playwright.sync_api import expect
 
@@ -14,6 +16,14 @@ from tests.browser.conftest import PHONE, screenshot
 from tests.imports.conftest import csv_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def warm_server(live_server):
+    """The live server's first page loads its URLs and templates: a slow machine can take
+    longer than a page's timeout for it, so it is asked once, patiently, before the browser."""
+    with urllib.request.urlopen(f"{live_server.url}/login", timeout=120) as response:
+        response.read()
 
 
 def _upload(page, content: bytes, mode_label: str = "Drafts") -> None:
