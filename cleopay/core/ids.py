@@ -36,6 +36,8 @@ PREFIXES = {
     "apr",
     "bank",
     "run",
+    "dlg",
+    "apl",
 }
 
 _SHAPE = re.compile(rf"^([a-z]+)_([A-Za-z0-9]{{1,{MAX_LENGTH - 6}}})$")
