@@ -4,7 +4,7 @@ Each service of accounts, connections, files, notifications, credits, payables, 
 webhooks is called directly, with no view in front: by an outsider (the owner of a business
 with no part in Acme paying Globex), which is a not-found, and by a member of the right business
 whose role falls short, which is a permission error; either way nothing is written. (The
-approvals services, workflows, custom fields and the review, have the same test in
+approvals services, workflows, custom fields, the review and delegations, have the same test in
 tests/approvals/test_service_authorization.py.) The last test finds every write service of every
 app and asks that it be in one of the two.
 """
@@ -36,7 +36,7 @@ from payables import bulk
 from payables import services as payables
 from payables.models import PayableStatus
 from tests import factories
-from tests.approvals.test_service_authorization import REVIEW_WRITES
+from tests.approvals.test_service_authorization import DELEGATION_WRITES, REVIEW_WRITES
 from tests.approvals.test_service_authorization import SERVICES as APPROVALS_SERVICES
 from webhooks import services as webhooks
 from webhooks.models import WebhookEndpoint
@@ -538,7 +538,12 @@ def _functions_taking_an_actor():
 
 
 def test_every_write_service_of_every_app_is_tested_here_or_in_tests_approvals():
-    tested = {name for name, _call, _role in CASES} | set(APPROVALS_SERVICES) | set(REVIEW_WRITES)
+    tested = (
+        {name for name, _call, _role in CASES}
+        | set(APPROVALS_SERVICES)
+        | set(REVIEW_WRITES)
+        | set(DELEGATION_WRITES)
+    )
     found = set(_functions_taking_an_actor())
     untested = {
         path for path in found if path not in NOT_SERVICES and path.rsplit(".", 1)[-1] not in tested
