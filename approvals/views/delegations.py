@@ -57,9 +57,7 @@ def delegation_list(request, business_id: str):
                 f"{format_date(created.starts_on)} to {format_date(created.ends_on)}.",
             )
             return redirect("settings-delegations", business_id=business_id)
-    approvers = [
-        m for m in membership_list(business_id=business_id) if m.role in APPROVING_ROLES
-    ]
+    approvers = [m for m in membership_list(business_id=business_id) if m.role in APPROVING_ROLES]
     rows = [
         {
             "delegation": row,
@@ -75,8 +73,11 @@ def delegation_list(request, business_id: str):
         {
             "section": "delegations",
             "rows": rows,
-            "holding": [r for r in rows if r["state"] == "active" and
-                        r["delegation"].to_user_id == request.user.pk],  # fmt: skip
+            "holding": [
+                r
+                for r in rows
+                if r["state"] == "active" and r["delegation"].to_user_id == request.user.pk
+            ],
             "problems": problems,
             "values": values,
             "people": [(m.user_id, m.user.email) for m in approvers],
