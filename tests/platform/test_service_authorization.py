@@ -487,6 +487,7 @@ def test_notifications_are_the_readers_own(w):
 # services call, the steps a service runs after its check, and reads.
 NOT_SERVICES = {
     "approvals.review.require_not_author": "a check payable_approve / payable_decline make",
+    "approvals.review.acting_for": "a read of approval_record: whom the actor approves for",
     "approvals.routing.separate_payer_check": "a check payable_approve / payable_pay make",
     "banking.runs.payment_run_get": "a read (it authorizes too: tests/banking)",
     "banking.runs.payment_run_nacha": "a read (it authorizes too: tests/banking)",
