@@ -3,9 +3,11 @@ from django.contrib import admin
 from approvals.models import (
     Approval,
     ApprovalAssignment,
+    ApprovalEmailLink,
     ApprovalRequest,
     ApprovalWorkflow,
     CustomFieldDefinition,
+    Delegation,
     WorkflowConnection,
     WorkflowStep,
     WorkflowStepApprover,
@@ -121,7 +123,7 @@ class ReadOnlyInline(admin.TabularInline):
 
 class ApprovalInline(ReadOnlyInline):
     model = Approval
-    fields = ["step", "user", "decision", "reason", "decided_at"]
+    fields = ["step", "user", "on_behalf_of", "decision", "reason", "decided_at"]
 
 
 class ApprovalAssignmentInline(ReadOnlyInline):
@@ -152,4 +154,37 @@ class ApprovalRequestAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Delegation)
+class DelegationAdmin(admin.ModelAdmin):
+    list_display = ["business", "from_user", "to_user", "starts_on", "ends_on", "created_at"]
+    search_fields = ["id", "business__name", "from_user__email", "to_user__email"]
+    list_select_related = ["business", "from_user", "to_user"]
+    raw_id_fields = ["business", "from_user", "to_user", "created_by"]
+    readonly_fields = ["id", "created_at"]
+
+
+@admin.register(ApprovalEmailLink)
+class ApprovalEmailLinkAdmin(admin.ModelAdmin):
+    """Read only: a link's row says when it was sent and used, never its token."""
+
+    list_display = ["request", "user", "created_at", "expires_at", "used_at", "used_action"]
+    search_fields = ["id", "request__payable__id", "user__email"]
+    list_select_related = ["request", "user"]
+    readonly_fields = [
+        "id",
+        "request",
+        "user",
+        "created_at",
+        "expires_at",
+        "used_at",
+        "used_action",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -1,16 +1,18 @@
-"""Approval workflow and custom field endpoints (docs/api/approvals.md, docs/api/custom-fields.md). Thin: validate, call, serialize."""
+"""Approval workflow, delegation and custom field endpoints (docs/api/approvals.md, docs/api/custom-fields.md). Thin: validate, call, serialize."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
 from accounts.permissions import Capability
-from approvals import fields, selectors, workflows
+from approvals import delegation, fields, selectors, workflows
 from approvals.serializers import (
     ApprovalPreviewInput,
     ApprovalPreviewSerializer,
     CustomFieldInput,
     CustomFieldSerializer,
+    DelegationInput,
+    DelegationSerializer,
     WorkflowInput,
     WorkflowSerializer,
 )
@@ -103,6 +105,61 @@ class WorkflowPreviewApi(BusinessApiView):
             tag_ids=data.validated_data.get("tag_ids"),
         )
         return Response(ApprovalPreviewSerializer(preview).data)
+
+
+# --- delegations -----------------------------------------------------------------------------------
+
+
+class DelegationListApi(BusinessApiView):
+    # Delegating one's own approvals needs APPROVE; the service asks ADMINISTER for another's.
+    capabilities = {"POST": Capability.APPROVE}
+
+    @extend_schema(
+        operation_id="delegations_list",
+        responses={200: DelegationSerializer(many=True)},
+        description="The business's delegations, newest first, ended ones too.",
+    )
+    def get(self, request, business_id: str):
+        return self.paginate(
+            delegation.delegation_list(business_id=business_id),
+            lambda rows: DelegationSerializer(rows, many=True).data,
+        )
+
+    @extend_schema(
+        operation_id="delegations_create",
+        request=DelegationInput,
+        responses={201: DelegationSerializer},
+        description=(
+            "Hands the caller's approvals (or, for an owner or admin, `fromUserId`'s) to "
+            "`toUserId` from `startsOn` to `endsOn`. 409 `delegation_overlap` when the "
+            "delegator already delegates on one of those days, `delegation_chain` when the "
+            "delegate is away or the delegator holds someone's approvals then."
+        ),
+    )
+    def post(self, request, business_id: str):
+        data = DelegationInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        created = delegation.delegation_create(
+            business_id=business_id, actor=request.user, **data.validated_data
+        )
+        created = delegation.delegation_get(user=request.user, delegation_id=created.pk)
+        return Response(DelegationSerializer(created).data, status=status.HTTP_201_CREATED)
+
+
+class DelegationDetailApi(ApiView):
+    @extend_schema(operation_id="delegations_retrieve", responses={200: DelegationSerializer})
+    def get(self, request, delegation_id: str):
+        found = delegation.delegation_get(user=request.user, delegation_id=delegation_id)
+        return Response(DelegationSerializer(found).data)
+
+    @extend_schema(
+        operation_id="delegations_delete",
+        responses={204: None},
+        description="Ends the delegation: the delegator, or an owner or admin of the business.",
+    )
+    def delete(self, request, delegation_id: str):
+        delegation.delegation_delete(delegation_id=delegation_id, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # --- custom fields ---------------------------------------------------------------------------------

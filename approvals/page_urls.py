@@ -1,4 +1,4 @@
-"""Pages of approval workflows and custom fields (the API's routes are in ``approvals.urls``)."""
+"""Pages of approval workflows, delegations and custom fields (the API's routes are in ``approvals.urls``)."""
 
 from django.urls import path
 
@@ -15,6 +15,12 @@ urlpatterns = [
         S + "workflows/<str:workflow_id>/delete",
         views.workflow_delete,
         name="settings-workflow-delete",
+    ),
+    path(S + "delegations", views.delegation_list, name="settings-delegations"),
+    path(
+        S + "delegations/<str:delegation_id>/delete",
+        views.delegation_delete,
+        name="settings-delegation-delete",
     ),
     path(S + "custom-fields", views.custom_field_list, name="settings-custom-fields"),
     path(

@@ -14,10 +14,12 @@ approval rows (``select_for_update`` below).
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from rest_framework.exceptions import PermissionDenied
 
-from accounts.models import Role
+from accounts.models import Role, User
 from accounts.permissions import roles_of
+from approvals.delegation import delegates_of, delegators_of
 from approvals.models import (
     Approval,
     ApprovalAssignment,
@@ -44,6 +46,8 @@ class ApprovalProgress:
     completed: bool
     step_completed: bool
     note: str
+    # The delegator the approval was given for, or None.
+    on_behalf_of: User | None = None
 
     @property
     def approval_status(self) -> str:
@@ -101,13 +105,53 @@ def approvers_now(*, payable, request: ApprovalRequest | None = None) -> list[st
         )
     if request is None or not request.is_pending:
         return []
-    done = set(
+    people = _step_people(payable, request, request.current_step or 0)
+    return sorted(people - approved_people(request) - payable_authors(payable))
+
+
+def approved_people(request: ApprovalRequest) -> set[str]:
+    """Everyone who approved in this round, for themselves or through a delegate (one person
+    approves a payable once, whichever side of a delegation they were on)."""
+    done: set[str] = set()
+    for user_id, on_behalf_of_id in (
         Approval.objects.filter(request=request, decision=ApprovalDecision.APPROVED)
         .order_by()  # a set: the default order would join the round and the payable
-        .values_list("user_id", flat=True)
-    )
-    people = _step_people(payable, request, request.current_step or 0)
-    return sorted(people - done - payable_authors(payable))
+        .values_list("user_id", "on_behalf_of_id")
+    ):
+        done.add(user_id)
+        if on_behalf_of_id:
+            done.add(on_behalf_of_id)
+    return done
+
+
+def delegates_now(*, payable, request: ApprovalRequest, approvers: list[str]) -> dict[str, str]:
+    """``{delegate: the delegator's e-mail}`` for those of ``approvers`` (``approvers_now``) who are away
+    today and whose delegate may act for them on this payable (not one of its authors, not
+    done already, not asked in their own right)."""
+    away = delegates_of(business_id=payable.payer_id, user_ids=approvers)
+    if not away:
+        return {}
+    excluded = approved_people(request) | payable_authors(payable) | set(approvers)
+    emails = dict(User.objects.filter(pk__in=list(away)).values_list("pk", "email"))
+    found: dict[str, str] = {}
+    for delegator, delegate in away.items():
+        if delegate not in excluded and delegate not in found:
+            found[delegate] = emails[delegator]
+    return found
+
+
+def acting_for(*, payable, request: ApprovalRequest, actor, position: int) -> str | None:
+    """Whom ``actor`` approves the current step for: None for themselves (the step names them),
+    else the first delegator of theirs the step still waits for; raises 403 when neither."""
+    people = _step_people(payable, request, position)
+    if actor.pk in people:
+        return None
+    waiting = people - approved_people(request) - payable_authors(payable)
+    for delegator in delegators_of(business_id=payable.payer_id, delegate_id=actor.pk):
+        if delegator in waiting:
+            return delegator
+    _refuse_out_of_turn(payable, request, actor, position)
+    return None  # not reached: the refusal raises
 
 
 # --- writes -----------------------------------------------------------------------------------------
@@ -206,29 +250,41 @@ def approval_record(*, payable, actor) -> ApprovalProgress:
     request = _lock_pending_request(payable)
     require_not_author(payable=payable, actor=actor)
     earlier = (
-        Approval.objects.filter(request=request, user=actor, decision=ApprovalDecision.APPROVED)
-        .order_by()  # at most one row: the default order would join the round and the payable
-        .values_list("step", flat=True)
+        Approval.objects.filter(request=request, decision=ApprovalDecision.APPROVED)
+        .filter(Q(user=actor) | Q(on_behalf_of=actor))
+        .order_by()  # at most two rows: the default order would join the round and the payable
+        .values_list("step", "user_id")
         .first()
     )
     if earlier is not None:
-        where = f" ({step_label(request, earlier)})" if len(request.steps) > 1 else ""
+        step, user_id = earlier
+        where = f" ({step_label(request, step)})" if len(request.steps) > 1 else ""
+        if user_id == actor.pk:
+            raise PermissionDenied(
+                f"You already approved this payable{where}; one person approves once."
+            )
         raise PermissionDenied(
-            f"You already approved this payable{where}; one person approves once."
+            f"Your delegate already approved this payable for you{where}; one person approves once."
         )
 
     position = request.current_step or 0
-    _refuse_out_of_turn(payable, request, actor, position)
+    principal_id = acting_for(payable=payable, request=request, actor=actor, position=position)
+    principal = User.objects.get(pk=principal_id) if principal_id else None
     workflow = request.outcome == ApprovalRequestOutcome.WORKFLOW
     required = request.steps[position]["required_approvals"] if workflow else 1
     try:
         with transaction.atomic():
             Approval.objects.create(
-                request=request, step=position, user=actor, decision=ApprovalDecision.APPROVED
+                request=request,
+                step=position,
+                user=actor,
+                on_behalf_of=principal,
+                decision=ApprovalDecision.APPROVED,
             )
-    except IntegrityError:  # the unique constraint, should the lock ever be bypassed
+    except IntegrityError:  # the unique constraints, should the lock ever be bypassed
         raise PermissionDenied(
-            "You already approved this payable; one person approves once."
+            "This payable was already approved by you or for the person you act for; one "
+            "person approves once."
         ) from None
 
     count = Approval.objects.filter(
@@ -238,21 +294,18 @@ def approval_record(*, payable, actor) -> ApprovalProgress:
         note = "Approved under manual review."
     else:
         note = f"Approved {step_label(request, position)} ({count} of {required} approvals)."
+    if principal is not None:
+        note += f" On behalf of {principal.email}."
+    done = {"request": request, "step": position, "note": note, "on_behalf_of": principal}
     if count < required:
-        return ApprovalProgress(
-            request=request, step=position, completed=False, step_completed=False, note=note
-        )
+        return ApprovalProgress(completed=False, step_completed=False, **done)
     if position + 1 < max(len(request.steps), 1):
         request.current_step = position + 1
         request.save(update_fields=["current_step"])
-        return ApprovalProgress(
-            request=request, step=position, completed=False, step_completed=True, note=note
-        )
+        return ApprovalProgress(completed=False, step_completed=True, **done)
     request.approve()
     request.save(update_fields=["status", "closed_at"])
-    return ApprovalProgress(
-        request=request, step=position, completed=True, step_completed=True, note=note
-    )
+    return ApprovalProgress(completed=True, step_completed=True, **done)
 
 
 def approval_decline(*, payable, actor, reason: str) -> ApprovalRequest:
@@ -265,21 +318,33 @@ def approval_decline(*, payable, actor, reason: str) -> ApprovalRequest:
     request = _lock_pending_request(payable)
     position = request.current_step or 0
     role = roles_of(actor).get(payable.payer_id)
-    if role not in (Role.OWNER, Role.ADMIN) and actor.pk not in _step_people(
-        payable, request, position
-    ):
-        where = (
-            step_label(request, position)
-            if request.outcome == ApprovalRequestOutcome.WORKFLOW
-            else "this payable"
+    people = _step_people(payable, request, position)
+    principal_id = None
+    if role not in (Role.OWNER, Role.ADMIN) and actor.pk not in people:
+        waiting = people - approved_people(request) - payable_authors(payable)
+        principal_id = next(
+            (
+                delegator
+                for delegator in delegators_of(business_id=payable.payer_id, delegate_id=actor.pk)
+                if delegator in waiting and actor.pk not in payable_authors(payable)
+            ),
+            None,
         )
-        raise PermissionDenied(
-            f"Only the approvers of {where} or an owner or admin of the payer can decline it now."
-        )
+        if principal_id is None:
+            where = (
+                step_label(request, position)
+                if request.outcome == ApprovalRequestOutcome.WORKFLOW
+                else "this payable"
+            )
+            raise PermissionDenied(
+                f"Only the approvers of {where} or an owner or admin of the payer can decline "
+                "it now."
+            )
     Approval.objects.create(
         request=request,
         step=position,
         user=actor,
+        on_behalf_of_id=principal_id,
         decision=ApprovalDecision.DECLINED,
         reason=reason,
     )

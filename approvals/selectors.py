@@ -146,7 +146,9 @@ def latest_approval_request_prefetch() -> Prefetch:
         queryset=ApprovalRequest.objects.filter(round=Subquery(latest_round)).prefetch_related(
             Prefetch(
                 "approvals",
-                queryset=Approval.objects.select_related("user").order_by("decided_at", "id"),
+                queryset=Approval.objects.select_related("user", "on_behalf_of").order_by(
+                    "decided_at", "id"
+                ),
             )
         ),
         to_attr="latest_approval_requests",
@@ -163,7 +165,9 @@ def _latest_request(payable) -> ApprovalRequest | None:
         return prefetched[0] if prefetched else None
     return (
         ApprovalRequest.objects.filter(payable=payable)
-        .prefetch_related(Prefetch("approvals", queryset=Approval.objects.select_related("user")))
+        .prefetch_related(
+            Prefetch("approvals", queryset=Approval.objects.select_related("user", "on_behalf_of"))
+        )
         .order_by("-round")
         .first()
     )
@@ -243,7 +247,13 @@ def approval_overview(*, payable) -> dict | None:
         )
 
     if pending and current is not None and current < len(steps):
-        approved = {d.user_id for d in decisions if d.decision == ApprovalDecision.APPROVED}
+        approved = {
+            person
+            for d in decisions
+            if d.decision == ApprovalDecision.APPROVED
+            for person in (d.user_id, d.on_behalf_of_id)
+            if person
+        }
         left = [people - approved for people in eligible[current:]]
         missing = [step["required_approvals"] for step in steps[current:]]
         missing[0] -= sum(

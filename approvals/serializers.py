@@ -9,7 +9,12 @@ from accounts.serializers import UserRefSerializer
 from approvals import custom_fields
 from approvals.models import ApprovalDecision, ApprovalStatus, CustomFieldScope, CustomFieldType
 from approvals.routing import APPROVING_ROLES, ApprovalOutcome
-from cleopay.core.api.fields import PublicIdField, StrictBooleanField, StrictCharField
+from cleopay.core.api.fields import (
+    PlausibleDateField,
+    PublicIdField,
+    StrictBooleanField,
+    StrictCharField,
+)
 from cleopay.core.money import MoneySerializerField
 
 MAX_STEPS = 10
@@ -151,6 +156,12 @@ class ApprovalPreviewSerializer(serializers.Serializer):
 
 class ApprovalDecisionSerializer(serializers.Serializer):
     user = UserRefSerializer()
+    onBehalfOf = serializers.CharField(
+        source="on_behalf_of_id",
+        allow_null=True,
+        help_text="The user ID of the person `user` decided for under a delegation; null when "
+        "they decided for themselves.",
+    )
     decision = serializers.ChoiceField(choices=ApprovalDecision.choices)
     reason = serializers.CharField(
         allow_null=True, help_text="Why it was declined; null if approved."
@@ -189,6 +200,43 @@ class ApprovalOverviewSerializer(serializers.Serializer):
     )
     blockedReason = serializers.CharField(source="blocked_reason", allow_null=True)
     steps = ApprovalStepProgressSerializer(many=True)
+
+
+# --- delegations -----------------------------------------------------------------------------------
+
+
+class DelegationInput(serializers.Serializer):
+    toUserId = PublicIdField(
+        source="to_user_id",
+        prefix="usr",
+        help_text="The member (owner, admin or approver) who approves on the delegator's behalf.",
+    )
+    startsOn = PlausibleDateField(source="starts_on", help_text="The first day (UTC), included.")
+    endsOn = PlausibleDateField(source="ends_on", help_text="The last day (UTC), included.")
+    fromUserId = PublicIdField(
+        source="from_user_id",
+        prefix="usr",
+        required=False,
+        help_text="Whose approvals are delegated; the caller's by default. Owners and admins "
+        "only, for another member.",
+    )
+
+
+class DelegationSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    businessId = serializers.CharField(source="business_id")
+    fromUser = UserRefSerializer(source="from_user", help_text="Whose approvals are delegated.")
+    toUser = UserRefSerializer(source="to_user", help_text="Who approves on their behalf.")
+    startsOn = serializers.DateField(source="starts_on")
+    endsOn = serializers.DateField(source="ends_on")
+    active = serializers.SerializerMethodField(help_text="Whether today (UTC) is in the range.")
+    createdBy = UserRefSerializer(source="created_by", allow_null=True)
+    createdAt = serializers.DateTimeField(source="created_at")
+
+    def get_active(self, delegation) -> bool:
+        from approvals.delegation import today
+
+        return delegation.is_active_on(today())
 
 
 # --- custom fields ---------------------------------------------------------------------------------

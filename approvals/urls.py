@@ -19,6 +19,16 @@ urlpatterns = [
         name="approval-workflow-detail",
     ),
     path(
+        "businesses/<str:business_id>/delegations",
+        apis.DelegationListApi.as_view(),
+        name="delegation-list",
+    ),
+    path(
+        "delegations/<str:delegation_id>",
+        apis.DelegationDetailApi.as_view(),
+        name="delegation-detail",
+    ),
+    path(
         "businesses/<str:business_id>/custom-fields",
         apis.CustomFieldListApi.as_view(),
         name="custom-field-list",

@@ -12,7 +12,8 @@ Who hears of what:
 - the payer's owners and admins when a payable is submitted to it (those asked to approve it at
   the same moment get the approval request instead, not both);
 - the people who may approve the current step when a payable reaches it (under manual review,
-  every owner, admin and approver of the payer), never the payable's authors;
+  every owner, admin and approver of the payer), never the payable's authors, and the delegate
+  of each of them who is away (``approvals.delegation``), told on whose behalf;
 - the payee's owners and admins, and whoever submitted the payable, when it is approved,
   declined (with the reason), scheduled or paid;
 - both sides (as above) when a payment fails;
@@ -129,17 +130,19 @@ def notify_payable_submitted(*, payable, exclude: Iterable[str] = ()) -> list[No
 
 
 def notify_approval_requested(
-    *, payable, user_ids: Iterable[str], step: str = ""
+    *, payable, user_ids: Iterable[str], step: str = "", on_behalf_of: str = ""
 ) -> list[Notification]:
-    """``step`` names the step for a workflow of several (``step 2 of 3``)."""
+    """``step`` names the step for a workflow of several (``step 2 of 3``); ``on_behalf_of``
+    the e-mail of the person away whose approvals ``user_ids`` hold (a delegation)."""
     where = f" ({step})" if step else ""
+    behalf = f" on behalf of {on_behalf_of}" if on_behalf_of else ""
     return notify(
         type=NotificationType.APPROVAL_REQUESTED,
         payable=payable,
         business_id=payable.payer_id,
         user_ids=user_ids,
         message=f"Invoice {payable.invoice_number} from {payable.payee.name} for "
-        f"{_money(payable)} awaits your approval{where}.",
+        f"{_money(payable)} awaits your approval{behalf}{where}.",
     )
 
 

@@ -8,6 +8,11 @@ B = "b/<str:business_id>/"
 
 urlpatterns = [
     path("payables/<str:payable_id>", views.payable_redirect, name="payable-redirect"),
+    path(
+        "email-approval/<str:payable_id>/<str:token>",
+        views.email_approval,
+        name="email-approval",
+    ),
     path(B, landing.business_home, name="business-home"),
     path(B + "inbox", views.inbox, name="inbox"),
     path(B + "inbox/bulk", views.inbox_bulk, name="inbox-bulk"),

@@ -1,7 +1,8 @@
 """The payables' vocabulary for reads: who sees what, which side, what awaits whom."""
 
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 
 from cleopay.core.expressions import AnyOf
 from cleopay.core.invoice_numbers import invoice_number_key
@@ -42,16 +43,22 @@ class PayableQuerySet(models.QuerySet):
 
         Under manual review: any owner, admin or approver of ``business_id``. Under a workflow:
         the current step names the user, or the user's role (``ApprovalAssignment`` rows, copied
-        from the frozen snapshot). Never a payable the user created or submitted, nor one they
-        already approved in this round. One query, whatever the number of payables.
+        from the frozen snapshot). Also those a delegator of ``user`` (an active delegation of
+        ``approvals.delegation``, both still approving) may approve and has not approved. Never
+        a payable the user created or submitted, nor one they approved in this round, for
+        themselves or through a delegate. One query, whatever the number of payables.
         """
+        from accounts.models import Membership
         from accounts.permissions import Capability, role_allows, roles_of
+        from approvals.delegation import active
         from approvals.models import (
             Approval,
             ApprovalAssignment,
             ApprovalDecision,
             ApprovalRequestStatus,
+            Delegation,
         )
+        from approvals.routing import APPROVING_ROLES
         from payables.models import ApprovalStatus, PayableStatus
 
         role = roles_of(user).get(business_id)
@@ -65,18 +72,45 @@ class PayableQuerySet(models.QuerySet):
         approved_already = Approval.objects.filter(
             request__payable=OuterRef("pk"),
             request__status=ApprovalRequestStatus.PENDING,
-            user=user,
             decision=ApprovalDecision.APPROVED,
+        ).filter(Q(user=user) | Q(on_behalf_of=user))
+        mine = Q(approval_status=ApprovalStatus.MANUAL_REVIEW) | (
+            Q(approval_status=ApprovalStatus.PENDING) & Exists(current_step_names_me)
+        )
+
+        # The memberships of those whose approvals ``user`` holds today, each a delegator the
+        # payable still waits for: not one of its authors, not done in this round.
+        delegators = active(
+            Delegation.objects.filter(business_id=business_id, to_user=user)
+        ).values("from_user_id")
+        current_step_names_them = ApprovalAssignment.objects.filter(
+            request__payable=OuterRef(OuterRef("pk")),
+            request__status=ApprovalRequestStatus.PENDING,
+            position=F("request__current_step"),
+        ).filter(Q(user_id=OuterRef("user_id")) | Q(role=OuterRef("role")))
+        they_approved = Approval.objects.filter(
+            request__payable=OuterRef(OuterRef("pk")),
+            request__status=ApprovalRequestStatus.PENDING,
+            decision=ApprovalDecision.APPROVED,
+        ).filter(Q(user_id=OuterRef("user_id")) | Q(on_behalf_of_id=OuterRef("user_id")))
+        waiting_delegators = (
+            Membership.objects.filter(
+                business_id=business_id, role__in=APPROVING_ROLES, user_id__in=delegators
+            )
+            .exclude(user_id=Coalesce(OuterRef("created_by_id"), Value("")))
+            .exclude(user_id=Coalesce(OuterRef("submitted_by_id"), Value("")))
+            .exclude(Exists(they_approved))
+        )
+        theirs = (Q(approval_status=ApprovalStatus.MANUAL_REVIEW) & Exists(waiting_delegators)) | (
+            Q(approval_status=ApprovalStatus.PENDING)
+            & Exists(waiting_delegators.filter(Exists(current_step_names_them)))
         )
         return (
             self.incoming(business_id)
             .filter(status=PayableStatus.SUBMITTED)
             .exclude(created_by=user)
             .exclude(submitted_by=user)
-            .filter(
-                Q(approval_status=ApprovalStatus.MANUAL_REVIEW)
-                | (Q(approval_status=ApprovalStatus.PENDING) & Exists(current_step_names_me))
-            )
+            .filter(mine | theirs)
             .exclude(Exists(approved_already))
         )
 

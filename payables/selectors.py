@@ -157,7 +157,7 @@ class ReviewStep:
     number: int  # 1-based
     required: int
     approved: int
-    decisions: list  # ``approvals.models.Approval`` rows: user, decision, reason, decided_at
+    decisions: list  # ``approvals.models.Approval`` rows: user, on_behalf_of, decision, reason…
     state: str  # done, current, waiting or declined
     waiting_on: list  # the users who may still approve it
 
@@ -195,7 +195,7 @@ def payable_review(*, payable: Payable, business_id: str) -> Review | None:
             state = "current"
         else:
             state = "waiting"
-        deciders = {d.user_id for d in decisions}
+        deciders = {d.user_id for d in decisions} | {d.on_behalf_of_id for d in decisions}
         steps.append(
             ReviewStep(
                 number=index + 1,

@@ -25,12 +25,17 @@ each step of the snapshot names, so "awaiting my approval" is one SQL query.
 Connection and tag conditions are links that *restrict* deletion of the connection or tag:
 a workflow whose only tag vanished would otherwise silently start matching every payable.
 
+A ``Delegation`` hands one member's approvals to another member for a date range; while it is
+active the delegate approves on the delegator's behalf (``Approval.on_behalf_of``). An
+``ApprovalEmailLink`` makes the approve and decline links of one approval e-mail single-use.
+
 A ``CustomFieldDefinition`` is a field the payer asks its payees to fill in, on the payable or
 on each line item. Values live on the payables themselves (a JSON object keyed by ``key``);
 a definition is soft-deleted so that past values stay readable with their label, and its key
 becomes free for a new definition.
 """
 
+from approvals.models.delegation import ApprovalEmailLink, Delegation  # noqa: F401
 from approvals.models.fields import (  # noqa: F401
     CustomFieldDefinition,
     CustomFieldQuerySet,

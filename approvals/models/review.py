@@ -196,6 +196,15 @@ class Approval(models.Model):
     # The step decided on (the snapshot's ``position``; 0 under manual review).
     step = models.PositiveSmallIntegerField()
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The delegator ``user`` decided for (``approvals.delegation``); null when they decided for
+    # themselves. One person approves a payable once, whichever column names them.
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     decision = models.CharField(max_length=20, choices=ApprovalDecision.choices)
     reason = models.TextField(blank=True, default="")
     decided_at = models.DateTimeField(default=timezone.now)
@@ -207,6 +216,16 @@ class Approval(models.Model):
                 fields=["user", "request"],
                 condition=models.Q(decision="approved"),
                 name="approval_one_per_user_per_round",
+            ),
+            # Nobody is represented twice in a round by delegates.
+            models.UniqueConstraint(
+                fields=["on_behalf_of", "request"],
+                condition=models.Q(decision="approved", on_behalf_of__isnull=False),
+                name="approval_one_per_delegator_per_round",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(on_behalf_of=models.F("user")),
+                name="approval_not_on_behalf_of_oneself",
             ),
             # A decline ends the round: there is at most one.
             models.UniqueConstraint(

@@ -37,6 +37,8 @@ PREFIXES = {
     "bank",
     "run",
     "imp",
+    "dlg",
+    "apl",
 }
 
 _SHAPE = re.compile(rf"^([a-z]+)_([A-Za-z0-9]{{1,{MAX_LENGTH - 6}}})$")

@@ -35,12 +35,17 @@ from payables.services.contents import require_custom_fields
 
 # --- review: the payer's approval (approvals.review does the bookkeeping) --------------------------
 def _request_approvals(payable: Payable, request) -> list[str]:
-    """Notify who may approve the current step now; returns them."""
+    """Notify who may approve the current step now, and the delegates of those away; returns
+    them all."""
     approvers = review.approvers_now(payable=payable, request=request)
-    notifications.notify_approval_requested(
-        payable=payable, user_ids=approvers, step=review.current_step_label(request)
-    )
-    return approvers
+    step = review.current_step_label(request)
+    notifications.notify_approval_requested(payable=payable, user_ids=approvers, step=step)
+    delegates = review.delegates_now(payable=payable, request=request, approvers=approvers)
+    for delegate, delegator_email in delegates.items():
+        notifications.notify_approval_requested(
+            payable=payable, user_ids=[delegate], step=step, on_behalf_of=delegator_email
+        )
+    return approvers + list(delegates)
 
 
 def submit_payable(payable: Payable, *, actor, custom_fields_checked: bool = False) -> None:

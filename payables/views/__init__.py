@@ -1,7 +1,8 @@
 """
 Pages of payables, one module per concern: ``lists`` (the payer's inbox, the payee's
 invoices), ``detail`` (one payable), ``actions`` (the table of a payable's actions, their
-confirm step and result), ``bulk`` (the inbox's bulk actions) and ``editor`` (the invoice editor).
+confirm step and result), ``bulk`` (the inbox's bulk actions), ``editor`` (the invoice editor) and ``email_approval``
+(the page of an approval e-mail's approve and decline links, without a session).
 
 Every read goes through ``payables.selectors`` (scoped to the caller, a foreign payable is a
 404) and every change through ``payables.services``, with the API's own input serializers in
@@ -12,9 +13,11 @@ from payables.views.actions import payable_action
 from payables.views.bulk import inbox_bulk
 from payables.views.detail import payable_detail, payable_redirect
 from payables.views.editor import invoice_new, line_row, payable_edit
+from payables.views.email_approval import email_approval
 from payables.views.lists import inbox, invoices
 
 __all__ = [
+    "email_approval",
     "inbox",
     "inbox_bulk",
     "invoice_new",

@@ -6,8 +6,9 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
+from approvals import delegation
 from approvals.demo import WORKFLOW_NAME
-from approvals.models import ApprovalRequest, ApprovalWorkflow
+from approvals.models import ApprovalRequest, ApprovalWorkflow, Delegation
 from payables.models import Payable
 
 pytestmark = pytest.mark.django_db
@@ -33,3 +34,17 @@ def test_the_demo_routes_large_invoices_through_acmes_two_steps():
     ]
     small = Payable.objects.get(invoice_number="DEMO-GLX-003")  # hosting, under $1,000
     assert ApprovalRequest.objects.get(payable=small).outcome == "manual_review"
+
+
+def test_the_demo_shows_an_active_delegation():
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+    (active,) = Delegation.objects.all()
+    assert (active.from_user.email, active.to_user.email) == (
+        "aaron@acme.example",
+        "abby@acme.example",
+    )
+    assert active.is_active_on(delegation.today())
+    # Abby sees what awaits Aaron, on his behalf.
+    waiting = Payable.objects.get(invoice_number="DEMO-GLX-002")
+    assert waiting in Payable.objects.awaiting_approval_by(active.to_user, waiting.payer_id)

@@ -6,8 +6,8 @@ import pytest
 from rest_framework.exceptions import NotFound, PermissionDenied
 
 from accounts.models import Role
-from approvals import fields, review, workflows
-from approvals.models import Approval, ApprovalWorkflow, CustomFieldDefinition
+from approvals import delegation, fields, review, workflows
+from approvals.models import Approval, ApprovalWorkflow, CustomFieldDefinition, Delegation
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +134,64 @@ def test_the_payees_author_never_approves(submitted):
     with pytest.raises(PermissionDenied, match="You created or submitted this payable"):
         review.approval_record(payable=submitted, actor=submitted.created_by)
     assert not Approval.objects.exists()
+
+
+# --- delegations: one's own approvals (APPROVE), another's (ADMINISTER) ---------------------------
+
+DELEGATION_WRITES = ["delegation_create", "delegation_delete"]
+
+
+@pytest.fixture
+def delegated(acme):
+    """The approver's approvals handed to the owner today."""
+    business = acme["business"]
+    approver = business.memberships.get(role=Role.APPROVER).user
+    owner = business.memberships.get(role=Role.OWNER).user
+    made = delegation.delegation_create(
+        business_id=business.pk,
+        actor=approver,
+        to_user_id=owner.pk,
+        starts_on=delegation.today(),
+        ends_on=delegation.today(),
+    )
+    return {"approver": approver, "owner": owner, "delegation": made}
+
+
+def _delegation_calls(acme, delegated, actor):
+    business = acme["business"]
+    return {
+        "delegation_create": lambda: delegation.delegation_create(
+            business_id=business.pk,
+            actor=actor,
+            to_user_id=delegated["approver"].pk,
+            from_user_id=delegated["owner"].pk,
+            starts_on=delegation.today(),
+            ends_on=delegation.today(),
+        ),
+        "delegation_delete": lambda: delegation.delegation_delete(
+            delegation_id=delegated["delegation"].pk, actor=actor
+        ),
+    }
+
+
+@pytest.mark.parametrize("write", DELEGATION_WRITES)
+def test_an_outsider_never_finds_a_delegation(acme, delegated, write):
+    with pytest.raises(NotFound):
+        _delegation_calls(acme, delegated, acme["outsider"])[write]()
+    assert list(Delegation.objects.values_list("pk", flat=True)) == [delegated["delegation"].pk]
+
+
+@pytest.mark.parametrize("write", DELEGATION_WRITES)
+@pytest.mark.parametrize("who", ["accountant", "viewer"])
+def test_roles_short_of_the_capability_are_refused(acme, delegated, write, who):
+    with pytest.raises(PermissionDenied):
+        _delegation_calls(acme, delegated, acme[who])[write]()
+    assert list(Delegation.objects.values_list("pk", flat=True)) == [delegated["delegation"].pk]
+
+
+@pytest.mark.parametrize("write", DELEGATION_WRITES)
+def test_an_admin_may_handle_anyones_delegation(acme, delegated, write):
+    if write == "delegation_create":
+        # The approver holding nothing and away no more, the owner may hand theirs to them.
+        Delegation.objects.all().delete()
+    _delegation_calls(acme, delegated, factories.member(acme["business"], Role.ADMIN))[write]()

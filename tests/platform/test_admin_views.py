@@ -14,6 +14,8 @@ from django.utils import timezone
 from knox.models import AuthToken
 
 from accounts.models import LoginFailure, MemberInvitation, User
+from approvals.email_links import email_link_issue
+from approvals.models import ApprovalRequest
 from cleopay.core.models import IdempotencyKey, PendingTask
 from credits.models import Credit, CreditApplication
 from payables.models import Payable
@@ -55,6 +57,8 @@ def one_of_everything():
     DeliveryAttempt.objects.create(
         delivery=delivery, number=1, started_at=timezone.now(), duration_ms=12, response_status=500
     )
+    pending = ApprovalRequest.objects.filter(status="pending").order_by("pk").first()
+    email_link_issue(request=pending, user_id=alice.pk)
 
 
 @pytest.fixture

@@ -58,6 +58,7 @@ SERVICE_AUTHORIZED = {
     ("approval-workflow-detail", "delete"): "approvals.workflows.workflow_delete",
     ("custom-field-detail", "patch"): "approvals.fields.custom_field_update",
     ("custom-field-detail", "delete"): "approvals.fields.custom_field_delete",
+    ("delegation-detail", "delete"): "approvals.delegation.delegation_delete",
     # Bank accounts and payment runs (owners and admins; refusals tested in tests/platform/test_service_authorization.py).
     ("bank-account-detail", "patch"): "banking.services.bank_account_update",
     ("bank-account-detail", "delete"): "banking.services.bank_account_delete",

@@ -4,7 +4,7 @@ Each service of accounts, connections, files, notifications, credits, payables, 
 webhooks and imports is called directly, with no view in front: by an outsider (the owner of a business
 with no part in Acme paying Globex), which is a not-found, and by a member of the right business
 whose role falls short, which is a permission error; either way nothing is written. (The
-approvals services, workflows, custom fields and the review, have the same test in
+approvals services, workflows, custom fields, the review and delegations, have the same test in
 tests/approvals/test_service_authorization.py.) The last test finds every write service of every
 app and asks that it be in one of the two.
 """
@@ -37,7 +37,7 @@ from payables import bulk
 from payables import services as payables
 from payables.models import PayableStatus
 from tests import factories
-from tests.approvals.test_service_authorization import REVIEW_WRITES
+from tests.approvals.test_service_authorization import DELEGATION_WRITES, REVIEW_WRITES
 from tests.approvals.test_service_authorization import SERVICES as APPROVALS_SERVICES
 from webhooks import services as webhooks
 from webhooks.models import WebhookEndpoint
@@ -506,6 +506,7 @@ def test_notifications_are_the_readers_own(w):
 # services call, the steps a service runs after its check, and reads.
 NOT_SERVICES = {
     "approvals.review.require_not_author": "a check payable_approve / payable_decline make",
+    "approvals.review.acting_for": "a read of approval_record: whom the actor approves for",
     "approvals.routing.separate_payer_check": "a check payable_approve / payable_pay make",
     "banking.runs.payment_run_get": "a read (it authorizes too: tests/banking)",
     "banking.runs.payment_run_nacha": "a read (it authorizes too: tests/banking)",
@@ -558,7 +559,12 @@ def _functions_taking_an_actor():
 
 
 def test_every_write_service_of_every_app_is_tested_here_or_in_tests_approvals():
-    tested = {name for name, _call, _role in CASES} | set(APPROVALS_SERVICES) | set(REVIEW_WRITES)
+    tested = (
+        {name for name, _call, _role in CASES}
+        | set(APPROVALS_SERVICES)
+        | set(REVIEW_WRITES)
+        | set(DELEGATION_WRITES)
+    )
     found = set(_functions_taking_an_actor())
     untested = {
         path for path in found if path not in NOT_SERVICES and path.rsplit(".", 1)[-1] not in tested

@@ -178,6 +178,7 @@ def _page_objects(w: World) -> dict:
         "run_id": w.extra["payer_run"].id,
         "credit_id": w.extra["shared_credit"].id,
         "import_id": w.extra["payee_import"].id,
+        "delegation_id": w.extra["payer_delegation"].id,
         "action": "approve",
         "token_key": AuthToken.objects.filter(user=w.user("payee.owner")).values_list(
             "token_key", flat=True
@@ -225,6 +226,7 @@ TARGETS["outsider bank account"] = lambda w, p: {
     "bank_account_id": w.extra["outsider_bank_account"].id
 }
 TARGETS["payer run"] = lambda w, p: {"run_id": w.extra["payer_run"].id}
+TARGETS["payer delegation"] = lambda w, p: {"delegation_id": w.extra["payer_delegation"].id}
 TARGETS["run payment"] = lambda w, p: {"payment_id": w.extra["payer_run"].items.get().payment_id}
 TARGETS["shared credit"] = lambda w, p: {"credit_id": w.extra["shared_credit"].id}
 TARGETS["outsider credit"] = lambda w, p: {"credit_id": w.extra["outsider_credit"].id}
@@ -272,6 +274,12 @@ def _bank_account(world, principal):
 
 def _run(world, principal):
     return {"payableIds": [world.payables["approved"].id], "date": _in_a_week()}
+
+
+def _delegation(world, principal):
+    tomorrow = datetime.datetime.now(datetime.UTC).date() + datetime.timedelta(days=1)
+    return {"toUserId": world.user("payer.approver").id, "startsOn": tomorrow.isoformat(),
+            "endsOn": tomorrow.isoformat()}  # fmt: skip
 
 
 def _preview(world, principal):
@@ -524,6 +532,12 @@ MATRIX: list[Row] = [
     Row("approval-workflow-detail", "PATCH", "payer workflow", NONE, ADM, body={"name": "Re"}),
     Row("approval-workflow-detail", "DELETE", "payer workflow", NONE, cap("ADMINISTER", 204)),
     Row("approval-workflow-detail", "DELETE", "outsider workflow", NONE, NONE, 204),
+    Row("delegation-list", "GET", "payer business", NONE, R),
+    Row("delegation-list", "POST", "payer business", NONE,
+        roles(owner=201, admin=201, accountant=403, approver=400, viewer=403), body=_delegation),
+    Row("delegation-detail", "GET", "payer delegation", NONE, R),
+    Row("delegation-detail", "DELETE", "payer delegation", NONE,
+        roles(owner=204, admin=204, accountant=403, approver=204, viewer=403)),
     Row("custom-field-list", "GET", "payer business", NONE, R),
     Row("custom-field-list", "POST", "payer business", NONE, cap("ADMINISTER", 201),
         body={"key": "cost_center", "label": "Cost center", "type": "text"}),
@@ -770,6 +784,17 @@ MATRIX: list[Row] = [
     Row("page:settings-workflow-step", "GET", "page payer", every(404), roles(owner=200, admin=200, accountant=403, approver=403, viewer=403), 404),
     Row("page:settings-workflow-step", "POST", "page payee", roles(owner=200, admin=200, accountant=403, approver=403, viewer=403), every(404), 404),
     Row("page:settings-workflow-step", "POST", "page payer", every(404), roles(owner=200, admin=200, accountant=403, approver=403, viewer=403), 404),
+    Row("page:settings-delegations", "GET", "page payee", every(200), every(404), 404),
+    Row("page:settings-delegations", "GET", "page payer", every(404), every(200), 404),
+    Row("page:settings-delegations", "POST", "page payee", cap("APPROVE", 400), every(404), 404),
+    Row("page:settings-delegations", "POST", "page payer", every(404), cap("APPROVE", 400), 404),
+    Row("page:settings-delegation-delete", "GET", "page payee", every(404), every(404), 404),
+    Row("page:settings-delegation-delete", "GET", "page payer", every(404), every(200), 404),
+    Row("page:settings-delegation-delete", "POST", "page payee", every(404), every(404), 404),
+    Row("page:settings-delegation-delete", "POST", "page payer", every(404),
+        roles(owner=302, admin=302, accountant=403, approver=302, viewer=403), 404),
+    Row("page:email-approval", "GET", "page payee", every(400), every(400), 400),
+    Row("page:email-approval", "POST", "page payee", every(400), every(400), 400),
     Row("page:settings-workflows", "GET", "page payee", every(200), every(404), 404),
     Row("page:settings-workflows", "GET", "page payer", every(404), every(200), 404),
     Row("page:settings-workflows", "POST", "page payee", every(200), every(404), 404),
@@ -1012,6 +1037,7 @@ def test_without_credentials_every_api_route_is_401_and_every_page_asks_to_log_i
         "page:login",
         "page:signup",
         "page:verify-email",
+        "page:email-approval",  # its signed link is the credential (tests/payables)
         "page:password-reset",
         "page:password-reset-sent",
         "page:password-reset-confirm",

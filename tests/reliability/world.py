@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from accounts.invitations import member_invite
 from accounts.models import Business, MemberInvitation, Role, User
+from approvals.delegation import delegation_create
 from approvals.models import ApprovalWorkflow, CustomFieldDefinition
 from connections.models import Connection, Tag
 from files.models import File
@@ -339,4 +340,13 @@ def _bank_accounts_and_a_run(world: World) -> None:
         actor=world.people["payer.owner"],
         payable_ids=[world.payables["in_run"].id],
         on=today() + datetime.timedelta(days=7),
+    )
+    # The approver away for two days next autumn, the owner holding their approvals: dated
+    # well ahead, so nothing awaits anyone else today.
+    world.extra["payer_delegation"] = delegation_create(
+        business_id=world.payer.id,
+        actor=world.people["payer.approver"],
+        to_user_id=world.people["payer.owner"].id,
+        starts_on=today() + datetime.timedelta(days=300),
+        ends_on=today() + datetime.timedelta(days=301),
     )
