@@ -14,6 +14,7 @@ approval rows (``select_for_update`` below).
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from rest_framework.exceptions import PermissionDenied
 
 from accounts.models import Role
@@ -150,6 +151,7 @@ def approval_request_start(*, payable, earlier_rounds: bool = True) -> ApprovalR
         outcome=route.outcome.value,
         snapshot=route.snapshot,
         current_step=None if automatic else 0,
+        step_started_at=None if automatic else timezone.now(),
     )
     if automatic:
         request.approve()  # in memory: the one INSERT below records the decision
@@ -244,7 +246,8 @@ def approval_record(*, payable, actor) -> ApprovalProgress:
         )
     if position + 1 < max(len(request.steps), 1):
         request.current_step = position + 1
-        request.save(update_fields=["current_step"])
+        request.step_started_at = timezone.now()
+        request.save(update_fields=["current_step", "step_started_at"])
         return ApprovalProgress(
             request=request, step=position, completed=False, step_completed=True, note=note
         )
