@@ -249,9 +249,10 @@ class TestPendingEmails:
         )
         expected = waiting.exclude(user=review.bob).count()
         assert tasks.send_pending_emails() == expected
-        assert f"Invoice {review_number(pid)} from Globex awaits your approval" in inbox()[
-            "ann@acme.test"
-        ]
+        assert (
+            f"Invoice {review_number(pid)} from Globex awaits your approval"
+            in inbox()["ann@acme.test"]
+        )
         assert "bob@acme.test" not in inbox()  # too old: given up
         assert tasks.send_pending_emails() == 0  # sent once
 

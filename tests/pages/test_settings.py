@@ -32,9 +32,7 @@ def test_members_are_listed_for_everyone_and_managed_by_admins(world):
     assert "Add a member" in admin_page
 
 
-def test_invite_a_registered_user_or_an_email_and_the_invitee_accepts_after_login(
-    world, commit
-):
+def test_invite_a_registered_user_or_an_email_and_the_invitee_accepts_after_login(world, commit):
     client = world.client(world.payer_admin)
     known = factories.UserFactory(email="known@elsewhere.test")
 

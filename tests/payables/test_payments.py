@@ -43,9 +43,7 @@ def recipients() -> list[set[str]]:
 
 @pytest.mark.django_db
 class TestPayNow:
-    def test_pay_now_moves_the_money_once_through_the_ledger(
-        self, parties, commit
-    ):
+    def test_pay_now_moves_the_money_once_through_the_ledger(self, parties, commit):
         payable = make_payable(parties, S.APPROVED, amount=Decimal("1234.56"))
         with commit():
             response = parties.client(parties.payer_owner).post(f"/api/payables/{payable.id}/pay")
@@ -231,9 +229,7 @@ class TestSweep:
 
 @pytest.mark.django_db
 class TestNotifications:
-    def test_decline_tells_the_payee_once_even_if_the_task_runs_twice(
-        self, parties, commit
-    ):
+    def test_decline_tells_the_payee_once_even_if_the_task_runs_twice(self, parties, commit):
         factories.member(parties.payee, "admin", email="admin@globex.test")
         payable = make_payable(parties, S.SUBMITTED)
         with commit():
