@@ -84,13 +84,15 @@ def step_settings(request: ApprovalRequest) -> dict:
     }
 
 
-def _escalation_people(request: ApprovalRequest, role: str) -> list[str]:
+def _escalation_people(request: ApprovalRequest, role: str, approvers: list[str]) -> list[str]:
+    """The payer's owners and admins (or the holders of ``role``), less the payable's authors
+    and those it waits for (they are reminded, not told of their own delay)."""
     payable = request.payable
     roles = [role] if role else [Role.OWNER, Role.ADMIN]
     people = Membership.objects.filter(
         business_id=payable.payer_id, role__in=roles, user__is_active=True
     ).values_list("user_id", flat=True)
-    return sorted(set(people) - payable_authors(payable))
+    return sorted(set(people) - payable_authors(payable) - set(approvers))
 
 
 def _tell(request, *, kind: str, number: int, people: list[str], now: datetime) -> list:
@@ -129,7 +131,7 @@ def _tell(request, *, kind: str, number: int, people: list[str], now: datetime) 
 
 
 def _names(users) -> str:
-    return ", ".join(user.get_full_name() or user.email for user in users)
+    return ", ".join(user.full_name or user.email for user in users)
 
 
 def _remind(request: ApprovalRequest, conf: dict, waited: timedelta, now: datetime) -> int:
@@ -160,14 +162,13 @@ def _escalate(request: ApprovalRequest, conf: dict, waited: timedelta, now: date
     if not hours or waited < timedelta(hours=hours):
         return 0
     payable = request.payable
-    people = _escalation_people(request, conf["escalate_to_role"])
+    approver_ids = approvers_now(payable=payable, request=request)
+    people = _escalation_people(request, conf["escalate_to_role"], approver_ids)
     users = _tell(request, kind=ReminderKind.ESCALATION, number=1, people=people, now=now)
     if not users:
         return 0
     step = current_step_label(request)
-    approvers = list(
-        get_user_model().objects.filter(pk__in=approvers_now(payable=payable, request=request))
-    )
+    approvers = list(get_user_model().objects.filter(pk__in=approver_ids))
     waiting_for = _names(sorted(approvers, key=lambda u: u.email)) or "nobody who can approve it"
     notify_approval_escalated(
         payable=payable,
