@@ -1,5 +1,6 @@
 """Demo approval workflow for ``seed_demo``: Acme has invoices of $1,000 or more approved by one
-of its approvers, then by its owner. Idempotent: the workflow is found by name."""
+of its approvers (reminded after a day, escalated to the owners and admins after three), then by
+its owner. Idempotent: the workflow is found by name."""
 
 from decimal import Decimal
 
@@ -31,7 +32,12 @@ def seed_approvals(*, businesses: dict[str, Business]) -> ApprovalWorkflow | Non
         priority=10,
         conditions={"min_amount": Decimal("1000.00")},
         steps=[
-            {"approver_roles": [Role.APPROVER], "required_approvals": 1},
+            {
+                "approver_roles": [Role.APPROVER],
+                "required_approvals": 1,
+                "remind_after_hours": 24,
+                "escalate_after_hours": 72,
+            },
             {"approver_ids": [owner.user_id], "required_approvals": 1},
         ],
     )

@@ -17,6 +17,7 @@ from accounts.models import LoginFailure, MemberInvitation, User
 from cleopay.core.models import IdempotencyKey, PendingTask
 from credits.models import Credit, CreditApplication
 from payables.models import Payable
+from notifications.models import NotificationSettings
 from tests import factories
 from webhooks.models import Delivery, DeliveryAttempt, Event, WebhookEndpoint
 
@@ -37,6 +38,7 @@ def one_of_everything():
     PendingTask.objects.create(task="notifications.tasks.send_notification_email", args=["x"])
     MemberInvitation.objects.create(business=business, email="new@acme.example", role="viewer")
     LoginFailure.objects.create(account="alice@acme.example", address="192.0.2.7")
+    NotificationSettings.objects.create(user=alice, digest="daily", email_off=["member_joined"])
     factories.FileFactory(business=business)
     factories.CustomFieldDefinitionFactory(business=business, key="poNumber", label="PO number")
     payable = Payable.objects.filter(payer=business).order_by("pk").first()
