@@ -16,8 +16,8 @@ from knox.models import AuthToken
 from accounts.models import LoginFailure, MemberInvitation, User
 from cleopay.core.models import IdempotencyKey, PendingTask
 from credits.models import Credit, CreditApplication
-from payables.models import Payable
 from notifications.models import NotificationSettings
+from payables.models import Payable
 from tests import factories
 from webhooks.models import Delivery, DeliveryAttempt, Event, WebhookEndpoint
 
