@@ -187,6 +187,11 @@ class BusinessSettingsApi(BusinessApiView):
             actor=request.user,
             default_approval_action=data.validated_data.get("defaultApprovalAction"),
             require_separate_payer=data.validated_data.get("requireSeparatePayer"),
+            approval_reminders={
+                name: data.validated_data[name]
+                for name in ("approval_remind_after_hours", "approval_escalate_after_hours")
+                if name in data.validated_data
+            },
         )
         return Response(BusinessSerializer(_business_or_404(request.user, business_id)).data)
 

@@ -149,6 +149,11 @@ class Business(models.Model):
     )
     # Separation of duties: whoever approved a payable may not schedule or pay it.
     require_separate_payer = models.BooleanField(default=False)
+    # Approval reminders where a workflow step sets none, and under manual review
+    # (approvals.reminders): remind the approvers after this many hours (then daily), tell the
+    # owners and admins after that many. Null: never.
+    approval_remind_after_hours = models.PositiveSmallIntegerField(null=True, blank=True)
+    approval_escalate_after_hours = models.PositiveSmallIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

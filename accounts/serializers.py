@@ -74,6 +74,17 @@ class BusinessSerializer(serializers.Serializer):
         source="require_separate_payer",
         help_text="Whoever approved a payable may not schedule or pay it.",
     )
+    approvalRemindAfterHours = serializers.IntegerField(
+        source="approval_remind_after_hours",
+        allow_null=True,
+        help_text="Where a workflow step sets no reminders, and under manual review: remind "
+        "the approvers after this many hours waiting, then daily. Null: never.",
+    )
+    approvalEscalateAfterHours = serializers.IntegerField(
+        source="approval_escalate_after_hours",
+        allow_null=True,
+        help_text="Likewise: tell the owners and admins after this many hours. Null: never.",
+    )
     createdAt = serializers.DateTimeField(source="created_at")
 
 
@@ -88,11 +99,28 @@ class BusinessSettingsInput(serializers.Serializer):
     requireSeparatePayer = serializers.BooleanField(
         required=False, help_text="Whoever approved a payable may not schedule or pay it."
     )
+    approvalRemindAfterHours = serializers.IntegerField(
+        source="approval_remind_after_hours",
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2160,
+        help_text="Remind approvers after this many hours (then daily); null: never.",
+    )
+    approvalEscalateAfterHours = serializers.IntegerField(
+        source="approval_escalate_after_hours",
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2160,
+        help_text="Tell the owners and admins after this many hours; null: never.",
+    )
 
     def validate(self, attrs):
         if not attrs:
             raise serializers.ValidationError(
-                "Name a setting: defaultApprovalAction or requireSeparatePayer."
+                "Name a setting: defaultApprovalAction, requireSeparatePayer, "
+                "approvalRemindAfterHours or approvalEscalateAfterHours."
             )
         return attrs
 

@@ -133,11 +133,18 @@ def business_update_settings(
     actor: User,
     default_approval_action: str | None = None,
     require_separate_payer: bool | None = None,
+    approval_reminders: dict[str, int | None] | None = None,
 ) -> Business:
-    """Change the settings given (None: left as they are)."""
+    """Change the settings given (None: left as they are). ``approval_reminders``: any of
+    ``approval_remind_after_hours`` and ``approval_escalate_after_hours`` (None clears one)."""
     require(actor, business_id, Capability.ADMINISTER)
     business = Business.objects.get(pk=business_id)
     fields = ["updated_at"]
+    for name, hours in (approval_reminders or {}).items():
+        if name not in ("approval_remind_after_hours", "approval_escalate_after_hours"):
+            raise ValueError(name)
+        setattr(business, name, hours)
+        fields.append(name)
     if default_approval_action is not None:
         business.default_approval_action = default_approval_action
         fields.append("default_approval_action")

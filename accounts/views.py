@@ -275,6 +275,10 @@ def settings_approvals(request, business_id: str):
                 {
                     "defaultApprovalAction": request.POST.get("defaultApprovalAction", ""),
                     "requireSeparatePayer": request.POST.get("requireSeparatePayer") == "on",
+                    "approvalRemindAfterHours": request.POST.get("approvalRemindAfterHours")
+                    or None,
+                    "approvalEscalateAfterHours": request.POST.get("approvalEscalateAfterHours")
+                    or None,
                 },
             )
             services.business_update_settings(
@@ -282,6 +286,10 @@ def settings_approvals(request, business_id: str):
                 actor=request.user,
                 default_approval_action=data["defaultApprovalAction"],
                 require_separate_payer=data["requireSeparatePayer"],
+                approval_reminders={
+                    "approval_remind_after_hours": data["approval_remind_after_hours"],
+                    "approval_escalate_after_hours": data["approval_escalate_after_hours"],
+                },
             )
         if not problems:
             messages.success(request, "Approval settings saved.")
@@ -289,6 +297,12 @@ def settings_approvals(request, business_id: str):
     context = {
         "current": business.default_approval_action,
         "separate_payer": business.require_separate_payer,
+        "remind_after": request.POST.get("approvalRemindAfterHours", "")
+        if problems
+        else business.approval_remind_after_hours or "",
+        "escalate_after": request.POST.get("approvalEscalateAfterHours", "")
+        if problems
+        else business.approval_escalate_after_hours or "",
         "choices": DefaultApprovalAction.choices,
         "problems": problems,
         "section": "approvals",

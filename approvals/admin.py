@@ -4,6 +4,7 @@ from approvals.models import (
     Approval,
     ApprovalAssignment,
     ApprovalEmailLink,
+    ApprovalReminder,
     ApprovalRequest,
     ApprovalWorkflow,
     CustomFieldDefinition,
@@ -18,7 +19,15 @@ from approvals.models import (
 class WorkflowStepInline(admin.TabularInline):
     model = WorkflowStep
     extra = 0
-    fields = ["position", "required_approvals", "approver_roles", "approver_list"]
+    fields = [
+        "position",
+        "required_approvals",
+        "approver_roles",
+        "approver_list",
+        "remind_after_hours",
+        "escalate_after_hours",
+        "escalate_to_role",
+    ]
     readonly_fields = ["approver_list"]
     show_change_link = True
 
@@ -131,6 +140,11 @@ class ApprovalAssignmentInline(ReadOnlyInline):
     fields = ["position", "user", "role"]
 
 
+class ApprovalReminderInline(ReadOnlyInline):
+    model = ApprovalReminder
+    fields = ["step", "kind", "number", "user", "sent_at"]
+
+
 @admin.register(ApprovalRequest)
 class ApprovalRequestAdmin(admin.ModelAdmin):
     list_display = ["id", "payable", "round", "outcome", "status", "current_step", "created_at"]
@@ -145,10 +159,11 @@ class ApprovalRequestAdmin(admin.ModelAdmin):
         "snapshot",
         "status",
         "current_step",
+        "step_started_at",
         "created_at",
         "closed_at",
     ]
-    inlines = [ApprovalInline, ApprovalAssignmentInline]
+    inlines = [ApprovalInline, ApprovalAssignmentInline, ApprovalReminderInline]
 
     def has_add_permission(self, request):
         return False

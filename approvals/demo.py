@@ -1,6 +1,7 @@
 """Demo approvals for ``seed_demo``: Acme has invoices of $1,000 or more approved by one of its
-approvers, then by its owner; Aaron is away this week and Abby holds his approvals.
-Idempotent: the workflow is found by name, the delegation by its days."""
+approvers (reminded after a day, escalated to the owners and admins after three), then by its
+owner; Aaron is away this week and Abby holds his approvals. Idempotent: the workflow is found by
+name, the delegation by its days."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -58,7 +59,12 @@ def _seed_workflow(acme: Business) -> ApprovalWorkflow | None:
         priority=10,
         conditions={"min_amount": Decimal("1000.00")},
         steps=[
-            {"approver_roles": [Role.APPROVER], "required_approvals": 1},
+            {
+                "approver_roles": [Role.APPROVER],
+                "required_approvals": 1,
+                "remind_after_hours": 24,
+                "escalate_after_hours": 72,
+            },
             {"approver_ids": [owner.user_id], "required_approvals": 1},
         ],
     )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 from rest_framework.exceptions import PermissionDenied
 
 from accounts.models import Role, User
@@ -194,6 +195,7 @@ def approval_request_start(*, payable, earlier_rounds: bool = True) -> ApprovalR
         outcome=route.outcome.value,
         snapshot=route.snapshot,
         current_step=None if automatic else 0,
+        step_started_at=None if automatic else timezone.now(),
     )
     if automatic:
         request.approve()  # in memory: the one INSERT below records the decision
@@ -301,7 +303,8 @@ def approval_record(*, payable, actor) -> ApprovalProgress:
         return ApprovalProgress(completed=False, step_completed=False, **done)
     if position + 1 < max(len(request.steps), 1):
         request.current_step = position + 1
-        request.save(update_fields=["current_step"])
+        request.step_started_at = timezone.now()
+        request.save(update_fields=["current_step", "step_started_at"])
         return ApprovalProgress(completed=False, step_completed=True, **done)
     request.approve()
     request.save(update_fields=["status", "closed_at"])

@@ -132,7 +132,8 @@ def workflow_snapshot(workflow: ApprovalWorkflow) -> dict:
 
         {"version": 1, "workflow_id": "apwf_…", "name": "Over $10k", "priority": 10,
          "steps": [{"position": 0, "approver_ids": ["usr_…"], "approver_roles": ["admin"],
-                    "required_approvals": 2}, …]}
+                    "required_approvals": 2, "remind_after_hours": 24,
+                    "escalate_after_hours": 72, "escalate_to_role": ""}, …]}
 
     Who holds a role is resolved when approving (``eligible_approvers``), not frozen here.
     """
@@ -152,6 +153,9 @@ def workflow_snapshot(workflow: ApprovalWorkflow) -> dict:
                 "approver_ids": [link.user_id for link in step.approver_links.all()],
                 "approver_roles": list(step.approver_roles),
                 "required_approvals": step.required_approvals,
+                "remind_after_hours": step.remind_after_hours,
+                "escalate_after_hours": step.escalate_after_hours,
+                "escalate_to_role": step.escalate_to_role,
             }
             for step in steps
         ],

@@ -5,6 +5,7 @@ from decimal import Decimal
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.models import Role
 from accounts.serializers import UserRefSerializer
 from approvals import custom_fields
 from approvals.models import ApprovalDecision, ApprovalStatus, CustomFieldScope, CustomFieldType
@@ -23,6 +24,8 @@ MAX_CONNECTIONS = 500
 MAX_TAGS = 100
 MAX_OPTIONS = 200
 MAX_INT = 2_147_483_647
+# Reminders and escalations wait at most 90 days.
+MAX_REMINDER_HOURS = 2160
 # Listed in the order of the role table, not alphabetically.
 APPROVING_ROLE_CHOICES = [
     role for role in ("owner", "admin", "approver") if role in APPROVING_ROLES
@@ -78,6 +81,31 @@ class WorkflowStepInput(serializers.Serializer):
     requiredApprovals = serializers.IntegerField(
         source="required_approvals", min_value=1, max_value=100, default=1
     )
+    remindAfterHours = serializers.IntegerField(
+        source="remind_after_hours",
+        min_value=1,
+        max_value=MAX_REMINDER_HOURS,
+        allow_null=True,
+        required=False,
+        help_text="Remind this step's approvers after this many hours waiting, then daily. "
+        "Null or absent: no reminders.",
+    )
+    escalateAfterHours = serializers.IntegerField(
+        source="escalate_after_hours",
+        min_value=1,
+        max_value=MAX_REMINDER_HOURS,
+        allow_null=True,
+        required=False,
+        help_text="Tell the payer's owners and admins (or `escalateToRole`) once after this "
+        "many hours waiting. Null or absent: never.",
+    )
+    escalateToRole = serializers.ChoiceField(
+        source="escalate_to_role",
+        choices=Role.choices,
+        allow_null=True,
+        required=False,
+        help_text="Escalate to the members holding this role instead of the owners and admins.",
+    )
 
 
 class WorkflowInput(serializers.Serializer):
@@ -110,6 +138,18 @@ class WorkflowStepSerializer(serializers.Serializer):
         source="approver_roles", child=serializers.ChoiceField(choices=APPROVING_ROLE_CHOICES)
     )
     requiredApprovals = serializers.IntegerField(source="required_approvals")
+    remindAfterHours = serializers.IntegerField(source="remind_after_hours", allow_null=True)
+    escalateAfterHours = serializers.IntegerField(source="escalate_after_hours", allow_null=True)
+    escalateToRole = serializers.CharField(
+        source="escalate_to_role",
+        allow_null=True,
+        help_text="Null: the payer's owners and admins.",
+    )
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["escalateToRole"] = data["escalateToRole"] or None
+        return data
 
 
 class WorkflowSerializer(serializers.Serializer):

@@ -51,6 +51,9 @@ def _normalize_steps(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "approver_ids": _unique(step.get("approver_ids") or []),
             "approver_roles": _unique(step.get("approver_roles") or []),
             "required_approvals": step.get("required_approvals", 1),
+            "remind_after_hours": step.get("remind_after_hours"),
+            "escalate_after_hours": step.get("escalate_after_hours"),
+            "escalate_to_role": step.get("escalate_to_role") or "",
         }
         for step in steps
     ]
@@ -158,6 +161,9 @@ def _write_steps(*, workflow: ApprovalWorkflow, steps: list[dict[str, Any]]) -> 
             position=position,
             required_approvals=step["required_approvals"],
             approver_roles=step["approver_roles"],
+            remind_after_hours=step["remind_after_hours"],
+            escalate_after_hours=step["escalate_after_hours"],
+            escalate_to_role=step["escalate_to_role"],
         )
         for position, step in enumerate(steps)
     )

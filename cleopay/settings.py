@@ -221,7 +221,17 @@ CELERY_TASK_SEND_SENT_EVENT = True
 # Periodic jobs: the database row is the schedule, beat only wakes the sweeps up. The sweeps of
 # due payments and of unsent e-mails run every PAYMENT_SWEEP_SECONDS / EMAIL_SWEEP_SECONDS.
 PAYMENT_SWEEP_SECONDS = int(os.environ.get("PAYMENT_SWEEP_SECONDS", "60"))
-EMAIL_SWEEP_SECONDS = int(os.environ.get("EMAIL_SWEEP_SECONDS", "300"))
+# The e-mail sweep is how notification e-mails leave (requests publish nothing): keep it short.
+EMAIL_SWEEP_SECONDS = int(os.environ.get("EMAIL_SWEEP_SECONDS", "20"))
+# Approval reminders and escalations (approvals.reminders): how often beat wakes the sweep, and
+# the hours of the night (in each person's time zone, [start, end)) when nobody is reminded.
+REMINDER_SWEEP_SECONDS = int(os.environ.get("REMINDER_SWEEP_SECONDS", "900"))
+REMINDER_QUIET_HOURS = (
+    int(os.environ.get("REMINDER_QUIET_HOURS_START", "20")),
+    int(os.environ.get("REMINDER_QUIET_HOURS_END", "8")),
+)
+# The daily digest of notifications goes out after this hour of each person's own day.
+NOTIFICATION_DIGEST_HOUR = int(os.environ.get("NOTIFICATION_DIGEST_HOUR", "8"))
 CELERY_BEAT_SCHEDULE = {
     # Sends the tasks that requests could not publish while the broker was down (cleopay.core.publish).
     "publish-pending-tasks": {
@@ -249,10 +259,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payables.tasks.sweep_due_payments",
         "schedule": timedelta(seconds=PAYMENT_SWEEP_SECONDS),
     },
-    # Sends the notification e-mails whose task never reached the broker (or whose send failed).
+    # Sends the notification e-mails (the notification rows not e-mailed yet are the outbox).
     "send-pending-notification-emails": {
         "task": "notifications.tasks.send_pending_emails",
         "schedule": timedelta(seconds=EMAIL_SWEEP_SECONDS),
+    },
+    # The daily digests whose hour has come in their reader's time zone.
+    "send-notification-digests": {
+        "task": "notifications.tasks.send_notification_digests",
+        "schedule": timedelta(minutes=15),
+    },
+    # Reminds the approvers of steps that waited too long, and escalates (approvals.reminders).
+    "send-approval-reminders": {
+        "task": "approvals.tasks.send_approval_reminders",
+        "schedule": timedelta(seconds=REMINDER_SWEEP_SECONDS),
     },
     # Webhooks: events whose dispatch was not kicked (broker down), and retries that are due.
     "dispatch-webhook-events": {

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from notifications.models import Notification
+from notifications.models import Notification, NotificationSettings
 
 
 @admin.register(Notification)
@@ -31,3 +31,13 @@ class NotificationAdmin(admin.ModelAdmin):
     raw_id_fields = ["user", "business", "payable"]
     readonly_fields = ["id", "created_at"]
     date_hierarchy = "created_at"
+
+
+@admin.register(NotificationSettings)
+class NotificationSettingsAdmin(admin.ModelAdmin):
+    list_display = ["user", "digest", "digest_sent_on", "updated_at"]
+    list_filter = ["digest"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["digest_sent_on", "updated_at"]

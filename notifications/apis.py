@@ -1,4 +1,5 @@
-"""Notification endpoints: the caller's in-app notifications, and marking them read."""
+"""Notification endpoints: the caller's in-app notifications, marking them read, and the
+caller's notification settings."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -6,10 +7,12 @@ from rest_framework.response import Response
 
 from accounts.permissions import roles_of
 from cleopay.api.views import ApiView
-from notifications import selectors, services
+from notifications import preferences, selectors, services
 from notifications.serializers import (
     NotificationListParams,
     NotificationSerializer,
+    NotificationSettingsInput,
+    NotificationSettingsSerializer,
     NotificationsReadAllSerializer,
 )
 
@@ -69,3 +72,36 @@ class NotificationReadAllApi(ApiView):
             user=request.user, business_ids=roles_of(request.user).keys()
         )
         return Response(NotificationsReadAllSerializer({"updated": updated}).data)
+
+
+def _settings_body(row) -> dict:
+    return NotificationSettingsSerializer(
+        {"email": preferences.email_choices(row), "digest": row.digest}
+    ).data
+
+
+class NotificationSettingsApi(ApiView):
+    @extend_schema(
+        operation_id="notification_settings_retrieve",
+        responses={200: NotificationSettingsSerializer},
+        description="Your e-mail choices: each notification type on or off, and the digest.",
+    )
+    def get(self, request):
+        return Response(_settings_body(preferences.notification_settings_get(user=request.user)))
+
+    @extend_schema(
+        operation_id="notification_settings_update",
+        request=NotificationSettingsInput,
+        responses={200: NotificationSettingsSerializer},
+        description="Turn notification types on or off for e-mail, or choose the daily digest. "
+        "Types not named keep their choice; an unknown type is a 400.",
+    )
+    def patch(self, request):
+        data = NotificationSettingsInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = preferences.notification_settings_update(
+            user=request.user,
+            email=data.validated_data.get("email"),
+            digest=data.validated_data.get("digest"),
+        )
+        return Response(_settings_body(row))

@@ -4,10 +4,10 @@ Notifications: what a person hears about the payables of their businesses, in th
 A ``Notification`` is written for one user in the transaction of the change it reports (a
 payable submitted, reaching someone's approval step, approved, declined, scheduled, paid,
 cancelled, or its payment failing; a connection invitation accepted), so it exists exactly when
-the change does. Its e-mail is sent by a Celery task
-enqueued after the commit; ``emailed_at`` is set when that e-mail is claimed for sending, so a
-task that runs twice sends once, and a notification whose e-mail never went out (the broker was
-down) is picked up by the ``send_pending_emails`` sweep.
+the change does. The rows whose ``emailed_at`` is null are the e-mail outbox: the request
+that writes them publishes nothing, and beat's ``send_pending_emails`` sweep sends them (one
+e-mail each, or the day's digest for those who chose one; none for a type the person turned
+off). ``emailed_at`` is set when the e-mail is claimed, so two sweeps send once.
 
 ``business`` is the side the person hears as (the payer's approver, the payee's owner...): the
 notification is visible only while they are still a member of it.
@@ -38,6 +38,10 @@ class NotificationType(models.TextChoices):
     CONNECTION_ACCEPTED = "connection_accepted", "Connection accepted"
     # To a business's owners and admins: someone accepted an invitation to it.
     MEMBER_JOINED = "member_joined", "Member joined"
+    # To the approvers of a step that waited too long (``approvals.reminders``), and to those
+    # it is escalated to.
+    APPROVAL_REMINDER = "approval_reminder", "Approval reminder"
+    APPROVAL_ESCALATED = "approval_escalated", "Approval escalated"
 
 
 class Notification(models.Model):
@@ -107,3 +111,46 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class DigestFrequency(models.TextChoices):
+    OFF = "off", "Off: one e-mail per notification"
+    DAILY = "daily", "Daily: one e-mail a day with everything"
+
+
+class NotificationSettings(models.Model):
+    """One person's e-mail choices, for every business they belong to.
+
+    No row means the defaults: every type by e-mail, no digest. ``email_off`` lists the
+    types the person turned off (a new type is on until they turn it off).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="notification_settings",
+    )
+    email_off = models.JSONField(default=list, blank=True)
+    digest = models.CharField(
+        max_length=10, choices=DigestFrequency.choices, default=DigestFrequency.OFF
+    )
+    # The day (in the person's time zone) whose digest was sent: a second sweep that day sends
+    # nothing.
+    digest_sent_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "notification settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(digest__in=DigestFrequency.values),
+                name="notification_settings_digest_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"notification settings of {self.user_id}"
+
+    def emails(self, type: str) -> bool:
+        return type not in self.email_off

@@ -10,4 +10,12 @@ urlpatterns = [
     path(N, views.notification_list, name="notifications"),
     path(N + "/read-all", views.notification_read_all, name="notifications-read-all"),
     path(N + "/<str:notification_id>/open", views.notification_open, name="notification-open"),
+    path(
+        "b/<str:business_id>/settings/notifications",
+        views.notification_settings,
+        name="settings-notifications",
+    ),
+    path(
+        "unsubscribe/<str:token>", views.notification_unsubscribe, name="notification-unsubscribe"
+    ),
 ]

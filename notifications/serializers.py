@@ -2,8 +2,8 @@
 
 from rest_framework import serializers
 
-from cleopay.core.api.fields import PublicIdField
-from notifications.models import NotificationType
+from cleopay.core.api.fields import PublicIdField, StrictBooleanField
+from notifications.models import DigestFrequency, NotificationType
 
 
 class NotificationSerializer(serializers.Serializer):
@@ -35,3 +35,52 @@ class NotificationListParams(serializers.Serializer):
 
 class NotificationsReadAllSerializer(serializers.Serializer):
     updated = serializers.IntegerField(help_text="How many notifications were marked read.")
+
+
+class NotificationSettingsSerializer(serializers.Serializer):
+    """The caller's e-mail choices: every type the app sends, on or off, and the digest."""
+
+    email = serializers.DictField(
+        child=serializers.BooleanField(),
+        help_text="Every notification type, true when it is sent by e-mail: "
+        + ", ".join(f"`{value}`" for value in NotificationType.values)
+        + ".",
+    )
+    digest = serializers.ChoiceField(
+        choices=DigestFrequency.choices,
+        help_text="`daily`: one e-mail a day (after 08:00 in your time zone) with the "
+        "notifications of the day, instead of one e-mail each.",
+    )
+
+
+class NotificationSettingsInput(serializers.Serializer):
+    email = serializers.DictField(
+        child=StrictBooleanField(),
+        required=False,
+        help_text="Types to turn on (true) or off (false); types not named keep their choice.",
+    )
+    digest = serializers.ChoiceField(choices=DigestFrequency.choices, required=False)
+
+    def validate_email(self, value):
+        unknown = {
+            key: [f"Unknown notification type: {key}."]
+            for key in value
+            if key not in NotificationType.values
+        }
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return value
+
+    def validate(self, attrs):
+        unknown = (
+            set(self.initial_data) - set(self.fields)
+            if isinstance(self.initial_data, dict)
+            else set()
+        )
+        if unknown:
+            raise serializers.ValidationError(
+                {key: ["Unknown setting."] for key in sorted(unknown)}
+            )
+        if not attrs:
+            raise serializers.ValidationError("Name a setting: email or digest.")
+        return attrs

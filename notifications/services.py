@@ -2,10 +2,11 @@
 Writes of notifications: who hears of what, ``notify``, marking read, and sending one e-mail.
 
 The payables services call one ``notify_<fact>`` per change, inside their transaction: the
-in-app rows are written with the change, and one e-mail task per row is published only after
-the commit. Publishing never fails or stalls the request that caused it: the broker settings
-bound each attempt, the first failure stops the batch (its rows keep ``emailed_at`` null) and is
-logged, and the ``send_pending_emails`` sweep sends those later.
+in-app rows are written with the change and are the e-mail outbox (``emailed_at`` null). The
+request publishes nothing: beat's ``send_pending_emails`` sweep sends them after the commit
+(each person's settings decide: the type turned off, or the daily digest instead,
+``notifications.preferences`` and ``notifications.digest``), so a write commits and answers
+whether or not the broker or the mail server is up.
 
 Who hears of what:
 
@@ -22,17 +23,16 @@ Who hears of what:
   reached the payer (a draft's cancellation is the payee's own business);
 - the inviting business's owners and admins, and whoever sent the invitation, when a connection
   invitation is accepted.
-- a business's owners and admins when someone accepts an invitation to join it.
+- a business's owners and admins when someone accepts an invitation to join it;
+- the approvers of a step that waited too long (reminded), and the payer's owners and admins
+  or a named role when it waits longer (escalated): ``approvals.reminders``.
 """
 
-import logging
 from collections.abc import Iterable
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -40,14 +40,20 @@ from accounts.models import Membership, Role
 from cleopay.core.expressions import AnyOf
 from cleopay.core.formats import format_date, format_money
 from cleopay.core.mail import send_templated_mail
-from cleopay.core.publish import publish
-from notifications.models import Notification, NotificationType
+from notifications.models import (
+    DigestFrequency,
+    Notification,
+    NotificationSettings,
+    NotificationType,
+)
+from notifications.preferences import (
+    notification_settings_get,
+    unsubscribe_headers,
+    unsubscribe_url,
+)
 from notifications.selectors import notification_get
 
-logger = logging.getLogger(__name__)
-
-# The sweep leaves fresh notifications to the task published for them, and gives up on old ones.
-EMAIL_RETRY_AFTER = timedelta(minutes=2)
+# The sweep gives up on e-mails it could not send for this long (a digest is sent within a day).
 EMAIL_GIVE_UP_AFTER = timedelta(days=3)
 
 
@@ -81,7 +87,7 @@ def notify(
     note: str = "",
 ) -> list[Notification]:
     """Notify ``user_ids`` (hearing as members of ``business_id``) in the app now, in the
-    caller's transaction, and by e-mail once it commits (one task for them all)."""
+    caller's transaction; the e-mail sweep sends the e-mails once it commits."""
     now = timezone.now()
     rows = Notification.objects.bulk_create(
         Notification(
@@ -96,22 +102,7 @@ def notify(
         )
         for user_id in dict.fromkeys(user_ids)
     )
-    if rows:
-        transaction.on_commit(partial(_publish_emails, [row.pk for row in rows]))
     return rows
-
-
-def _publish_emails(notification_ids: list[str]) -> None:
-    """Publish the e-mail task (``cleopay.core.publish``). A broker that is down costs one bounded
-    attempt and the e-mails are left to the sweep (their ``emailed_at`` stays null); nothing is
-    raised into the request."""
-    from notifications.tasks import send_notification_emails
-
-    if not publish(send_notification_emails, notification_ids, keep=False):
-        logger.warning(
-            "%d notification e-mail(s) not queued; send_pending_emails will send them",
-            len(notification_ids),
-        )
 
 
 # --- the facts ---------------------------------------------------------------------------------------
@@ -143,6 +134,37 @@ def notify_approval_requested(
         user_ids=user_ids,
         message=f"Invoice {payable.invoice_number} from {payable.payee.name} for "
         f"{_money(payable)} awaits your approval{behalf}{where}.",
+    )
+
+
+def notify_approval_reminder(
+    *, payable, user_ids: Iterable[str], waited: str, step: str = ""
+) -> list[Notification]:
+    """The step's approvers, reminded after ``waited`` (``2 days``) without a decision."""
+    where = f" ({step})" if step else ""
+    return notify(
+        type=NotificationType.APPROVAL_REMINDER,
+        payable=payable,
+        business_id=payable.payer_id,
+        user_ids=user_ids,
+        message=f"Reminder: invoice {payable.invoice_number} from {payable.payee.name} for "
+        f"{_money(payable)} has awaited your approval for {waited}{where}.",
+    )
+
+
+def notify_approval_escalated(
+    *, payable, user_ids: Iterable[str], waited: str, waiting_for: str, step: str = ""
+) -> list[Notification]:
+    """Owners and admins (or a named role) told that a step has waited ``waited``."""
+    where = f" at {step}" if step else ""
+    return notify(
+        type=NotificationType.APPROVAL_ESCALATED,
+        payable=payable,
+        business_id=payable.payer_id,
+        user_ids=user_ids,
+        message=f"Invoice {payable.invoice_number} from {payable.payee.name} for "
+        f"{_money(payable)} has waited {waited} for approval{where}; it waits for "
+        f"{waiting_for}.",
     )
 
 
@@ -285,9 +307,9 @@ def notifications_mark_all_read(*, user, business_ids: Iterable[str]) -> int:
 def notification_email_send(*, notification_id: str) -> int:
     """Send one notification's e-mail unless it was sent already; returns messages sent.
 
-    The claim is one conditional UPDATE (``emailed_at`` from null to now) under the row's lock:
-    of two runs of the task only one gets it, so nobody gets the same e-mail twice. If sending
-    fails the claim is released for the sweep to try again.
+    The claim is one conditional UPDATE (``emailed_at`` from null to now): of two runs only
+    one gets it, so nobody gets the same e-mail twice. A type the person turned off is claimed
+    and not sent. If sending fails the claim is released for the sweep to try again.
     """
     claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
         emailed_at=timezone.now()
@@ -300,6 +322,9 @@ def notification_email_send(*, notification_id: str) -> int:
     user = notification.user
     if not user.is_active or not user.email:
         return 0
+    if not notification_settings_get(user=user).emails(notification.type):
+        return 0
+    unsubscribe = unsubscribe_url(user_id=user.pk, type=notification.type)
     try:
         return send_templated_mail(
             to=[user.email],
@@ -311,8 +336,10 @@ def notification_email_send(*, notification_id: str) -> int:
                 "business": notification.business,
                 "user": user,
                 "link": settings.SITE_URL + notification_email_path(notification),
+                "unsubscribe_url": unsubscribe,
             },
             time_zone=user.time_zone,
+            headers=unsubscribe_headers(unsubscribe),
         )
     except Exception:
         Notification.objects.filter(pk=notification_id).update(emailed_at=None)
@@ -346,14 +373,19 @@ def notification_email_path(notification: Notification) -> str:
 
 
 def notifications_email_pending(*, limit: int) -> list[str]:
-    """Notifications whose e-mail has not gone out a while after they were written (the task
-    was never published, or sending failed), oldest first; those too old are given up."""
+    """Notifications whose e-mail has not gone out (just written, or sending failed), oldest
+    first, but for those who read a daily digest instead; those too old are given up."""
     now = timezone.now()
     return list(
         Notification.objects.filter(
-            emailed_at__isnull=True,
-            created_at__lte=now - EMAIL_RETRY_AFTER,
-            created_at__gte=now - EMAIL_GIVE_UP_AFTER,
+            emailed_at__isnull=True, created_at__gte=now - EMAIL_GIVE_UP_AFTER
+        )
+        .exclude(
+            Exists(
+                NotificationSettings.objects.filter(
+                    user_id=OuterRef("user_id"), digest=DigestFrequency.DAILY
+                )
+            )
         )
         .order_by("created_at", "id")
         .values_list("id", flat=True)[:limit]

@@ -10,6 +10,11 @@ urlpatterns = [
         name="notification-read-all",
     ),
     path(
+        "me/notification-settings",
+        apis.NotificationSettingsApi.as_view(),
+        name="notification-settings",
+    ),
+    path(
         "notifications/<str:notification_id>/read",
         apis.NotificationReadApi.as_view(),
         name="notification-read",

@@ -174,6 +174,18 @@ def payable_approval_recorded_event(*, payable: Payable, actor, note: str = "") 
     )
 
 
+def payable_approval_reminded_event(*, payable: Payable, note: str) -> PayableEvent:
+    """Beat's sweep reminded a step's approvers, or escalated the wait (no one acted)."""
+    return _write(
+        payable=payable,
+        type=EventType.APPROVAL_REMINDED,
+        actor=None,
+        business_id=payable.payer_id,
+        from_status=payable.status,
+        note=note,
+    )
+
+
 def payable_approved_event(*, payable: Payable, actor, note: str = "") -> PayableEvent:
     """``actor`` is None when the system approved (auto-approve)."""
     return _write(

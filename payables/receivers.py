@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from payables import events
 from payables.models import Payable, PayableAttachment
 
 
@@ -11,3 +12,10 @@ def attachment_file_ids(sender, *, business_ids: list[str], **kwargs) -> QuerySe
     return PayableAttachment.objects.filter(
         payable__in=Payable.objects.seen_by(business_ids).values("pk")
     ).values("file_id")
+
+
+def approval_reminded(sender, *, payable_id: str, note: str, **kwargs) -> None:
+    """``approvals.signals.approval_reminded``: the reminder goes on the payer's timeline,
+    under the payable's lock (which orders the event's position)."""
+    payable = Payable.objects.select_for_update(of=("self",)).get(pk=payable_id)
+    events.payable_approval_reminded_event(payable=payable, note=note)

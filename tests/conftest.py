@@ -11,6 +11,7 @@ error rather than a silent deselection.
 
 import os
 import shutil
+from contextlib import contextmanager
 
 import pytest
 from django.db import connection as db_connection
@@ -110,6 +111,22 @@ def wait_until(predicate, timeout: float = 20.0, interval: float = 0.05):
             return value
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout} s")
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run what a request registered for after its commit, then beat's e-mail sweep (the
+    notification rows are the outbox: requests publish no e-mail task)."""
+
+    @contextmanager
+    def committed():
+        from notifications.tasks import send_pending_emails
+
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            yield callbacks
+        send_pending_emails()
+
+    return committed
 
 
 @pytest.fixture

@@ -20,7 +20,9 @@ route taken (a workflow, ``auto_approve`` or ``manual_review``), the frozen snap
 under way and the outcome. Each decision is an ``Approval`` row on a step. A resubmission starts
 a new round; the database holds at most one pending round per payable and at most one approval
 per person per round (so nobody satisfies two steps). ``ApprovalAssignment`` rows repeat who
-each step of the snapshot names, so "awaiting my approval" is one SQL query.
+each step of the snapshot names, so "awaiting my approval" is one SQL query. A step that waits
+longer than its ``remind_after_hours`` / ``escalate_after_hours`` is reminded and escalated by
+beat's sweep (``approvals.reminders``); each ``ApprovalReminder`` row is one person told once.
 
 Connection and tag conditions are links that *restrict* deletion of the connection or tag:
 a workflow whose only tag vanished would otherwise silently start matching every payable.
@@ -46,10 +48,12 @@ from approvals.models.review import (  # noqa: F401
     Approval,
     ApprovalAssignment,
     ApprovalDecision,
+    ApprovalReminder,
     ApprovalRequest,
     ApprovalRequestOutcome,
     ApprovalRequestStatus,
     ApprovalStatus,
+    ReminderKind,
 )
 from approvals.models.workflows import (  # noqa: F401
     ApprovalWorkflow,

@@ -61,6 +61,9 @@ class ApprovalRequest(FSMModelMixin, models.Model):
     )
     # The step under way (0-based, the snapshot's ``position``); 0 under manual review.
     current_step = models.PositiveSmallIntegerField(null=True, blank=True)
+    # When the step under way began (the reminders count from it); null on rounds older than
+    # reminders, whose step counts from ``created_at``.
+    step_started_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -246,3 +249,40 @@ class Approval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.decision} step {self.step + 1} of {self.request_id}"
+
+
+class ReminderKind(models.TextChoices):
+    REMINDER = "reminder", "Reminder"
+    ESCALATION = "escalation", "Escalation"
+
+
+class ApprovalReminder(models.Model):
+    """One person reminded of (or told of the escalation of) one step of a round, once.
+
+    ``number`` counts the reminders of a step (1 after ``remind_after_hours``, 2 a day later,
+    ...); an escalation is number 1. The unique constraint is what makes the sweep idempotent:
+    a second run finds the row and sends nothing.
+    """
+
+    request = models.ForeignKey(ApprovalRequest, on_delete=models.CASCADE, related_name="reminders")
+    step = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=ReminderKind.choices)
+    number = models.PositiveSmallIntegerField(default=1)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "step", "kind", "number", "user"],
+                name="approval_reminder_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ReminderKind.values),
+                name="approval_reminder_kind_valid",
+            ),
+        ]
+        ordering = ["request", "step", "kind", "number", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.number} of step {self.step + 1} of {self.request_id}"

@@ -118,6 +118,12 @@ class WorkflowStep(models.Model):
     )
     # Role values (owner, admin, approver): every current member holding one may approve.
     approver_roles = models.JSONField(default=list, blank=True)
+    # Reminders (``approvals.reminders``): the step's approvers are reminded after this many
+    # hours and daily after that; after ``escalate_after_hours`` the payer's owners and admins
+    # (or the members holding ``escalate_to_role``) are told once. Null: never.
+    remind_after_hours = models.PositiveSmallIntegerField(null=True, blank=True)
+    escalate_after_hours = models.PositiveSmallIntegerField(null=True, blank=True)
+    escalate_to_role = models.CharField(max_length=20, blank=True, default="")
 
     class Meta:
         constraints = [

@@ -42,7 +42,14 @@ class StepForm:
     approver_ids: list[str] = field(default_factory=list)
     approver_roles: list[str] = field(default_factory=list)
     required: str = "1"
+    remind_after: str = ""
+    escalate_after: str = ""
+    escalate_to: str = ""
     errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _hours(value: int | None) -> str:
+    return "" if value is None else str(value)
 
 
 @dataclass
@@ -71,6 +78,9 @@ class WorkflowForm:
                     approver_ids=step.approver_ids,
                     approver_roles=list(step.approver_roles),
                     required=str(step.required_approvals),
+                    remind_after=_hours(step.remind_after_hours),
+                    escalate_after=_hours(step.escalate_after_hours),
+                    escalate_to=step.escalate_to_role,
                 )
                 for step in workflow.steps.all()
             ],
@@ -92,6 +102,9 @@ class WorkflowForm:
                     approver_ids=post.getlist(f"steps-{key}-approverIds"),
                     approver_roles=post.getlist(f"steps-{key}-approverRoles"),
                     required=post.get(f"steps-{key}-requiredApprovals", ""),
+                    remind_after=post.get(f"steps-{key}-remindAfterHours", ""),
+                    escalate_after=post.get(f"steps-{key}-escalateAfterHours", ""),
+                    escalate_to=post.get(f"steps-{key}-escalateToRole", ""),
                 )
                 for key in dict.fromkeys(post.getlist("step"))
                 if key.isalnum()
@@ -114,6 +127,9 @@ class WorkflowForm:
                     "approverIds": step.approver_ids,
                     "approverRoles": step.approver_roles,
                     "requiredApprovals": step.required.strip() or "1",
+                    "remindAfterHours": step.remind_after.strip() or None,
+                    "escalateAfterHours": step.escalate_after.strip() or None,
+                    "escalateToRole": step.escalate_to or None,
                 }
                 for step in self.steps
             ],
@@ -152,6 +168,7 @@ def _workflow_choices(business_id: str) -> dict:
     return {
         "members": members,
         "role_choices": APPROVING_ROLE_CHOICES,
+        "escalate_choices": Role.choices,
         "connections": connection_choices(business_id=business_id, side="payer"),
         "tags": list(tag_list(business_id=business_id)),
     }

@@ -31,17 +31,23 @@ def render_plain(template_name: str, context: dict) -> str:
 
 
 def send_templated_mail(
-    *, to: list[str], template: str, context: dict, time_zone: str | None = None
+    *,
+    to: list[str],
+    template: str,
+    context: dict,
+    time_zone: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> int:
     """Send ``templates/email/<template>.{subject.txt,txt,html}`` to ``to``; returns messages sent.
 
-    Times are written in ``time_zone`` (the recipient's, when known), else UTC.
+    Times are written in ``time_zone`` (the recipient's, when known), else UTC. ``headers``:
+    extra headers (a notification's ``List-Unsubscribe``).
     """
     context = {"site_url": settings.SITE_URL, **context}
     with timezone.override(zoneinfo.ZoneInfo(time_zone or "UTC")):
         subject = " ".join(render_plain(f"email/{template}.subject.txt", context).split())
         text = render_plain(f"email/{template}.txt", context)
         html = render_to_string(f"email/{template}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=to, headers=headers)
     message.attach_alternative(html, "text/html")
     return message.send()

@@ -15,6 +15,8 @@ class EventType(models.TextChoices):
     UPDATED = "payable.updated", "Edited"
     SUBMITTED = "payable.submitted", "Submitted"
     APPROVAL_RECORDED = "payable.approval_recorded", "Approval recorded"
+    # A step waited too long: its approvers reminded, or the wait escalated (approvals.reminders).
+    APPROVAL_REMINDED = "payable.approval_reminded", "Approval reminder"
     APPROVED = "payable.approved", "Approved"
     DECLINED = "payable.declined", "Declined"
     SCHEDULED = "payable.scheduled", "Payment scheduled"
@@ -43,6 +45,7 @@ EVENT_VISIBILITY: dict[str, str | None] = {
     EventType.UPDATED: EventVisibility.PAYEE,
     EventType.SUBMITTED: EventVisibility.BOTH,
     EventType.APPROVAL_RECORDED: EventVisibility.PAYER,
+    EventType.APPROVAL_REMINDED: EventVisibility.PAYER,
     EventType.APPROVED: EventVisibility.BOTH,
     EventType.DECLINED: EventVisibility.BOTH,
     EventType.SCHEDULED: EventVisibility.BOTH,

@@ -16,11 +16,6 @@ from tests.notifications.test_notifications import inbox, kinds, link, review_nu
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def cancel(client, payable_id, reason):
     response = client.post(f"/api/payables/{payable_id}/cancel", {"reason": reason}, format="json")
     assert response.status_code == 200, response.content

@@ -32,6 +32,8 @@ PAYER_SIDE = {
     NotificationType.PAYABLE_SUBMITTED,
     NotificationType.PAYMENT_FAILED,
     NotificationType.PAYABLE_CANCELLED,
+    NotificationType.APPROVAL_REMINDER,
+    NotificationType.APPROVAL_ESCALATED,
 }
 
 
@@ -53,6 +55,9 @@ def local(url: str) -> str:
 def follow(url: str, recipient: User | None) -> None:
     path = local(url)
     stranger = Client().get(path)
+    if path.startswith("/unsubscribe/"):  # one-click unsubscribe needs no session (RFC 8058)
+        assert stranger.status_code == 200 and b"Unsubscribe" in stranger.content, url
+        return
     if recipient is None:
         assert stranger.status_code == 200, (url, stranger.status_code)
         return
@@ -106,8 +111,10 @@ def test_every_notification_e_mail_links_to_its_page(world):
     templates = {p.name.split(".")[0] for p in TEMPLATES.glob("*.subject.txt")}
     # Invitations and the address check are e-mailed to people who may not have an account
     # yet: their links are followed in the tests below and in tests/accounts. A disabled webhook
-    # endpoint's e-mail is no notification: its link is followed in tests/webhooks.
+    # endpoint's e-mail is no notification: its link is followed in tests/webhooks. The daily
+    # digest's links are followed in tests/notifications/test_settings_and_digest.py.
     assert templates - seen == {
+        "digest",
         "connection_invitation",
         "member_invitation",
         "email_verification",

@@ -32,13 +32,11 @@ def test_members_are_listed_for_everyone_and_managed_by_admins(world):
     assert "Add a member" in admin_page
 
 
-def test_invite_a_registered_user_or_an_email_and_the_invitee_accepts_after_login(
-    world, django_capture_on_commit_callbacks
-):
+def test_invite_a_registered_user_or_an_email_and_the_invitee_accepts_after_login(world, commit):
     client = world.client(world.payer_admin)
     known = factories.UserFactory(email="known@elsewhere.test")
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with commit():
         added = client.post(
             url("settings-members", world), {"email": known.email, "role": "approver"}, follow=True
         )
@@ -65,7 +63,7 @@ def test_invite_a_registered_user_or_an_email_and_the_invitee_accepts_after_logi
     assert world.payer.name in page and "Accept" in page and "Decline" in page
 
     invitation = MemberInvitation.objects.get(email=known.email)
-    with django_capture_on_commit_callbacks(execute=True):
+    with commit():
         joined = invitee.post(reverse("invitation-accept", args=[invitation.id]))
     assert joined["Location"] == reverse("inbox", args=[world.payer.id])
     assert Membership.objects.get(business=world.payer, user=known).role == "approver"

@@ -43,11 +43,9 @@ def recipients() -> list[set[str]]:
 
 @pytest.mark.django_db
 class TestPayNow:
-    def test_pay_now_moves_the_money_once_through_the_ledger(
-        self, parties, django_capture_on_commit_callbacks
-    ):
+    def test_pay_now_moves_the_money_once_through_the_ledger(self, parties, commit):
         payable = make_payable(parties, S.APPROVED, amount=Decimal("1234.56"))
-        with django_capture_on_commit_callbacks(execute=True):
+        with commit():
             response = parties.client(parties.payer_owner).post(f"/api/payables/{payable.id}/pay")
         assert response.status_code == 200, response.content
         data = response.json()
@@ -91,10 +89,10 @@ class TestFailures:
         DecliningRail.calls = []
 
     def test_a_refused_scheduled_payment_returns_the_payable_to_approved_and_tells_both_sides(
-        self, parties, django_capture_on_commit_callbacks
+        self, parties, commit
     ):
         payable, payment = scheduled_today(parties)
-        with django_capture_on_commit_callbacks(execute=True):
+        with commit():
             tasks.sweep_due_payments()
         payable.refresh_from_db()
         payment.refresh_from_db()
@@ -231,12 +229,10 @@ class TestSweep:
 
 @pytest.mark.django_db
 class TestNotifications:
-    def test_decline_tells_the_payee_once_even_if_the_task_runs_twice(
-        self, parties, django_capture_on_commit_callbacks
-    ):
+    def test_decline_tells_the_payee_once_even_if_the_task_runs_twice(self, parties, commit):
         factories.member(parties.payee, "admin", email="admin@globex.test")
         payable = make_payable(parties, S.SUBMITTED)
-        with django_capture_on_commit_callbacks(execute=True):
+        with commit():
             parties.client(parties.payer_approver).post(
                 f"/api/payables/{payable.id}/decline",
                 {"reason": "Missing PO number"},

@@ -18,6 +18,7 @@ from approvals.email_links import email_link_issue
 from approvals.models import ApprovalRequest
 from cleopay.core.models import IdempotencyKey, PendingTask
 from credits.models import Credit, CreditApplication
+from notifications.models import NotificationSettings
 from payables.models import Payable
 from tests import factories
 from webhooks.models import Delivery, DeliveryAttempt, Event, WebhookEndpoint
@@ -39,6 +40,7 @@ def one_of_everything():
     PendingTask.objects.create(task="notifications.tasks.send_notification_email", args=["x"])
     MemberInvitation.objects.create(business=business, email="new@acme.example", role="viewer")
     LoginFailure.objects.create(account="alice@acme.example", address="192.0.2.7")
+    NotificationSettings.objects.create(user=alice, digest="daily", email_off=["member_joined"])
     factories.FileFactory(business=business)
     factories.CustomFieldDefinitionFactory(business=business, key="poNumber", label="PO number")
     payable = Payable.objects.filter(payer=business).order_by("pk").first()

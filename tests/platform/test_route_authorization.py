@@ -32,6 +32,7 @@ SERVICE_AUTHORIZED = {
     ("member-invitation-decline", "post"): "accounts.invitations.member_invitation_decline",
     ("notification-read", "post"): "notifications.services.notification_mark_read",
     ("notification-read-all", "post"): "notifications.services.notifications_mark_all_read",
+    ("notification-settings", "patch"): "notifications.preferences.notification_settings_update",
     # Objects reached through the caller's businesses: the service finds the object among
     # them (404) and checks the role on the side the caller acts for (403).
     ("connection-alias", "patch"): "connections.services.connection_set_alias",
