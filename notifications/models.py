@@ -38,6 +38,8 @@ class NotificationType(models.TextChoices):
     CONNECTION_ACCEPTED = "connection_accepted", "Connection accepted"
     # To a business's owners and admins: someone accepted an invitation to it.
     MEMBER_JOINED = "member_joined", "Member joined"
+    # To a member of a comment author's business named in the comment (``comments.services``).
+    COMMENT_MENTIONED = "comment_mentioned", "Mentioned in a comment"
 
 
 class Notification(models.Model):

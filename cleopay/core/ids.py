@@ -36,6 +36,7 @@ PREFIXES = {
     "apr",
     "bank",
     "run",
+    "cmt",
 }
 
 _SHAPE = re.compile(rf"^([a-z]+)_([A-Za-z0-9]{{1,{MAX_LENGTH - 6}}})$")
