@@ -67,7 +67,10 @@ def test_an_empty_comment_is_refused_with_a_message(world, bill):
 
 def test_viewers_read_the_conversation_without_a_form(world, bill):
     services.comment_create(
-        payable_id=bill.id, actor=world.payer_owner, body="Hold until Friday.", visibility="internal"
+        payable_id=bill.id,
+        actor=world.payer_owner,
+        body="Hold until Friday.",
+        visibility="internal",
     )
 
     html = detail(world, world.payer_viewer, world.payer, bill)

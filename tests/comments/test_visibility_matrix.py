@@ -1,4 +1,4 @@
-"""Every comment visibility × every channel × each side.
+"""Every comment visibility, every channel, each side.
 
 A comment is written by the payee's or the payer's owner, shared or internal, and mentions a
 member of the author's business and one of the other business. Each side's people then look
@@ -115,9 +115,7 @@ def test_the_payables_page(parties, written, reader_side):
     page.force_login(reader_of(parties, reader_side))
 
     html = page.get(
-        reverse(
-            "payable-detail", args=[business(parties, reader_side).id, written["payable"].id]
-        )
+        reverse("payable-detail", args=[business(parties, reader_side).id, written["payable"].id])
     ).content.decode()
 
     assert "Conversation" in html
