@@ -32,13 +32,15 @@ class Capability(StrEnum):
     PAY = "pay"
     # Connections (invite, accept, settings, archive), workflows, custom fields, settings, members.
     ADMINISTER = "administer"
+    # Write comments on the payables the business sees (everyone who works on them; viewers read).
+    COMMENT = "comment"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.OWNER: frozenset(Capability),
     Role.ADMIN: frozenset(Capability),
-    Role.ACCOUNTANT: frozenset({Capability.READ, Capability.INVOICE}),
-    Role.APPROVER: frozenset({Capability.READ, Capability.APPROVE}),
+    Role.ACCOUNTANT: frozenset({Capability.READ, Capability.INVOICE, Capability.COMMENT}),
+    Role.APPROVER: frozenset({Capability.READ, Capability.APPROVE, Capability.COMMENT}),
     Role.VIEWER: frozenset({Capability.READ}),
 }
 

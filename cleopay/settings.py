@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "banking",
     "webhooks",
     "imports",
+    "comments",
 ]
 
 MIDDLEWARE = [

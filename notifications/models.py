@@ -42,6 +42,8 @@ class NotificationType(models.TextChoices):
     # it is escalated to.
     APPROVAL_REMINDER = "approval_reminder", "Approval reminder"
     APPROVAL_ESCALATED = "approval_escalated", "Approval escalated"
+    # To a member of a comment author's business named in the comment (``comments.services``).
+    COMMENT_MENTIONED = "comment_mentioned", "Mentioned in a comment"
 
 
 class Notification(models.Model):

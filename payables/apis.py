@@ -248,6 +248,19 @@ class PayableDeclineApi(ApiView):
         return Response(payable_body(payable.pk, payable.payer_id))
 
 
+class PayableNotDuplicateApi(ApiView):
+    @extend_schema(
+        operation_id="payables_not_duplicate",
+        request=None,
+        responses={200: PayableSerializer},
+        description="The payer's reviewer (owner, admin, approver) clears the possible-duplicate "
+        "warning; the payer's timeline records who. 409 when there is none.",
+    )
+    def post(self, request, payable_id: str):
+        payable = services.payable_not_duplicate(payable_id=payable_id, actor=request.user)
+        return Response(payable_body(payable.pk, payable.payer_id))
+
+
 class PayableScheduleApi(ApiView):
     @extend_schema(
         operation_id="payables_schedule", request=ScheduleInput, responses={200: PayableSerializer}

@@ -63,6 +63,9 @@ PLAN = [
     ("acme_globex", "DEMO-GLX-009", "Design review", "consulting", S.APPROVED, ""),
     ("acme_globex", "DEMO-GLX-010", "Onsite training", "consulting", S.APPROVED, ""),
     ("acme_initech", "DEMO-INI-005", "Office supplies, June", "supplies", S.APPROVED, ""),
+    # Sent again under a number that differs by a zero: flagged as a possible duplicate of
+    # DEMO-GLX-003 for Acme (payables.duplicates).
+    ("acme_globex", "DEMO-GLX-0003", "Hosting, March", "hosting", S.SUBMITTED, ""),
 ]  # fmt: skip
 
 # The demo's payment run, and the approved invoice a demo credit is applied to.
@@ -119,6 +122,18 @@ def _drive(payable: Payable, *, target: str, note: str, payee_user, payer_user) 
         )
 
 
+# A resent copy is due when its original was; every other invoice a day apart from the next, so
+# only the copy looks like a duplicate.
+SAME_DUE_AS = {"DEMO-GLX-0003": "DEMO-GLX-003"}
+
+
+def _due(number: str):
+    numbers = [row[1] for row in PLAN]
+    return timezone.now().date() + timedelta(
+        days=20 + numbers.index(SAME_DUE_AS.get(number, number))
+    )
+
+
 def seed_payables(*, businesses: dict, users: dict, connections: dict) -> list[Payable]:
     """Create the demo payables that do not exist yet; returns all of them."""
     created = []
@@ -142,6 +157,7 @@ def seed_payables(*, businesses: dict, users: dict, connections: dict) -> list[P
                 invoice_number=number,
                 memo=memo,
                 line_items=LINES[lines],
+                due_date=_due(number),
             )
             _drive(payable, target=target, note=note, payee_user=payee_user, payer_user=payer_user)
         created.append(Payable.objects.get(pk=payable.pk))

@@ -307,3 +307,15 @@ def payable_cancelled_event(
         from_status=from_status,
         note=payable.cancel_reason,
     )
+
+
+def payable_not_duplicate_event(*, payable: Payable, actor, of_numbers: list[str]) -> PayableEvent:
+    """The payer's reviewer cleared the possible-duplicate warning (the payer's own)."""
+    return _write(
+        payable=payable,
+        type=EventType.NOT_DUPLICATE,
+        actor=actor,
+        business_id=payable.payer_id,
+        from_status=payable.status,
+        note="Not a duplicate of " + ", ".join(of_numbers) + ".",
+    )

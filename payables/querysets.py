@@ -5,16 +5,17 @@ from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 
 from cleopay.core.expressions import AnyOf
-from cleopay.core.invoice_numbers import invoice_number_key
+from cleopay.core.invoice_numbers import duplicate_number_key, invoice_number_key
 
 
 class PayableQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
-        """As ``Payable.save()`` does, each number's comparison key is written with it (the
-        unique constraint per connection is on the key)."""
+        """As ``Payable.save()`` does, each number's comparison keys are written with it (the
+        unique constraint per connection is on the key; possible duplicates on the other)."""
         objs = list(objs)
         for payable in objs:
             payable.invoice_key = invoice_number_key(payable.invoice_number)
+            payable.duplicate_key = duplicate_number_key(payable.invoice_number)
         return super().bulk_create(objs, *args, **kwargs)
 
     def seen_by(self, business_ids) -> "PayableQuerySet":

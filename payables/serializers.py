@@ -81,6 +81,17 @@ def _viewer(serializer) -> str:
     return serializer.context["business_id"]
 
 
+class PossibleDuplicateSerializer(serializers.Serializer):
+    payableId = serializers.CharField(help_text="The other bill of the same connection.")
+    invoiceNumber = serializers.CharField(help_text="Its invoice number.")
+    reason = serializers.ChoiceField(
+        choices=["invoice_number", "amount_and_due_date", "attachment"],
+        help_text="invoice_number: the same letters and digits (leading zeros aside); "
+        "amount_and_due_date: the same amount and due date, submitted in the last 90 days; "
+        "attachment: an attached file with the same content.",
+    )
+
+
 class PayableSerializer(serializers.Serializer):
     """A payable as one side sees it (``context["business_id"]``): its tags, and the approval
     for the payer only."""
@@ -105,6 +116,13 @@ class PayableSerializer(serializers.Serializer):
     tags = serializers.SerializerMethodField()
     customFields = CustomFieldsField(source="custom_fields")
     approval = serializers.SerializerMethodField()
+    possibleDuplicates = PossibleDuplicateSerializer(
+        source="possible_duplicates",
+        many=True,
+        required=False,
+        help_text="The payer's only (the key is absent for the payee): other bills of the "
+        "connection this one may repeat; empty once cleared (POST .../not-duplicate).",
+    )
     payments = PaymentSerializer(source="payments.all", many=True)
     declineReason = serializers.CharField(source="decline_reason", allow_null=True)
     cancelReason = serializers.CharField(source="cancel_reason", allow_null=True)
@@ -128,6 +146,8 @@ class PayableSerializer(serializers.Serializer):
         data = super().to_representation(instance)
         data["declineReason"] = data["declineReason"] or None
         data["cancelReason"] = data["cancelReason"] or None
+        if _viewer(self) != instance.payer_id:
+            del data["possibleDuplicates"]  # the payer's warning: the payee never sees it
         return data
 
 

@@ -42,6 +42,11 @@ urlpatterns = [
         name="payable-decline",
     ),
     path(
+        "payables/<str:payable_id>/not-duplicate",
+        apis.PayableNotDuplicateApi.as_view(),
+        name="payable-not-duplicate",
+    ),
+    path(
         "payables/<str:payable_id>/schedule",
         apis.PayableScheduleApi.as_view(),
         name="payable-schedule",

@@ -39,6 +39,7 @@ PREFIXES = {
     "imp",
     "dlg",
     "apl",
+    "cmt",
 }
 
 _SHAPE = re.compile(rf"^([a-z]+)_([A-Za-z0-9]{{1,{MAX_LENGTH - 6}}})$")

@@ -14,6 +14,7 @@ and Greek ones below. NFKC already folds full-width and mathematical forms, and 
 dashes are folded to "-" here as well (a non-breaking hyphen is not a hyphen to NFKC).
 """
 
+import re
 import unicodedata
 
 # Cyrillic and Greek letters that render like a Latin letter or digit (after case folding).
@@ -58,3 +59,16 @@ def invoice_number_key(number: str) -> str:
         for char in text
         if not char.isspace() and unicodedata.category(char) not in ("Cf", "Zs", "Zl", "Zp")
     )
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def duplicate_number_key(number: str) -> str:
+    """The key of a possible duplicate (a looser match than ``invoice_number_key``, which
+    refuses a number outright): only the letters and digits of that key, each run of digits
+    without its leading zeros, and no zero in front. ``INV-0042``, ``inv 42`` and ``INV/042``
+    share ``inv42``, ``00017`` and ``17`` share ``17``; ``0`` stays ``0``."""
+    kept = "".join(char for char in invoice_number_key(number) if char.isalnum())
+    key = _DIGIT_RUN.sub(lambda run: run.group().lstrip("0") or "0", kept)
+    return key.lstrip("0") or key

@@ -8,7 +8,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from accounts.models import Business
 from approvals.models import ApprovalStatus
 from cleopay.core.ids import PublicIdField
-from cleopay.core.invoice_numbers import invoice_number_key
+from cleopay.core.invoice_numbers import duplicate_number_key, invoice_number_key
 from cleopay.core.money import CURRENCY, MoneyField
 from connections.models import Connection, Tag
 from payables.jsonfields import ExactJSONDecoder, ExactJSONEncoder
@@ -61,6 +61,13 @@ class Payable(ConcurrentTransitionMixin, models.Model):
     invoice_number = models.CharField(max_length=64)
     # The number as a person reads it (``cleopay.core.invoice_numbers``): unique per connection.
     invoice_key = models.TextField(editable=False, default="")
+    # The looser key of a possible duplicate (letters and digits, no leading zeros:
+    # ``duplicate_number_key``), indexed per connection for ``payables.duplicates``.
+    duplicate_key = models.TextField(editable=False, default="")
+    # The payer's warning, found at each submission (``payables.duplicates``): other bills of
+    # the connection this one may repeat, [{"payableId", "invoiceNumber", "reason"}]; emptied
+    # when the payer's reviewer says it is not a duplicate. Never shown to the payee.
+    possible_duplicates = models.JSONField(default=list, blank=True)
     memo = models.TextField(blank=True, default="")
     custom_fields = models.JSONField(
         default=dict, blank=True, encoder=ExactJSONEncoder, decoder=ExactJSONDecoder
@@ -156,6 +163,18 @@ class Payable(ConcurrentTransitionMixin, models.Model):
                 fields=["payee", "status", "-created_at", "-id"],
                 name="payable_outgoing_status_idx",
             ),
+            # Possible duplicates (``payables.duplicates``): the same number, or the same
+            # amount and due date, among the connection's submitted payables.
+            models.Index(
+                fields=["connection", "duplicate_key"],
+                condition=models.Q(submitted_at__isnull=False),
+                name="payable_duplicate_key_idx",
+            ),
+            models.Index(
+                fields=["connection", "due_date", "amount"],
+                condition=models.Q(submitted_at__isnull=False),
+                name="payable_duplicate_amount_idx",
+            ),
         ]
         ordering = ["-created_at", "-id"]
 
@@ -166,9 +185,10 @@ class Payable(ConcurrentTransitionMixin, models.Model):
         # The key follows the number on every path that writes one (services, admin, demo
         # data), so the unique constraint always compares what a person reads.
         self.invoice_key = invoice_number_key(self.invoice_number)
+        self.duplicate_key = duplicate_number_key(self.invoice_number)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "invoice_number" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "invoice_key"}
+            kwargs["update_fields"] = {*update_fields, "invoice_key", "duplicate_key"}
         super().save(*args, **kwargs)
 
     @property
@@ -183,6 +203,11 @@ class Payable(ConcurrentTransitionMixin, models.Model):
     def amount_due(self):
         """What is left to pay: the amount less completed payments and applied credits."""
         return self.amount - self.amount_paid - self.amount_credited
+
+    @property
+    def is_flagged_duplicate(self) -> bool:
+        """The payer's warning stands: it may repeat another bill (``possible_duplicates``)."""
+        return bool(self.possible_duplicates)
 
     @property
     def is_overdue(self) -> bool:

@@ -27,6 +27,7 @@ class EventType(models.TextChoices):
     PAID = "payable.paid", "Paid"
     CANCELLED = "payable.cancelled", "Cancelled"
     TAGS_CHANGED = "payable.tags_changed", "Tags changed"
+    NOT_DUPLICATE = "payable.not_duplicate", "Marked not a duplicate"
 
 
 class EventVisibility(models.TextChoices):
@@ -56,6 +57,8 @@ EVENT_VISIBILITY: dict[str, str | None] = {
     EventType.PAID: EventVisibility.BOTH,
     EventType.CANCELLED: EventVisibility.BOTH,
     EventType.TAGS_CHANGED: None,
+    # The duplicate warning is the payer's own (``payables.duplicates``).
+    EventType.NOT_DUPLICATE: EventVisibility.PAYER,
 }
 
 

@@ -44,6 +44,7 @@ from payables.services.lifecycle import (  # noqa: F401
     payable_approve,
     payable_cancel,
     payable_decline,
+    payable_not_duplicate,
     payable_schedule,
     payable_submit,
     payable_unschedule,

@@ -10,9 +10,9 @@ from django_fsm import can_proceed
 from accounts.permissions import Capability, role_allows, roles_of
 from approvals import review
 from approvals.routing import separate_payer_check
-from cleopay.core.errors import field_error
+from cleopay.core.errors import Conflict, ConflictCode, field_error
 from notifications import services as notifications
-from payables import events, payments
+from payables import duplicates, events, payments
 from payables.models import (
     Payable,
     PayableStatus,
@@ -66,8 +66,15 @@ def submit_payable(payable: Payable, *, actor, custom_fields_checked: bool = Fal
         payable=payable, earlier_rounds=from_status != PayableStatus.DRAFT
     )
     payable.approval_status = request.approval_status
+    payable.possible_duplicates = duplicates.possible_duplicates(payable)
     save_fields(
-        payable, "status", "submitted_at", "submitted_by", "decline_reason", "approval_status"
+        payable,
+        "status",
+        "submitted_at",
+        "submitted_by",
+        "decline_reason",
+        "approval_status",
+        "possible_duplicates",
     )
     events.payable_submitted_event(payable=payable, actor=actor, from_status=from_status)
     if not request.is_pending:  # approved automatically: the round is closed already
@@ -124,6 +131,27 @@ def payable_approve(*, payable_id: str, actor) -> Payable:
     save_fields(payable, "status", "approval_status", "approved_at")
     events.payable_approved_event(payable=payable, actor=actor, note=progress.note)
     notifications.notify_payable_approved(payable=payable)
+    return payable
+
+
+@transaction.atomic
+def payable_not_duplicate(*, payable_id: str, actor) -> Payable:
+    """The payer's reviewer clears the possible-duplicate warning (``payables.duplicates``);
+    the payer's timeline records who. 409 when there is no warning to clear."""
+    payable = lock_payable(payable_id=payable_id, actor=actor)
+    require_side(
+        payable, actor, side=PAYER, capability=Capability.APPROVE, action="review duplicates of"
+    )
+    if not payable.is_flagged_duplicate:
+        raise Conflict(
+            "This payable is not flagged as a possible duplicate.",
+            code=ConflictCode.STATE,
+            currentStatus=payable.status,
+        )
+    numbers = sorted({entry["invoiceNumber"] for entry in payable.possible_duplicates})
+    payable.possible_duplicates = []
+    save_fields(payable, "possible_duplicates")
+    events.payable_not_duplicate_event(payable=payable, actor=actor, of_numbers=numbers)
     return payable
 
 

@@ -91,6 +91,10 @@ def _cancel(request, payable: Payable, business_id: str) -> Payable:
     return cancelled
 
 
+def _not_duplicate(request, payable: Payable, business_id: str) -> Payable:
+    return services.payable_not_duplicate(payable_id=payable.pk, actor=request.user)
+
+
 def _submit(request, payable: Payable, business_id: str) -> Payable:
     return services.payable_submit(payable_id=payable.pk, actor=request.user)
 
@@ -217,6 +221,21 @@ ACTIONS: dict[str, Action] = {
             result=lambda p, other: f"{p.invoice_number} declined and returned to {other}.",
             danger=True,
             fields_template="payables/_reason_field.html",
+        ),
+        Action(
+            "not-duplicate",
+            offered={PAYER: (Capability.APPROVE, "is_flagged_duplicate")},
+            link="Not a duplicate…",
+            button="Not a duplicate",
+            title="Is {number} not a duplicate?",
+            confirm=lambda p, other: (
+                "The warning is cleared for everyone on your team; the timeline records that "
+                "you checked it."
+            ),
+            run=_not_duplicate,
+            result=lambda p, other: f"{p.invoice_number} is no longer flagged as a duplicate.",
+            style="quiet",
+            in_rows=False,
         ),
         Action(
             "schedule",

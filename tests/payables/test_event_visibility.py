@@ -23,9 +23,10 @@ PAYER_WRITES = {
     EventType.PAYMENT_COMPLETED,
     EventType.PAYMENT_FAILED,
     EventType.PAID,
+    EventType.NOT_DUPLICATE,
 }
 PAYEE_ONLY = {EventType.CREATED, EventType.UPDATED}
-PAYER_ONLY = {EventType.APPROVAL_RECORDED}
+PAYER_ONLY = {EventType.APPROVAL_RECORDED, EventType.NOT_DUPLICATE}
 SECRET_NOTE = "Step 1 of 2 (CFO sign-off workflow)"
 
 

@@ -16,6 +16,7 @@ APPS = (
     "credits",
     "banking",
     "webhooks",
+    "comments",
     "cleopay",
 )
 TOKEN = re.compile(r"`([^`]+)`")

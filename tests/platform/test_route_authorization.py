@@ -48,6 +48,7 @@ SERVICE_AUTHORIZED = {
     ("payable-submit", "post"): "payables.services.payable_submit",
     ("payable-approve", "post"): "payables.services.payable_approve",
     ("payable-decline", "post"): "payables.services.payable_decline",
+    ("payable-not-duplicate", "post"): "payables.services.payable_not_duplicate",
     ("payable-schedule", "post"): "payables.services.payable_schedule",
     ("payable-unschedule", "post"): "payables.services.payable_unschedule",
     ("payable-pay", "post"): "payables.services.payable_pay",
@@ -71,6 +72,10 @@ SERVICE_AUTHORIZED = {
     ("webhook-rotate-secret", "post"): "webhooks.services.webhook_rotate_secret",
     ("webhook-test", "post"): "webhooks.services.webhook_test",
     ("webhook-delivery-retry", "post"): "webhooks.services.delivery_retry",
+    # Comments (any working role of a side that sees the payable; only the author edits).
+    ("payable-comments", "post"): "comments.services.comment_create",
+    ("comment-detail", "patch"): "comments.services.comment_edit",
+    ("comment-detail", "delete"): "comments.services.comment_delete",
 }
 # Routes without a signed-in caller (they create or prove one).
 ANONYMOUS = {"auth-signup", "auth-token", "auth-verify-email"}

@@ -24,6 +24,7 @@ from accounts import invitations
 from accounts import services as accounts
 from banking import runs
 from banking import services as banking
+from comments import services as comments
 from connections import services as connections
 from connections import tags
 from connections.models import ConnectionStatus
@@ -53,6 +54,7 @@ WATCHED_APPS = (
     "banking",
     "webhooks",
     "imports",
+    "comments",
 )
 
 
@@ -116,6 +118,13 @@ def w(parties):
     )
     parties.delivery = webhooks.webhook_test(
         endpoint_id=parties.endpoint.pk, actor=parties.payer_owner
+    )
+    # comments: the payer's owner's internal note
+    parties.comment = comments.comment_create(
+        payable_id=parties.submitted.pk,
+        actor=parties.payer_owner,
+        body="Check the PO.",
+        visibility="internal",
     )
     return parties
 
@@ -309,6 +318,11 @@ CASES = [
         "payer_viewer",
     ),
     (
+        "payable_not_duplicate",
+        lambda w, actor: payables.payable_not_duplicate(payable_id=w.submitted.pk, actor=actor),
+        "payer_accountant",
+    ),
+    (
         "payable_schedule",
         lambda w, actor: payables.payable_schedule(payable_id=w.approved.pk, actor=actor, on=TODAY),
         "payer_approver",
@@ -428,6 +442,24 @@ CASES = [
         ),
         "payee_viewer",
     ),
+    # comments
+    (
+        "comment_create",
+        lambda w, actor: comments.comment_create(
+            payable_id=w.submitted.pk, actor=actor, body="Hello", visibility="shared"
+        ),
+        "payer_viewer",
+    ),
+    (
+        "comment_edit",
+        lambda w, actor: comments.comment_edit(comment_id=w.comment.pk, actor=actor, body="New"),
+        "payer_viewer",
+    ),
+    (
+        "comment_delete",
+        lambda w, actor: comments.comment_delete(comment_id=w.comment.pk, actor=actor),
+        "payer_admin",
+    ),
 ]
 
 
@@ -533,6 +565,7 @@ APPS = (
     "banking",
     "webhooks",
     "imports",
+    "comments",
 )
 
 

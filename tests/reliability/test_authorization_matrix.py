@@ -41,6 +41,7 @@ HOLDERS = {
     "APPROVE": ("owner", "admin", "approver"),
     "PAY": ("owner", "admin"),
     "ADMINISTER": ("owner", "admin"),
+    "COMMENT": ("owner", "admin", "accountant", "approver"),
 }
 
 
@@ -179,6 +180,7 @@ def _page_objects(w: World) -> dict:
         "credit_id": w.extra["shared_credit"].id,
         "import_id": w.extra["payee_import"].id,
         "delegation_id": w.extra["payer_delegation"].id,
+        "comment_id": w.extra["shared_comment"].id,
         "action": "approve",
         "token_key": AuthToken.objects.filter(user=w.user("payee.owner")).values_list(
             "token_key", flat=True
@@ -203,6 +205,7 @@ def _foreign_objects(w: World) -> dict:
         "file_id": w.files["outsider_file"].id,
         "notification_id": w.extra["outsider_notification"].id,
         "import_id": w.extra["outsider_import"].id,
+        "comment_id": w.extra["outsider_comment"].id,
     }
 
 
@@ -228,6 +231,10 @@ TARGETS["outsider bank account"] = lambda w, p: {
 TARGETS["payer run"] = lambda w, p: {"run_id": w.extra["payer_run"].id}
 TARGETS["payer delegation"] = lambda w, p: {"delegation_id": w.extra["payer_delegation"].id}
 TARGETS["run payment"] = lambda w, p: {"payment_id": w.extra["payer_run"].items.get().payment_id}
+for _comment in ("shared", "payee_internal", "payer_internal", "outsider"):
+    TARGETS[f"{_comment} comment"] = lambda w, p, c=_comment: {
+        "comment_id": w.extra[f"{c}_comment"].id
+    }
 TARGETS["shared credit"] = lambda w, p: {"credit_id": w.extra["shared_credit"].id}
 TARGETS["outsider credit"] = lambda w, p: {"credit_id": w.extra["outsider_credit"].id}
 TARGETS["payee import"] = lambda w, p: {"import_id": w.extra["payee_import"].id}
@@ -417,6 +424,32 @@ MATRIX: list[Row] = [
     Row("payable-approve", "POST", "payable:payee_draft", every(403), NONE),
     Row("payable-approve", "POST", "payable:outsider", NONE, NONE, 200),
     Row("payable-decline", "POST", "payable:submitted", every(403), APP, body={"reason": "No"}),
+    Row("payable-not-duplicate", "POST", "payable:submitted", every(403), cap("APPROVE", 409),
+        note="the payer's reviewers; 409: not flagged"),
+    Row("payable-not-duplicate", "POST", "payable:payee_draft", every(403), NONE),
+    Row("payable-not-duplicate", "POST", "payable:outsider", NONE, NONE, 409),
+    # comments: working roles of either side write; internal notes stay with their side
+    Row("payable-comments", "GET", "payable:submitted", R, R),
+    Row("payable-comments", "GET", "payable:payee_draft", R, NONE),
+    Row("payable-comments", "GET", "payable:outsider", NONE, NONE, 200),
+    Row("payable-comments", "POST", "payable:submitted", cap("COMMENT", 201), cap("COMMENT", 201),
+        body={"body": "Hello", "visibility": "shared"}),
+    Row("payable-comments", "POST", "payable:payee_draft", cap("COMMENT", 201), NONE,
+        body={"body": "Note", "visibility": "internal"}),
+    Row("payable-comments", "POST", "payable:outsider", NONE, NONE, 201,
+        body={"body": "Hello", "visibility": "shared"}),
+    Row("comment-detail", "GET", "shared comment", R, R),
+    Row("comment-detail", "GET", "payee_internal comment", R, NONE),
+    Row("comment-detail", "GET", "payer_internal comment", NONE, R),
+    Row("comment-detail", "GET", "outsider comment", NONE, NONE, 200),
+    Row("comment-detail", "PATCH", "shared comment", roles(owner=200, admin=403, accountant=403, approver=403, viewer=403), every(403),
+        body={"body": "Edited"}, note="only its author, the payee's owner"),
+    Row("comment-detail", "PATCH", "payer_internal comment", NONE, roles(owner=200, admin=403, accountant=403, approver=403, viewer=403),
+        body={"body": "Edited"}),
+    Row("comment-detail", "PATCH", "outsider comment", NONE, NONE, 200, body={"body": "Edited"}),
+    Row("comment-detail", "DELETE", "payee_internal comment", roles(owner=204, admin=403, accountant=403, approver=403, viewer=403), NONE),
+    Row("comment-detail", "DELETE", "shared comment", roles(owner=204, admin=403, accountant=403, approver=403, viewer=403), every(403)),
+    Row("comment-detail", "DELETE", "outsider comment", NONE, NONE, 204),
     Row("payable-schedule", "POST", "payable:approved", every(403), PAY,
         body=lambda w, p: {"date": _in_a_week()}),
     Row("payable-unschedule", "POST", "payable:scheduled", every(403), PAY),
@@ -865,6 +898,24 @@ MATRIX: list[Row] = [
     Row("page:credit-void-page", "POST", "page payee", cap("INVOICE", 302), every(404), 404),
     Row("page:credit-void-page", "POST", "page payer", every(404), cap("INVOICE", 302), 404,
         note="the payer may not void it: refused, shown as a message"),
+    Row("page:comment-post", "GET", "page payee", every(405), every(405), 405),
+    Row("page:comment-post", "POST", "page payee", cap("COMMENT", 302), every(404), 404,
+        body={"body": "Hello", "visibility": "shared"}),
+    Row("page:comment-post", "POST", "page payer", every(404), cap("COMMENT", 302), 404,
+        body={"body": "Hello", "visibility": "internal"}),
+    Row("page:comment-post", "POST", "page foreign under payer", every(404), cap("COMMENT", 404),
+        404, body={"body": "Hello", "visibility": "shared"}),
+    Row("page:comment-edit", "GET", "page payee", every(405), every(405), 405),
+    Row("page:comment-edit", "POST", "page payee", cap("COMMENT", 302), every(404), 404,
+        body={"body": "Edited"}, note="only its author edits: others are refused by a message"),
+    Row("page:comment-edit", "POST", "page payer", every(404), cap("COMMENT", 302), 404,
+        body={"body": "Edited"}, note="the payee's comment: refused, shown as a message"),
+    Row("page:comment-edit", "POST", "page foreign under payee", cap("COMMENT", 404), every(404),
+        404, body={"body": "Edited"}),
+    Row("page:comment-delete", "GET", "page payee", every(405), every(405), 405),
+    Row("page:comment-delete", "POST", "page payee", cap("COMMENT", 302), every(404), 404),
+    Row("page:comment-delete", "POST", "page foreign under payer", every(404), cap("COMMENT", 404),
+        404),
     Row("page:credit-apply", "GET", "page payer", every(404), PAY, 404),
     Row("page:credit-apply", "GET", "page payee", cap("PAY", 404), every(404), 404),
     Row("page:credit-apply", "POST", "page payer", every(404), cap("PAY", 400), 404),

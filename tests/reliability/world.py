@@ -298,7 +298,27 @@ def build_world() -> World:
         invited_by=world.people["payee.owner"],
     )
     _bank_accounts_and_a_run(world)
+    _comments(world)
     return world
+
+
+def _comments(world: World) -> None:
+    """A shared comment of the payee's owner, each side's internal note, and Umbrella's."""
+    from comments.services import comment_create
+
+    submitted = world.payables["submitted"].id
+    for name, author, visibility, payable_id in (
+        ("shared_comment", "payee.owner", "shared", submitted),
+        ("payee_internal_comment", "payee.owner", "internal", submitted),
+        ("payer_internal_comment", "payer.owner", "internal", submitted),
+        ("outsider_comment", "outsider", "shared", world.payables["outsider_submitted"].id),
+    ):
+        world.extra[name] = comment_create(
+            payable_id=payable_id,
+            actor=world.people[author],
+            body=f"A comment ({name}).",
+            visibility=visibility,
+        )
 
 
 def _verified_default(business, owner, purpose: str, routing: str, number: str):

@@ -1,0 +1,1 @@
+from tests.pages.conftest import world  # noqa: F401  (Acme pays Globex, logged-in clients)
