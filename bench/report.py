@@ -54,44 +54,8 @@ def _ok(passed: bool | None) -> str:
 def rows(results: dict) -> list[tuple[str, str, str, str]]:
     """(what, measured, target, verdict) for every figure of the run."""
     out = []
-    inbox = results["inbox"]
-    api = inbox["api"]
-    out.append(
-        (
-            "1. Inbox API (first page)",
-            f"{api['rps']:.0f} req/s, p50 {api['p50_ms']:.1f} ms, p99 {api['p99_ms']:.1f} ms"
-            f" ({inbox['queries']} queries)",
-            "p99 <= 25 ms",
-            _ok(api["p99_ms"] <= 25 and api["bad"] == 0),
-        )
-    )
-    out.append(
-        (
-            "1. Floor: the page's SQL",
-            f"pgbench -c2 {inbox['floor_pgbench']:.0f} pages/s; psycopg 1 conn "
-            f"{inbox['floor_psycopg']:.0f} pages/s",
-            "",
-            "",
-        )
-    )
-    out.append(
-        (
-            "1. CPU per page (load-independent)",
-            f"API {api['app_cpu_ms'] + api['db_cpu_ms']:.2f} ms (app {api['app_cpu_ms']:.2f} +"
-            f" db {api['db_cpu_ms']:.2f}); floor {inbox['floor_db_cpu_ms']:.2f} ms"
-            f" ({inbox['ratio_cpu']:.2f})",
-            ">= 0.33",
-            _ok(inbox["ratio_cpu"] >= 1 / 3),
-        )
-    )
-    out.append(
-        (
-            "1. Inbox API / floor",
-            f"{inbox['ratio_pgbench']:.2f} of pgbench; {inbox['ratio_psycopg']:.2f} of psycopg",
-            ">= 0.33",
-            _ok(inbox["ratio_pgbench"] >= 1 / 3),
-        )
-    )
+    if "inbox" in results:
+        out.extend(_inbox_rows(results["inbox"]))
     deep = results.get("deep")
     if deep:
         for key, label, ratio in (
@@ -151,7 +115,7 @@ def rows(results: dict) -> list[tuple[str, str, str, str]]:
                 _ok(api["bad"] == 0),
             )
         )
-    else:
+    elif "inbox" in results:
         out.append(("6. Inbox page (HTML)", "not in this build", "", "n/a"))
     scaling = results.get("scaling", {})
     if len(scaling) > 1:
@@ -175,6 +139,48 @@ def rows(results: dict) -> list[tuple[str, str, str, str]]:
                     _ok(ratio <= 1.5),
                 )
             )
+    return out
+
+
+def _inbox_rows(inbox: dict) -> list[tuple[str, str, str, str]]:
+    out = []
+    api = inbox["api"]
+    out.append(
+        (
+            "1. Inbox API (first page)",
+            f"{api['rps']:.0f} req/s, p50 {api['p50_ms']:.1f} ms, p99 {api['p99_ms']:.1f} ms"
+            f" ({inbox['queries']} queries)",
+            "p99 <= 25 ms",
+            _ok(api["p99_ms"] <= 25 and api["bad"] == 0),
+        )
+    )
+    out.append(
+        (
+            "1. Floor: the page's SQL",
+            f"pgbench -c2 {inbox['floor_pgbench']:.0f} pages/s; psycopg 1 conn "
+            f"{inbox['floor_psycopg']:.0f} pages/s",
+            "",
+            "",
+        )
+    )
+    out.append(
+        (
+            "1. CPU per page (load-independent)",
+            f"API {api['app_cpu_ms'] + api['db_cpu_ms']:.2f} ms (app {api['app_cpu_ms']:.2f} +"
+            f" db {api['db_cpu_ms']:.2f}); floor {inbox['floor_db_cpu_ms']:.2f} ms"
+            f" ({inbox['ratio_cpu']:.2f})",
+            ">= 0.33",
+            _ok(inbox["ratio_cpu"] >= 1 / 3),
+        )
+    )
+    out.append(
+        (
+            "1. Inbox API / floor",
+            f"{inbox['ratio_pgbench']:.2f} of pgbench; {inbox['ratio_psycopg']:.2f} of psycopg",
+            ">= 0.33",
+            _ok(inbox["ratio_pgbench"] >= 1 / 3),
+        )
+    )
     return out
 
 
@@ -212,6 +218,7 @@ def markdown(results: dict) -> str:
             "",
             table(results),
             "",
+            *_lean_section(results),
             "<details><summary>Rows loaded per table</summary>",
             "",
             "| table | rows | COPY time |",
@@ -226,6 +233,21 @@ def markdown(results: dict) -> str:
             END,
         ]
     )
+
+
+def _lean_section(results: dict) -> list[str]:
+    lean = results.get("lean")
+    if not lean:
+        return []
+    from bench.lean import table as lean_table
+
+    return [
+        f"### 8. CPU per operation against the lean floors ({lean['ops']} operations per round, "
+        f"{lean['rounds']} rounds, medians; app = this process, db = its PostgreSQL backend)",
+        "",
+        lean_table(lean),
+        "",
+    ]
 
 
 def write(results: dict, path: Path) -> None:
