@@ -30,6 +30,7 @@ CEILINGS = {
     "schedule": 25,
     "unschedule": 18,
     "pay": 39,
+    "pay_approved": 45,
     "pay_outside": 24,
     "cancel": 22,
     "credit_issue": 7,
@@ -116,7 +117,7 @@ def test_each_action_answers_what_a_later_get_reads(writes):
         ("approve", writes.approver, "approve", None),
         ("schedule", writes.payer, "schedule", {"date": in_a_week()}),
         ("unschedule", writes.payer, "unschedule", None),
-        ("pay", writes.payer, "pay", None),
+        ("pay_approved", writes.payer, "pay", None),
     ]
     for name, client, action, body in steps:
         answered = writes.post(name, client, payable, action, body).json()
