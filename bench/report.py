@@ -218,7 +218,6 @@ def markdown(results: dict) -> str:
             "",
             table(results),
             "",
-            *_lean_section(results),
             "<details><summary>Rows loaded per table</summary>",
             "",
             "| table | rows | COPY time |",
@@ -235,30 +234,48 @@ def markdown(results: dict) -> str:
     )
 
 
-def _lean_section(results: dict) -> list[str]:
-    lean = results.get("lean")
-    if not lean:
-        return []
+LEAN_BEGIN = "<!-- bench:lean:begin (written by `python -m bench`; edit outside these markers) -->"
+LEAN_END = "<!-- bench:lean:end -->"
+
+
+def lean_markdown(results: dict) -> str:
     from bench.lean import table as lean_table
 
-    return [
-        f"### 8. CPU per operation against the lean floors ({lean['ops']} operations per round, "
-        f"{lean['rounds']} rounds, medians; app = this process, db = its PostgreSQL backend)",
-        "",
-        lean_table(lean),
-        "",
-    ]
+    lean, m = results["lean"], results["machine"]
+    return "\n".join(
+        [
+            LEAN_BEGIN,
+            f"### Latest item 8 run: scale {results['scale']} ({results['started']})",
+            "",
+            f"- Command: `{results['command']}` at commit `{results['commit']}`",
+            f"- Machine: {m['cpus']} CPUs ({m['cpu']}), PostgreSQL {m['postgres']}, Python "
+            f"{m['python']}; load average before / after: {results['load_before']} / "
+            f"{results['load_after']}",
+            f"- {lean['ops']} operations per round, {lean['rounds']} rounds, medians; app = the "
+            "benchmark process, db = its PostgreSQL backend; CPU ms per operation",
+            "",
+            lean_table(lean),
+            LEAN_END,
+        ]
+    )
+
+
+def _replace(text: str, begin: str, end: str, block: str) -> str:
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        _old, tail = rest.split(end, 1)
+        return head + block + tail
+    return text.rstrip() + "\n\n" + block + "\n"
 
 
 def write(results: dict, path: Path) -> None:
+    """The run into ``path``: the load figures between the bench markers, item 8 between its
+    own (a run of item 8 alone leaves the other figures as they were)."""
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"results-{results['scale']}.json").write_text(json.dumps(results, indent=2))
-    block = markdown(results)
-    text = path.read_text() if path.exists() else "# Benchmarks\n\n" + BEGIN + "\n" + END + "\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        _old, tail = rest.split(END, 1)
-        text = head + block + tail
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    if "inbox" in results:
+        text = _replace(text, BEGIN, END, markdown(results))
+    if results.get("lean"):
+        text = _replace(text, LEAN_BEGIN, LEAN_END, lean_markdown(results))
     path.write_text(text)
