@@ -115,8 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         _flush_redis(redis_url)
     results["load_after"] = report.load_average()
-    print()
-    print(report.table(results))
+    if report.rows(results):
+        print()
+        print(report.table(results))
     if args.output:
         report.write(results, Path(args.output))
         print(f"\nwritten to {args.output}")
