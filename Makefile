@@ -10,7 +10,7 @@ SITE_URL ?= http://$(HOST):$(PORT)
 VAR_DIR ?= var
 QUEUES ?= celery,payments,email,webhooks
 
-.PHONY: run test install lock lint format worker beat serve bench clean migrate check shell backup restore
+.PHONY: run test install lock lint format worker beat serve bench bench-lean clean migrate check shell backup restore
 
 # The venv is installed from the lock files (exact versions, every file checked against its
 # SHA-256): requirements*.txt say what we depend on, requirements*.lock what gets installed.
@@ -87,6 +87,11 @@ restore: install
 SCALE ?= 1m
 bench: install
 	$(PY) -m bench --scale $(SCALE) $(BENCH_ARGS)
+
+## bench-lean: only the CPU per operation against the lean floors (item 8), on the data there is
+## (make bench-lean SCALE=10k BENCH_ARGS=--reuse; without --reuse it builds the dataset first)
+bench-lean: install
+	$(PY) -m bench --scale $(SCALE) --only lean $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var/ staticfiles/ .pytest_cache .ruff_cache

@@ -52,7 +52,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
         "--no-install", action="store_true", help="do not apt-get install wrk when missing"
     )
     parser.add_argument(
-        "--only", default="", help="comma-separated items: inbox,deep,create,lifecycle,csv,page"
+        "--only",
+        default="",
+        help="comma-separated items: inbox,deep,create,lifecycle,csv,page,lean",
+    )
+    parser.add_argument(
+        "--ops", type=int, default=200, help="operations per round of the CPU figures (lean)"
     )
     parser.add_argument("--output", default=str(ROOT / "BENCHMARKS.md"), help="'' to skip")
     return parser.parse_args(argv)
@@ -67,8 +72,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from bench import report
 
-    wrk = None if args.python_client else ensure_wrk(install=not args.no_install)
     only = {x.strip() for x in args.only.split(",") if x.strip()}
+    lean_only = only == {"lean"}
+    wrk = None if args.python_client or lean_only else ensure_wrk(install=not args.no_install)
     results: dict = {
         "scale": scale.name,
         "started": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -109,8 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         _flush_redis(redis_url)
     results["load_after"] = report.load_average()
-    print()
-    print(report.table(results))
+    if report.rows(results):
+        print()
+        print(report.table(results))
     if args.output:
         report.write(results, Path(args.output))
         print(f"\nwritten to {args.output}")
@@ -123,6 +130,7 @@ class Context:
         self.rounds = args.rounds
         self.scale = scale
         self.database_url = env.database_url
+        self.ops = args.ops
 
 
 def _smaller_steps(scale) -> list[str]:
@@ -188,6 +196,9 @@ def measure_all(env, ctx, loaded, wrk, only, results) -> None:
         return not only or item in only
 
     actors = measures.prepare_actors(loaded)
+    if only == {"lean"}:
+        _lean(env, ctx, loaded, actors, results)
+        return
     with gunicorn(env.server_environ()) as server:
         gen = LoadGenerator(wrk, server.base, CpuMeter(env.database_name, server.worker_pids))
         print("== 1. inbox API", flush=True)
@@ -212,6 +223,18 @@ def measure_all(env, ctx, loaded, wrk, only, results) -> None:
     if wanted("csv"):
         print("== 5. CSV exports", flush=True)
         results["exports"] = _exports(env, actors, ctx)
+    if wanted("lean"):
+        _lean(env, ctx, loaded, actors, results)
+
+
+def _lean(env, ctx, loaded, actors, results) -> None:
+    from bench import lean
+
+    print(f"== 8. CPU per operation against the lean floors ({ctx.ops} per round)", flush=True)
+    results["lean"] = lean.run(
+        env.database_url, loaded, actors, ops=ctx.ops, rounds=max(ctx.rounds, 1)
+    )
+    print(lean.table(results["lean"]), flush=True)
 
 
 def _exports(env, actors, ctx) -> list[dict]:

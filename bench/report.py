@@ -54,44 +54,8 @@ def _ok(passed: bool | None) -> str:
 def rows(results: dict) -> list[tuple[str, str, str, str]]:
     """(what, measured, target, verdict) for every figure of the run."""
     out = []
-    inbox = results["inbox"]
-    api = inbox["api"]
-    out.append(
-        (
-            "1. Inbox API (first page)",
-            f"{api['rps']:.0f} req/s, p50 {api['p50_ms']:.1f} ms, p99 {api['p99_ms']:.1f} ms"
-            f" ({inbox['queries']} queries)",
-            "p99 <= 25 ms",
-            _ok(api["p99_ms"] <= 25 and api["bad"] == 0),
-        )
-    )
-    out.append(
-        (
-            "1. Floor: the page's SQL",
-            f"pgbench -c2 {inbox['floor_pgbench']:.0f} pages/s; psycopg 1 conn "
-            f"{inbox['floor_psycopg']:.0f} pages/s",
-            "",
-            "",
-        )
-    )
-    out.append(
-        (
-            "1. CPU per page (load-independent)",
-            f"API {api['app_cpu_ms'] + api['db_cpu_ms']:.2f} ms (app {api['app_cpu_ms']:.2f} +"
-            f" db {api['db_cpu_ms']:.2f}); floor {inbox['floor_db_cpu_ms']:.2f} ms"
-            f" ({inbox['ratio_cpu']:.2f})",
-            ">= 0.33",
-            _ok(inbox["ratio_cpu"] >= 1 / 3),
-        )
-    )
-    out.append(
-        (
-            "1. Inbox API / floor",
-            f"{inbox['ratio_pgbench']:.2f} of pgbench; {inbox['ratio_psycopg']:.2f} of psycopg",
-            ">= 0.33",
-            _ok(inbox["ratio_pgbench"] >= 1 / 3),
-        )
-    )
+    if "inbox" in results:
+        out.extend(_inbox_rows(results["inbox"]))
     deep = results.get("deep")
     if deep:
         for key, label, ratio in (
@@ -151,7 +115,7 @@ def rows(results: dict) -> list[tuple[str, str, str, str]]:
                 _ok(api["bad"] == 0),
             )
         )
-    else:
+    elif "inbox" in results:
         out.append(("6. Inbox page (HTML)", "not in this build", "", "n/a"))
     scaling = results.get("scaling", {})
     if len(scaling) > 1:
@@ -175,6 +139,48 @@ def rows(results: dict) -> list[tuple[str, str, str, str]]:
                     _ok(ratio <= 1.5),
                 )
             )
+    return out
+
+
+def _inbox_rows(inbox: dict) -> list[tuple[str, str, str, str]]:
+    out = []
+    api = inbox["api"]
+    out.append(
+        (
+            "1. Inbox API (first page)",
+            f"{api['rps']:.0f} req/s, p50 {api['p50_ms']:.1f} ms, p99 {api['p99_ms']:.1f} ms"
+            f" ({inbox['queries']} queries)",
+            "p99 <= 25 ms",
+            _ok(api["p99_ms"] <= 25 and api["bad"] == 0),
+        )
+    )
+    out.append(
+        (
+            "1. Floor: the page's SQL",
+            f"pgbench -c2 {inbox['floor_pgbench']:.0f} pages/s; psycopg 1 conn "
+            f"{inbox['floor_psycopg']:.0f} pages/s",
+            "",
+            "",
+        )
+    )
+    out.append(
+        (
+            "1. CPU per page (load-independent)",
+            f"API {api['app_cpu_ms'] + api['db_cpu_ms']:.2f} ms (app {api['app_cpu_ms']:.2f} +"
+            f" db {api['db_cpu_ms']:.2f}); floor {inbox['floor_db_cpu_ms']:.2f} ms"
+            f" ({inbox['ratio_cpu']:.2f})",
+            ">= 0.33",
+            _ok(inbox["ratio_cpu"] >= 1 / 3),
+        )
+    )
+    out.append(
+        (
+            "1. Inbox API / floor",
+            f"{inbox['ratio_pgbench']:.2f} of pgbench; {inbox['ratio_psycopg']:.2f} of psycopg",
+            ">= 0.33",
+            _ok(inbox["ratio_pgbench"] >= 1 / 3),
+        )
+    )
     return out
 
 
@@ -228,15 +234,48 @@ def markdown(results: dict) -> str:
     )
 
 
+LEAN_BEGIN = "<!-- bench:lean:begin (written by `python -m bench`; edit outside these markers) -->"
+LEAN_END = "<!-- bench:lean:end -->"
+
+
+def lean_markdown(results: dict) -> str:
+    from bench.lean import table as lean_table
+
+    lean, m = results["lean"], results["machine"]
+    return "\n".join(
+        [
+            LEAN_BEGIN,
+            f"### Latest item 8 run: scale {results['scale']} ({results['started']})",
+            "",
+            f"- Command: `{results['command']}` at commit `{results['commit']}`",
+            f"- Machine: {m['cpus']} CPUs ({m['cpu']}), PostgreSQL {m['postgres']}, Python "
+            f"{m['python']}; load average before / after: {results['load_before']} / "
+            f"{results['load_after']}",
+            f"- {lean['ops']} operations per round, {lean['rounds']} rounds, medians; app = the "
+            "benchmark process, db = its PostgreSQL backend; CPU ms per operation",
+            "",
+            lean_table(lean),
+            LEAN_END,
+        ]
+    )
+
+
+def _replace(text: str, begin: str, end: str, block: str) -> str:
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        _old, tail = rest.split(end, 1)
+        return head + block + tail
+    return text.rstrip() + "\n\n" + block + "\n"
+
+
 def write(results: dict, path: Path) -> None:
+    """The run into ``path``: the load figures between the bench markers, item 8 between its
+    own (a run of item 8 alone leaves the other figures as they were)."""
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"results-{results['scale']}.json").write_text(json.dumps(results, indent=2))
-    block = markdown(results)
-    text = path.read_text() if path.exists() else "# Benchmarks\n\n" + BEGIN + "\n" + END + "\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        _old, tail = rest.split(END, 1)
-        text = head + block + tail
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    if "inbox" in results:
+        text = _replace(text, BEGIN, END, markdown(results))
+    if results.get("lean"):
+        text = _replace(text, LEAN_BEGIN, LEAN_END, lean_markdown(results))
     path.write_text(text)

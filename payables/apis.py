@@ -71,6 +71,12 @@ def _represent(payable, business_id: str) -> dict:
     return PayableSerializer(payable, context={"business_id": business_id}).data
 
 
+def written_body(payable, business_id: str) -> dict:
+    """What a write endpoint answers, from the payable its service has just written (the same
+    body as ``payable_body`` reads afresh, without reading the payable's row again)."""
+    return _represent(selectors.payable_detail_of(payable, business_id=business_id), business_id)
+
+
 def payable_body(payable_id: str, business_id: str) -> dict:
     """The API's representation of a payable as ``business_id`` sees it, read afresh (what
     every write endpoint answers with, here and in other apps' endpoints)."""
@@ -220,7 +226,7 @@ class PayableSubmitApi(ApiView):
     @extend_schema(operation_id="payables_submit", request=None, responses={200: PayableSerializer})
     def post(self, request, payable_id: str):
         payable = services.payable_submit(payable_id=payable_id, actor=request.user)
-        return Response(payable_body(payable.pk, payable.payee_id))
+        return Response(written_body(payable, payable.payee_id))
 
 
 class PayableApproveApi(ApiView):
@@ -232,7 +238,7 @@ class PayableApproveApi(ApiView):
     )
     def post(self, request, payable_id: str):
         payable = services.payable_approve(payable_id=payable_id, actor=request.user)
-        return Response(payable_body(payable.pk, payable.payer_id))
+        return Response(written_body(payable, payable.payer_id))
 
 
 class PayableDeclineApi(ApiView):
@@ -245,7 +251,7 @@ class PayableDeclineApi(ApiView):
         payable = services.payable_decline(
             payable_id=payable_id, actor=request.user, reason=data.validated_data["reason"]
         )
-        return Response(payable_body(payable.pk, payable.payer_id))
+        return Response(written_body(payable, payable.payer_id))
 
 
 class PayableNotDuplicateApi(ApiView):
@@ -274,7 +280,7 @@ class PayableScheduleApi(ApiView):
             on=data.validated_data["date"],
             amount=data.validated_data.get("amount"),
         )
-        return Response(payable_body(payable.pk, payable.payer_id))
+        return Response(written_body(payable, payable.payer_id))
 
 
 class PayableUnscheduleApi(ApiView):
@@ -283,7 +289,7 @@ class PayableUnscheduleApi(ApiView):
     )
     def post(self, request, payable_id: str):
         payable = services.payable_unschedule(payable_id=payable_id, actor=request.user)
-        return Response(payable_body(payable.pk, payable.payer_id))
+        return Response(written_body(payable, payable.payer_id))
 
 
 class PayablePayApi(ApiView):
@@ -323,7 +329,7 @@ class PayableCancelApi(ApiView):
         payable, business_id = services.payable_cancel(
             payable_id=payable_id, actor=request.user, **data.validated_data
         )
-        return Response(payable_body(payable.pk, business_id))
+        return Response(written_body(payable, business_id))
 
 
 class PayableBulkApi(BusinessApiView):

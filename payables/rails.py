@@ -18,7 +18,8 @@ from decimal import Decimal
 from typing import Protocol
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 
@@ -50,6 +51,16 @@ def _reference() -> str:
     return "LDG-" + "".join(secrets.choice(alphabet) for _ in range(16))
 
 
+# The transfer, once per payment: the no-op update on a conflict makes RETURNING answer the row
+# recorded before (and locks it), so a repeat or a concurrent caller gets the same reference.
+RECORD_TRANSFER = """
+INSERT INTO payables_ledgertransfer (payment_id, payer_id, payee_id, amount, reference, created_at)
+VALUES (%s, %s, %s, %s, %s, %s)
+ON CONFLICT (payment_id) DO UPDATE SET payment_id = EXCLUDED.payment_id
+RETURNING reference
+"""
+
+
 class LedgerRail:
     """Records each transfer as a ``LedgerTransfer`` row, unique per payment."""
 
@@ -65,22 +76,20 @@ class LedgerRail:
     ) -> str:
         from payables.models import LedgerTransfer
 
-        existing = LedgerTransfer.objects.filter(payment_id=payment_id).first()
-        if existing is not None:
-            return existing.reference
-        try:
-            with transaction.atomic():
-                transfer = LedgerTransfer.objects.create(
-                    payment_id=payment_id,
-                    payer_id=payer_business_id,
-                    payee_id=payee_business_id,
-                    amount=amount,
-                    reference=_reference(),
-                )
-        except IntegrityError:
-            # Another caller recorded this payment's transfer at the same moment: same answer.
-            return LedgerTransfer.objects.get(payment_id=payment_id).reference
-        return transfer.reference
+        field = LedgerTransfer._meta.get_field
+        with connection.cursor() as cursor:
+            cursor.execute(
+                RECORD_TRANSFER,
+                [
+                    payment_id,
+                    payer_business_id,
+                    payee_business_id,
+                    field("amount").get_db_prep_save(amount, connection),
+                    _reference(),
+                    field("created_at").get_db_prep_save(timezone.now(), connection),
+                ],
+            )
+            return cursor.fetchone()[0]
 
 
 def get_rail() -> PaymentRail:

@@ -127,6 +127,18 @@ def _viewing(*, user, payable_id: str, prefer: str | None) -> tuple[str, str]:
     return business_id, side
 
 
+def _detail_prefetches(business_id: str) -> list:
+    return [
+        Prefetch("line_items", queryset=LineItem.objects.order_by("position")),
+        Prefetch(
+            "attachment_links",
+            queryset=PayableAttachment.objects.select_related("file").order_by("position"),
+        ),
+        _viewer_tags(business_id),
+        Prefetch("payments", queryset=Payment.objects.order_by("created_at", "id")),
+    ]
+
+
 def payable_detail(*, payable_id: str, business_id: str) -> Payable:
     """Everything the detail shows, in a fixed number of queries (the side was checked before).
 
@@ -134,17 +146,19 @@ def payable_detail(*, payable_id: str, business_id: str) -> Payable:
     """
     payable = (
         Payable.objects.select_related("payee", "payer")
-        .prefetch_related(
-            Prefetch("line_items", queryset=LineItem.objects.order_by("position")),
-            Prefetch(
-                "attachment_links",
-                queryset=PayableAttachment.objects.select_related("file").order_by("position"),
-            ),
-            _viewer_tags(business_id),
-            Prefetch("payments", queryset=Payment.objects.order_by("created_at", "id")),
-        )
+        .prefetch_related(*_detail_prefetches(business_id))
         .get(pk=payable_id)
     )
+    if side_of(payable, business_id) == PAYER:
+        prefetch_related_objects([payable], latest_approval_request_prefetch())
+    return payable
+
+
+def payable_detail_of(payable: Payable, *, business_id: str) -> Payable:
+    """``payable_detail`` of a payable a service has just written and still holds (its payee
+    and payer selected with it): its related rows are read, its own row is not read again."""
+    payable._prefetched_objects_cache = {}
+    prefetch_related_objects([payable], *_detail_prefetches(business_id))
     if side_of(payable, business_id) == PAYER:
         prefetch_related_objects([payable], latest_approval_request_prefetch())
     return payable

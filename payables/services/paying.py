@@ -99,7 +99,11 @@ def payable_pay(
         payment.scheduled_for = min(payment.scheduled_for, base.today())
         payment.start()
         save_fields(payment, "status", "amount", "scheduled_for", "processing_started_at")
-    payment_execute(payment_id=payment.id, actor=actor)
+    # Claimed just now, under the lock above: straight to the rail, no second claim.
+    _transfer_and_settle(
+        payment, payable_id=payable.id, payer_id=payable.payer_id, payee_id=payable.payee_id,
+        actor=actor,
+    )  # fmt: skip
     return payable
 
 
@@ -112,40 +116,56 @@ def payment_execute(*, payment_id: str, actor=None) -> Payment | None:
     payment = _claim(payment_id=payment_id)
     if payment is None or payment.status != PaymentStatus.PROCESSING:
         return payment
+    payable = payment.payable
+    return _transfer_and_settle(
+        payment, payable_id=payable.id, payer_id=payable.payer_id, payee_id=payable.payee_id,
+        actor=actor,
+    )  # fmt: skip
+
+
+def _transfer_and_settle(payment: Payment, *, payable_id, payer_id, payee_id, actor) -> Payment:
+    """A claimed (processing) payment through the rail, then settled."""
     if payment.rail == BANK_FILE_RAIL:
         return payment  # completes when its run is marked sent to the bank
     rail = get_rail()
+    settle = {"payment_id": payment.id, "payable_id": payable_id, "actor": actor}
     try:
         reference = rail.transfer(
             payment_id=payment.id,
             amount=payment.amount,
-            payer_business_id=payment.payable.payer_id,
-            payee_business_id=payment.payable.payee_id,
+            payer_business_id=payer_id,
+            payee_business_id=payee_id,
         )
     except TransferFailed as exc:
-        return _settle(payment_id=payment.id, actor=actor, reference=None, failure=exc.reason)
+        return _settle(**settle, reference=None, failure=exc.reason)
     except Exception:
         # Outcome unknown: leave it processing; the sweep asks the (idempotent) rail again later.
         logger.exception("payment rail error for %s; will retry", payment.id)
         return payment
-    return _settle(payment_id=payment.id, actor=actor, reference=reference, failure=None)
+    return _settle(**settle, reference=reference, failure=None)
 
 
-def _lock_payment(payment_id: str) -> tuple[Payable | None, Payment | None]:
-    """Lock the payment's payable, then the payment (the one lock order)."""
-    payable_id = (
-        Payment.objects.filter(pk=payment_id)
-        .order_by()  # one row: the default order would join the payable for nothing
-        .values_list("payable_id", flat=True)
-        .first()
-    )
+def _lock_payment(
+    payment_id: str, payable_id: str | None = None
+) -> tuple[Payable | None, Payment | None]:
+    """Lock the payment's payable, then the payment (the one lock order). ``payable_id``, when
+    the caller knows it, saves reading it from the payment first."""
+    if payable_id is None:
+        payable_id = (
+            Payment.objects.filter(pk=payment_id)
+            .order_by()  # one row: the default order would join the payable for nothing
+            .values_list("payable_id", flat=True)
+            .first()
+        )
     if payable_id is None:
         return None, None
     payable = (
         Payable.objects.select_for_update(of=("self",))
         .select_related("payer", "payee")
+        .annotate(last_event_position=events.LAST_EVENT_POSITION)
         .get(pk=payable_id)
     )
+    events.last_position_read(payable, payable.last_event_position)
     payment = Payment.objects.select_for_update().select_related("payable").get(pk=payment_id)
     return payable, payment
 
@@ -166,9 +186,9 @@ def _claim(*, payment_id: str) -> Payment | None:
 
 @transaction.atomic
 def _settle(
-    *, payment_id: str, actor, reference: str | None, failure: str | None
+    *, payment_id: str, payable_id: str, actor, reference: str | None, failure: str | None
 ) -> Payment | None:
-    payable, payment = _lock_payment(payment_id)
+    payable, payment = _lock_payment(payment_id, payable_id)
     if payment is None or payment.status != PaymentStatus.PROCESSING:
         return payment  # someone else settled it first
     from_status = payable.status
