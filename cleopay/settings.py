@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "credits",
     "banking",
     "webhooks",
+    "cockpit",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ api_patterns = [
     path("", include("approvals.urls")),
     path("", include("notifications.urls")),
     path("", include("webhooks.urls")),
+    path("", include("cockpit.urls")),
     path("schema/", SchemaView.as_view(), name="schema"),
     # Swagger UI from pinned local assets (drf-spectacular-sidecar), its start-up script a file
     # of its own (?script): the page runs under the same Content-Security-Policy as every other.
@@ -44,6 +45,7 @@ urlpatterns = [
     path("", include("banking.page_urls")),
     path("", include("credits.page_urls")),
     path("", include("webhooks.page_urls")),
+    path("", include("cockpit.page_urls")),
 ]
 
 handler404 = handlers.not_found

@@ -1,89 +1,228 @@
 """
-Reports of the payer side: what the business owes by age (AP aging) and what leaves its account
-in each of the next eight weeks (cash out), each a table and a bar chart drawn as SVG by the
-server.
+Reports of either side (CONTRACT §11, docs/api/reports.md): what is owed by age (aging: the
+payer's accounts payable, the payee's receivables) and what moves in each coming week (cash
+flow: out for the payer, in for the payee).
 
-Both are computed in the database: one aggregate query each (conditional sums, one per bucket),
-never a loop over payables in Python, so they cost the same for ten payables or a million.
+Every figure is computed in the database: one aggregate query per report (conditional sums, one
+per bucket or week), never a loop over payables in Python, so a report costs the same for ten
+payables or a million. Amounts are ``amountDue``: the amount less completed payments and
+applied credits.
 
-- AP aging: incoming payables still to be paid (submitted, approved, scheduled) by days past
-  their due date: current (not yet due), 1-30, 31-60, 61-90, over 90.
-- Cash out: scheduled payments by their date, and the approved or submitted payables not
+- Aging: payables still to be paid (submitted, approved, scheduled) by days past their due date
+  on the as-of day: current (due that day or later), 1-30, 31-60, 61-90, 90+. For a day in the
+  past, a payable counts if it was open at the end of that day (submitted by then, not yet paid,
+  cancelled or declined), for what was due then (payments completed and credits applied after
+  that day added back).
+- Cash flow: pending payments by their date, and the submitted or approved payables not
   scheduled yet by their due date; anything already late counts in the first week.
 """
 
-from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.shortcuts import render
-from django.utils import timezone
 
-from cleopay.core.formats import format_money
-from cleopay.core.web import business_page
+from cleopay.core.money import quantize
+from credits.models import CreditApplication
 from payables.models import OPEN_STATUSES, Payable, PayableStatus, Payment, PaymentStatus
 
 ZERO = Decimal("0.00")
-WEEKS = 8
 MONEY = DecimalField(max_digits=14, decimal_places=2)
+PAYABLES, RECEIVABLES = "payables", "receivables"
+OUT, IN = "out", "in"
+WEEKS_DEFAULT, WEEKS_MAX = 8, 26
+DUE = F("amount") - F("amount_paid") - F("amount_credited")
 
 
-def _sum(field: str, condition: Q):
-    return Coalesce(Sum(field, filter=condition), Value(ZERO), output_field=MONEY)
+def cents(value) -> Decimal:
+    """An aggregate as money: SQLite's sums of decimals lose their trailing zeros."""
+    return quantize(value or ZERO)
 
 
-# --- AP aging ---------------------------------------------------------------------------------------
+def money_sum(value, condition: Q | None = None):
+    """``SUM(value)`` (where ``condition``), 0.00 rather than NULL over no rows."""
+    return Coalesce(Sum(value, filter=condition), Value(ZERO), output_field=MONEY)
+
+
+# --- aging ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BucketSpan:
+    """One age bucket on an as-of day: the due dates it takes, both ends inclusive."""
+
+    key: str  # the API's label: current, 1-30, 31-60, 61-90, 90+
+    title: str  # what a person reads (en dashes, as a range is written)
+    due_after: datetime.date | None
+    due_before: datetime.date | None
+
+    @property
+    def condition(self) -> Q:
+        condition = Q()
+        if self.due_after is not None:
+            condition &= Q(due_date__gte=self.due_after)
+        if self.due_before is not None:
+            condition &= Q(due_date__lte=self.due_before)
+        return condition
+
+
+def bucket_spans(as_of: datetime.date) -> list[BucketSpan]:
+    """Current: due on ``as_of`` or later; then 1-30, 31-60, 61-90 and over 90 days past due."""
+
+    def ago(days: int) -> datetime.date:
+        return as_of - datetime.timedelta(days=days)
+
+    return [
+        BucketSpan("current", "Current", as_of, None),
+        BucketSpan("1-30", "1\u201330 days", ago(30), ago(1)),
+        BucketSpan("31-60", "31\u201360 days", ago(60), ago(31)),
+        BucketSpan("61-90", "61\u201390 days", ago(90), ago(61)),
+        BucketSpan("90+", "90+ days", None, ago(91)),
+    ]
 
 
 @dataclass
 class Bucket:
-    key: str
-    label: str
+    span: BucketSpan
     amount: Decimal
     count: int
 
+    @property
+    def key(self) -> str:
+        return self.span.key
 
-def _aging_conditions(today: date) -> list[tuple[str, str, Q]]:
-    # Labels use an en dash (\u2013), as a range is written.
-    def days(n: int) -> date:
-        return today - timedelta(days=n)
-
-    return [
-        ("current", "Current", Q(due_date__gte=today)),
-        ("d1_30", "1\u201330 days", Q(due_date__lt=today, due_date__gte=days(30))),
-        ("d31_60", "31\u201360 days", Q(due_date__lt=days(30), due_date__gte=days(60))),
-        ("d61_90", "61\u201390 days", Q(due_date__lt=days(60), due_date__gte=days(90))),
-        ("d90_plus", "90+ days", Q(due_date__lt=days(90))),
-    ]
+    @property
+    def label(self) -> str:
+        return self.span.title
 
 
-def ap_aging(*, business_id: str, today: date) -> list[Bucket]:
-    """What ``business_id`` owes, by days past due (one query)."""
-    conditions = _aging_conditions(today)
-    aggregates = {}
-    for key, _label, condition in conditions:
-        aggregates[f"{key}_amount"] = _sum("amount", condition)
-        aggregates[f"{key}_count"] = Count("pk", filter=condition)
-    row = (
-        Payable.objects.incoming(business_id)
-        .filter(status__in=OPEN_STATUSES)
-        .aggregate(**aggregates)
+@dataclass
+class CounterpartyAging:
+    connection_id: str
+    name: str
+    buckets: list[Bucket]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((b.amount for b in self.buckets), ZERO)
+
+
+@dataclass
+class Aging:
+    side: str
+    as_of: datetime.date
+    buckets: list[Bucket]
+    counterparties: list[CounterpartyAging] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((b.amount for b in self.buckets), ZERO)
+
+    @property
+    def count(self) -> int:
+        return sum(b.count for b in self.buckets)
+
+
+def _end_of(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(
+        day + datetime.timedelta(days=1), datetime.time.min, datetime.UTC
     )
+
+
+def _sum_by_payable(queryset) -> Subquery:
+    rows = queryset.filter(payable=OuterRef("pk")).order_by().values("payable")
+    return Subquery(rows.annotate(total=Sum("amount")).values("total"), output_field=MONEY)
+
+
+def owed(*, business_id: str, side: str, as_of: datetime.date, today: datetime.date):
+    """The payables ``business_id`` owes (``payables``) or is owed (``receivables``) at the end
+    of ``as_of``, each annotated with ``owed``: what was due on it then."""
+    if side == PAYABLES:
+        rows = Payable.objects.incoming(business_id)
+    else:
+        rows = Payable.objects.outgoing(business_id).filter(submitted_at__isnull=False)
+    if as_of >= today:
+        return rows.filter(status__in=OPEN_STATUSES).annotate(owed=DUE)
+    end = _end_of(as_of)
+    paid_since = _sum_by_payable(
+        Payment.objects.filter(status=PaymentStatus.COMPLETED, completed_at__gte=end)
+    )
+    credited_since = _sum_by_payable(CreditApplication.objects.filter(created_at__gte=end))
+    open_then = Q(status__in=OPEN_STATUSES)
+    for status, closed_at in (
+        (PayableStatus.PAID, "paid_at"),
+        (PayableStatus.CANCELLED, "cancelled_at"),
+        (PayableStatus.DECLINED, "declined_at"),
+    ):
+        open_then |= Q(status=status, **{f"{closed_at}__gte": end})
+    return (
+        rows.filter(open_then, submitted_at__lt=end)
+        .annotate(
+            owed=DUE
+            + Coalesce(paid_since, Value(ZERO), output_field=MONEY)
+            + Coalesce(credited_since, Value(ZERO), output_field=MONEY)
+        )
+        .filter(owed__gt=0)
+    )
+
+
+def _bucket_aggregates(spans: list[BucketSpan]) -> dict:
+    aggregates = {}
+    for index, span in enumerate(spans):
+        aggregates[f"b{index}_amount"] = money_sum("owed", span.condition)
+        aggregates[f"b{index}_count"] = Count("pk", filter=span.condition)
+    return aggregates
+
+
+def _buckets(row: dict, spans: list[BucketSpan]) -> list[Bucket]:
     return [
-        Bucket(key, label, row[f"{key}_amount"], row[f"{key}_count"])
-        for key, label, _condition in conditions
+        Bucket(span, cents(row[f"b{i}_amount"]), row[f"b{i}_count"] or 0)
+        for i, span in enumerate(spans)
     ]
 
 
-# --- cash out by week --------------------------------------------------------------------------------
+def aging(
+    *,
+    business_id: str,
+    side: str,
+    as_of: datetime.date,
+    today: datetime.date,
+    by_counterparty: bool = True,
+) -> Aging:
+    """What ``business_id`` owes or is owed on ``as_of``, by age, in total (one query) and per
+    connection (one more)."""
+    spans = bucket_spans(as_of)
+    rows = owed(business_id=business_id, side=side, as_of=as_of, today=today)
+    report = Aging(side, as_of, _buckets(rows.aggregate(**_bucket_aggregates(spans)), spans))
+    if not by_counterparty:
+        return report
+    other, alias = ("payee", "payer_alias") if side == PAYABLES else ("payer", "payee_alias")
+    per_connection = (
+        rows.order_by()
+        .values("connection_id", f"{other}__name", f"connection__{alias}")
+        .annotate(**_bucket_aggregates(spans))
+        .order_by(f"{other}__name", "connection_id")
+    )
+    report.counterparties = [
+        CounterpartyAging(
+            connection_id=row["connection_id"],
+            name=row[f"connection__{alias}"] or row[f"{other}__name"] or "",
+            buckets=_buckets(row, spans),
+        )
+        for row in per_connection
+    ]
+    return report
+
+
+# --- cash flow by week --------------------------------------------------------------------------------
 
 
 @dataclass
 class Week:
-    start: date
-    end: date
+    start: datetime.date
+    end: datetime.date
     scheduled: Decimal
     due: Decimal
 
@@ -96,142 +235,59 @@ class Week:
         return self.start.strftime("%b %-d")
 
 
-def _week_bounds(today: date) -> list[tuple[date, date]]:
+@dataclass
+class CashFlow:
+    direction: str
+    start: datetime.date
+    weeks: list[Week]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((w.total for w in self.weeks), ZERO)
+
+
+def week_bounds(start: datetime.date, weeks: int) -> list[tuple[datetime.date, datetime.date]]:
     return [
-        (today + timedelta(days=7 * i), today + timedelta(days=7 * i + 6)) for i in range(WEEKS)
+        (start + datetime.timedelta(days=7 * i), start + datetime.timedelta(days=7 * i + 6))
+        for i in range(weeks)
     ]
 
 
-def _weekly(field: str, bounds: list[tuple[date, date]], value: str) -> dict:
-    """One conditional sum of ``value`` per week of ``field``; the first week takes the late."""
+def _weekly(date_field: str, bounds, value) -> dict:
+    """One conditional sum of ``value`` per week of ``date_field``; the first week takes the late."""
     aggregates = {}
     for index, (start, end) in enumerate(bounds):
-        condition = Q(**{f"{field}__lte": end})
+        condition = Q(**{f"{date_field}__lte": end})
         if index:
-            condition &= Q(**{f"{field}__gte": start})
-        aggregates[f"w{index}"] = _sum(value, condition)
+            condition &= Q(**{f"{date_field}__gte": start})
+        aggregates[f"w{index}"] = money_sum(value, condition)
     return aggregates
 
 
-def cash_out(*, business_id: str, today: date) -> list[Week]:
-    """Money leaving ``business_id`` in each of the next 8 weeks (two queries)."""
-    bounds = _week_bounds(today)
+def cash_flow(
+    *, business_id: str, direction: str, start: datetime.date, weeks: int = WEEKS_DEFAULT
+) -> CashFlow:
+    """Money leaving (``out``, the payer's) or reaching (``in``, the payee's) ``business_id`` in
+    each of ``weeks`` weeks from ``start`` (two queries)."""
+    bounds = week_bounds(start, weeks)
+    side = "payable__payer_id" if direction == OUT else "payable__payee_id"
     scheduled = Payment.objects.filter(
-        payable__payer_id=business_id,
-        payable__status=PayableStatus.SCHEDULED,
+        **{side: business_id},
+        payable__submitted_at__isnull=False,
         status=PaymentStatus.PENDING,
     ).aggregate(**_weekly("scheduled_for", bounds, "amount"))
-    due = (
-        Payable.objects.incoming(business_id)
-        .filter(status__in=(PayableStatus.SUBMITTED, PayableStatus.APPROVED))
-        .aggregate(**_weekly("due_date", bounds, "amount"))
+    if direction == OUT:
+        payables = Payable.objects.incoming(business_id)
+    else:
+        payables = Payable.objects.outgoing(business_id).filter(submitted_at__isnull=False)
+    due = payables.filter(status__in=(PayableStatus.SUBMITTED, PayableStatus.APPROVED)).aggregate(
+        **_weekly("due_date", bounds, DUE)
     )
-    return [
-        Week(start, end, scheduled[f"w{i}"], due[f"w{i}"]) for i, (start, end) in enumerate(bounds)
-    ]
-
-
-# --- charts -----------------------------------------------------------------------------------------
-
-
-def _px(value: Decimal) -> int:
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def _nice_ceiling(value: Decimal) -> Decimal:
-    """A round top for the axis: 1, 2, 2.5 or 5 times a power of ten, at least ``value``."""
-    if value <= 0:
-        return Decimal(100)
-    exponent = value.adjusted()
-    base = Decimal(10) ** exponent
-    for step in (1, 2, Decimal("2.5"), 5, 10):
-        top = base * step
-        if top >= value:
-            return top
-    return base * 10
-
-
-def bar_chart(*, groups: list[tuple[str, list[tuple[str, Decimal, str]]]], title: str) -> dict:
-    """Geometry of a (stacked) bar chart, for the template to draw.
-
-    ``groups``: ``[(label, [(series css class, amount, series name), ...]), ...]``. Pixel
-    positions are computed from the amounts with Decimal and rounded to whole pixels.
-    """
-    width, height = 720, 280
-    left, right, top, bottom = 72, 12, 16, 44
-    plot_w, plot_h = width - left - right, height - top - bottom
-    top_value = _nice_ceiling(
-        max((sum(v for _c, v, _n in series) for _l, series in groups), default=ZERO)
-    )
-    slot = Decimal(plot_w) / Decimal(max(len(groups), 1))
-    bar_w = _px(slot * Decimal("0.6"))
-    bars, labels = [], []
-    for index, (label, series) in enumerate(groups):
-        x = _px(Decimal(left) + slot * index + (slot - bar_w) / 2)
-        y_base = Decimal(top + plot_h)
-        for css, amount, name in series:
-            if amount <= 0:
-                continue
-            h = Decimal(plot_h) * amount / top_value
-            y_base -= h
-            bars.append(
-                {"x": x, "y": _px(y_base), "w": bar_w, "h": max(1, _px(h)), "css": css,
-                 "title": f"{label}, {name}: {format_money(amount)}"}
-            )  # fmt: skip
-        total = sum((amount for _c, amount, _n in series), ZERO)
-        labels.append(
-            {"x": x + bar_w // 2, "label": label, "total": total,
-             "total_y": _px(Decimal(top + plot_h) - Decimal(plot_h) * total / top_value) - 4}
-        )  # fmt: skip
-    ticks = [
-        {"y": _px(Decimal(top + plot_h) - Decimal(plot_h) * Decimal(i) / 4), "value": top_value * Decimal(i) / 4}
-        for i in range(5)
-    ]  # fmt: skip
-    return {
-        "width": width,
-        "height": height,
-        "left": left,
-        "right": width - right,
-        "baseline": top + plot_h,
-        "label_y": top + plot_h + 18,
-        "bars": bars,
-        "labels": labels,
-        "ticks": ticks,
-        "title": title,
-    }
-
-
-@business_page()
-def reports_page(request, business_id: str):
-    today = timezone.now().date()
-    aging = ap_aging(business_id=business_id, today=today)
-    weeks = cash_out(business_id=business_id, today=today)
-    aging_chart = bar_chart(
-        title="Accounts payable by age",
-        groups=[
-            (b.label, [("late" if b.key != "current" else "", b.amount, "owed")]) for b in aging
+    return CashFlow(
+        direction,
+        start,
+        [
+            Week(s, e, cents(scheduled[f"w{i}"]), cents(due[f"w{i}"]))
+            for i, (s, e) in enumerate(bounds)
         ],
     )
-    cash_chart = bar_chart(
-        title="Cash out by week",
-        groups=[
-            (w.label, [("", w.scheduled, "scheduled"), ("due", w.due, "due, not scheduled")])
-            for w in weeks
-        ],
-    )
-    context = {
-        "today": today,
-        "aging": aging,
-        "aging_total": sum((b.amount for b in aging), ZERO),
-        "aging_count": sum(b.count for b in aging),
-        "weeks": weeks,
-        "cash_total": sum((w.total for w in weeks), ZERO),
-        "aging_chart": aging_chart,
-        "cash_chart": cash_chart,
-        "aging_desc": "; ".join(f"{b.label}: {format_money(b.amount)}" for b in aging),
-        "cash_desc": "; ".join(
-            f"week of {w.label}: {format_money(w.scheduled)} scheduled, {format_money(w.due)} due"
-            for w in weeks
-        ),
-    }
-    return render(request, "payables/reports.html", context)

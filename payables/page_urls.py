@@ -2,13 +2,12 @@
 
 from django.urls import path
 
-from payables import landing, reports, views
+from payables import views
 
 B = "b/<str:business_id>/"
 
 urlpatterns = [
     path("payables/<str:payable_id>", views.payable_redirect, name="payable-redirect"),
-    path(B, landing.business_home, name="business-home"),
     path(B + "inbox", views.inbox, name="inbox"),
     path(B + "inbox/bulk", views.inbox_bulk, name="inbox-bulk"),
     path(B + "invoices", views.invoices, name="invoices"),
@@ -21,5 +20,4 @@ urlpatterns = [
         views.payable_action,
         name="payable-action",
     ),
-    path(B + "reports", reports.reports_page, name="reports"),
 ]
