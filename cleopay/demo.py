@@ -56,9 +56,11 @@ def seed_accounts() -> tuple[dict[str, Business], dict[str, User]]:
 
 def seed_all() -> tuple[dict[str, Business], dict[str, User]]:
     """Everything `make run` shows: people, businesses, connections, workflows, payables,
-    bank accounts, a credit, a payment run and a conversation."""
+    bank accounts, a credit, a payment run and a conversation; due dates spread for the home and
+    reports."""
     from approvals.demo import seed_approvals
     from banking.demo import seed_money
+    from cockpit.demo import seed_cockpit
     from comments.demo import seed_comments
     from connections.demo import seed_connections
     from payables.demo import seed_payables
@@ -70,4 +72,5 @@ def seed_all() -> tuple[dict[str, Business], dict[str, User]]:
     seed_payables(businesses=businesses, users=owners, connections=connections)
     seed_money(businesses=businesses, users=owners, connections=connections)
     seed_comments()
+    seed_cockpit(connections=connections)
     return businesses, users

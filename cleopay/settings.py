@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "webhooks",
     "imports",
     "comments",
+    "cockpit",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ api_patterns = [
     path("", include("webhooks.urls")),
     path("", include("imports.urls")),
     path("", include("comments.urls")),
+    path("", include("cockpit.urls")),
     path("schema/", SchemaView.as_view(), name="schema"),
     # Swagger UI from pinned local assets (drf-spectacular-sidecar), its start-up script a file
     # of its own (?script): the page runs under the same Content-Security-Policy as every other.
@@ -48,6 +49,7 @@ urlpatterns = [
     path("", include("webhooks.page_urls")),
     path("", include("imports.page_urls")),
     path("", include("comments.page_urls")),
+    path("", include("cockpit.page_urls")),
 ]
 
 handler404 = handlers.not_found

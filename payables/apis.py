@@ -57,6 +57,12 @@ LIST_PARAMS = [
         enum=["true", "false"],
         description="true: submitted incoming payables the caller may approve.",
     ),
+    OpenApiParameter(
+        "open",
+        OpenApiTypes.STR,
+        enum=["true", "false"],
+        description="true: still to be paid (SUBMITTED, APPROVED or SCHEDULED).",
+    ),
 ]
 
 

@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 from cleopay.core import ids
 from cleopay.core.api.filtering import CachedFormFilterSet
 from cleopay.core.money import is_decimal_text
-from payables.models import PayableStatus, PayableTag
+from payables.models import OPEN_STATUSES, PayableStatus, PayableTag
 
 BOOLEAN_CHOICES = [("true", "true"), ("false", "false")]
 
@@ -76,6 +76,9 @@ class PayableFilter(CachedFormFilterSet):
     awaitingMyApproval = django_filters.ChoiceFilter(
         choices=BOOLEAN_CHOICES, method="filter_awaiting"
     )
+    # Still to be paid (submitted, approved or scheduled): what the aging reports count, so a
+    # report's bucket links to exactly its bills with ``open=true&dueAfter=…&dueBefore=…``.
+    open = django_filters.ChoiceFilter(choices=BOOLEAN_CHOICES, method="filter_open")
 
     def __init__(self, *args, business_id: str, user, **kwargs):
         self.business_id = business_id
@@ -101,6 +104,13 @@ class PayableFilter(CachedFormFilterSet):
         if not value:
             return qs
         return qs.filter(Q(invoice_number__icontains=value) | Q(memo__icontains=value))
+
+    def filter_open(self, qs, name, value):
+        if value == "true":
+            return qs.filter(status__in=OPEN_STATUSES)
+        if value == "false":
+            return qs.exclude(status__in=OPEN_STATUSES)
+        return qs
 
     def filter_awaiting(self, qs, name, value):
         if value == "true":

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from payables import landing, reports, views
+from payables import views
 
 B = "b/<str:business_id>/"
 
@@ -13,7 +13,6 @@ urlpatterns = [
         views.email_approval,
         name="email-approval",
     ),
-    path(B, landing.business_home, name="business-home"),
     path(B + "inbox", views.inbox, name="inbox"),
     path(B + "inbox/bulk", views.inbox_bulk, name="inbox-bulk"),
     path(B + "invoices", views.invoices, name="invoices"),
@@ -26,5 +25,4 @@ urlpatterns = [
         views.payable_action,
         name="payable-action",
     ),
-    path(B + "reports", reports.reports_page, name="reports"),
 ]

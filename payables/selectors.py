@@ -318,22 +318,6 @@ def awaiting_count(*, user, business_id: str) -> int:
     return _capped_count(Payable.objects.awaiting_approval_by(user, business_id))
 
 
-def landing_list(*, business_id: str) -> tuple[str, str | None]:
-    """The list a member of ``business_id`` starts on, and its tab: where the work is.
-
-    The inbox, unless the business receives no bills but sends invoices: then its invoices,
-    on the declined ones when some wait to be corrected. Two short index probes at most.
-    """
-    if Payable.objects.incoming(business_id).exists():
-        return "inbox", None
-    outgoing = Payable.objects.outgoing(business_id)
-    if outgoing.filter(status=PayableStatus.DECLINED).exists():
-        return "invoices", "declined"
-    if outgoing.exists():
-        return "invoices", None
-    return "inbox", None
-
-
 def incoming_by_ids(*, business_id: str, payable_ids) -> dict[str, Payable]:
     """The business's incoming (submitted) payables among ``payable_ids``, by ID; any other ID
     (another business's, one it sends, a draft) is left out, as one that does not exist."""

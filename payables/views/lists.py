@@ -16,7 +16,9 @@ from payables.views.actions import Action, offered
 
 S = PayableStatus
 PAGE_SIZE = 50
-FILTERS = ("connectionId", "dueAfter", "dueBefore", "amountMin", "amountMax", "tag", "search")
+FILTERS = (
+    "connectionId", "dueAfter", "dueBefore", "amountMin", "amountMax", "tag", "search", "open",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

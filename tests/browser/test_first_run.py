@@ -73,7 +73,9 @@ def test_the_business_id_is_copied_with_one_click(open_page):
     screenshot(page, "connections-business-id-laptop")
 
 
-def test_the_payee_lands_on_its_declined_invoice_and_sets_its_time_zone(open_page):
+def test_the_payee_lands_on_its_home_follows_its_declined_invoice_and_sets_its_time_zone(
+    open_page,
+):
     world = factories.payee_and_payer()
     declined = make_payable(world, PayableStatus.DECLINED, invoice_number="INV-7")
     declined.decline_reason = "Wrong rate"
@@ -81,6 +83,8 @@ def test_the_payee_lands_on_its_declined_invoice_and_sets_its_time_zone(open_pag
 
     for name, viewport in (("laptop", LAPTOP), ("phone", PHONE)):
         page = open_page(world.payee_accountant, viewport=viewport)
+        expect(page).to_have_url(re.compile(rf"/b/{world.payee.id}/$"))
+        page.locator("#need-declined a").click()
         expect(page).to_have_url(re.compile(r"/invoices\?tab=declined$"))
         expect(page.get_by_role("link", name="INV-7", exact=True)).to_be_visible()
         # The current tab is in sight, even where the strip of tabs scrolls.

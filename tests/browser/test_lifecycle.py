@@ -79,6 +79,7 @@ def test_invoice_from_draft_to_paid(open_page):
     # --- the payer's approver approves it from the inbox, with the keyboard ---------------------
     approver = open_page(world.payer_approver)
     expect(approver.locator("#nav-awaiting")).to_contain_text("1")
+    approver.locator("#need-awaiting a").click()  # from the home
     row = approver.locator(f"#row-{payable.id}")
     expect(row).to_contain_text("INV-000001")
     expect(row).to_contain_text("$1,445.25")
@@ -100,6 +101,7 @@ def test_invoice_from_draft_to_paid(open_page):
 
     # --- the admin schedules it, then pays it now --------------------------------------------------
     admin = open_page(world.payer_admin)
+    admin.locator(".mainnav").get_by_role("link", name="Inbox").click()
     admin.get_by_role("link", name="Approved", exact=False).first.click()
     admin.get_by_role("link", name="INV-000001", exact=True).click()
     expect(status_badge(admin)).to_have_text("Approved")

@@ -27,43 +27,36 @@ def test_the_own_business_id_is_shown_with_a_copy_button(world, page):
 # --- where each user lands --------------------------------------------------------------------
 
 
-def landing(client) -> str:
-    """Where ``/`` leads, through the business's home."""
+def landing(client):
+    """Where ``/`` leads: the business's home."""
     response = client.get("/", follow=True)
     assert response.status_code == 200
-    return response.redirect_chain[-1][0]
+    return response
 
 
-def test_the_payee_lands_on_its_declined_invoice_not_an_empty_inbox(world):
+def test_the_payee_lands_on_its_home_with_the_declined_invoice_to_fix(world):
     make_payable(world, S.DECLINED, invoice_number="INV-7")
 
-    response = world.client(world.payee_accountant).get("/", follow=True)
+    response = landing(world.client(world.payee_accountant))
 
-    assert response.redirect_chain[-1][0] == reverse("invoices", args=[world.payee.id]) + (
-        "?tab=declined"
-    )
-    assert ">INV-7<" in text(response)
+    assert response.redirect_chain[-1][0] == reverse("business-home", args=[world.payee.id])
+    html = text(response)
+    assert "Declined, to fix" in html
+    assert reverse("invoices", args=[world.payee.id]) + "?tab=declined" in html
 
 
-def test_a_business_that_only_invoices_lands_on_its_invoices(world):
+def test_a_business_that_only_invoices_lands_on_getting_paid(world):
     make_payable(world, S.SUBMITTED)
 
-    assert landing(world.client(world.payee_owner)) == reverse("invoices", args=[world.payee.id])
-    # The payer, whose bill it is, starts on its inbox.
-    assert landing(world.client(world.payer_owner)) == reverse("inbox", args=[world.payer.id])
+    assert landing(world.client(world.payee_owner)).context["side"] == "payee"
+    # The payer, whose bill it is, starts on what it has to pay.
+    assert landing(world.client(world.payer_owner)).context["side"] == "payer"
 
 
-def test_a_new_business_lands_on_its_inbox(world):
-    assert landing(world.client(world.payee_owner)) == reverse("inbox", args=[world.payee.id])
+def test_a_new_business_lands_on_its_home_with_its_next_step(world):
+    response = landing(world.client(world.outsider))
 
-
-def test_the_business_home_is_its_list_and_a_stranger_gets_a_404(world):
-    home = reverse("business-home", args=[world.payer.id])
-
-    assert home == f"/b/{world.payer.id}/"
-    response = world.client(world.payer_viewer).get(home)
-    assert response["Location"] == reverse("inbox", args=[world.payer.id])
-    assert world.client(world.payee_owner).get(home).status_code == 404
+    assert "Invite your first vendor" in text(response)
 
 
 # --- confirm steps only for what the viewer may do -------------------------------------------

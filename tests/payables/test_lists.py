@@ -119,6 +119,14 @@ class TestFilters:
         seen = set(self.q(parties, "dueAfter=2026-05-01&dueBefore=2026-05-31"))
         assert seen == {book["submitted"].id, book["approved"].id}
 
+    def test_open_means_still_to_be_paid(self, parties, book):
+        assert set(self.q(parties, "open=true")) == {
+            book["submitted"].id,
+            book["approved"].id,
+            book["incoming"].id,
+        }
+        assert book["draft"].id in set(self.q(parties, "open=false"))
+
     def test_amount_range_is_inclusive(self, parties, book):
         assert set(self.q(parties, "amountMin=500&amountMax=1500.00")) == {
             book["submitted"].id,

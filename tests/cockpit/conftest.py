@@ -1,0 +1,3 @@
+"""The pages' world (Acme pays Globex, logged-in clients) for the cockpit's page tests."""
+
+from tests.pages.conftest import world  # noqa: F401
