@@ -18,12 +18,12 @@ pytestmark = pytest.mark.django_db
 # both businesses), the payer's custom fields, the files, the tags; the payable's INSERT in a
 # savepoint of its own (3); its lines, attachments and tags (one INSERT each); the created event.
 # The submission: the payer's candidate workflows, the review round, the possible duplicates
-# (two queries: payables.duplicates), one UPDATE, the submitted
-# event, who already approved, the approvers, their notifications (one INSERT), the payer's
-# owners and admins (all of them approvers here, so told once). The savepoint's release. Each of
-# the two events also writes its rows of the event feed (webhooks.capture: one INSERT per event,
-# for every side that sees it).
-CREATE_AND_SUBMIT = 26
+# (two queries: payables.duplicates), one UPDATE, the submitted event, who already approved, the
+# approvers, which of them are away (their delegates, read in one query for all of them), their
+# notifications (one INSERT), the payer's owners and admins (all of them approvers here, so told
+# once). The savepoint's release. Each of the two events also writes its rows of the event feed
+# (webhooks.capture: one INSERT per event, for every side that sees it).
+CREATE_AND_SUBMIT = 27
 
 
 def _world(parties, *, lines: int, extra: int):
