@@ -11,7 +11,7 @@ import weakref
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max
 
 from cleopay.core.formats import format_date, format_money
 from payables.models import (
@@ -39,18 +39,6 @@ def _next_position(payable: Payable) -> int:
         last = PayableEvent.objects.filter(payable=payable).aggregate(last=Max("position"))["last"]
     _count_positions(payable, last=(last or 0) + 1)
     return payable._last_event_position
-
-
-def last_position_read(payable: Payable, last: int | None) -> None:
-    """The payable's last event position, read by its row lock (``LAST_EVENT_POSITION``): its
-    events in this transaction count on from there without a read of their own."""
-    _count_positions(payable, last=last or 0)
-
-
-# What the row lock annotates for ``last_position_read``.
-LAST_EVENT_POSITION = Subquery(
-    PayableEvent.objects.filter(payable=OuterRef("pk")).order_by("-position").values("position")[:1]
-)
 
 
 def _count_positions(payable: Payable, *, last: int) -> None:

@@ -10,7 +10,6 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from accounts.permissions import Capability, role_allows, roles_of
 from cleopay.core.errors import Conflict, ConflictCode, InvalidTransition
 from cleopay.core.ids import require_id_shape
-from payables import events
 from payables.models import (
     OPEN_PAYMENT_STATUSES,
     Payable,
@@ -36,13 +35,11 @@ def lock_payable(*, payable_id: str, actor) -> Payable:
         Payable.objects.select_for_update(of=("self",))
         .seen_by(roles_of(actor).keys())
         .select_related("connection__payer", "payer", "payee")
-        .annotate(last_event_position=events.LAST_EVENT_POSITION)
         .filter(pk=payable_id)
         .first()
     )
     if payable is None:
         raise NotFound("Not found.")
-    events.last_position_read(payable, payable.last_event_position)
     return payable
 
 

@@ -162,10 +162,8 @@ def _lock_payment(
     payable = (
         Payable.objects.select_for_update(of=("self",))
         .select_related("payer", "payee")
-        .annotate(last_event_position=events.LAST_EVENT_POSITION)
         .get(pk=payable_id)
     )
-    events.last_position_read(payable, payable.last_event_position)
     payment = Payment.objects.select_for_update().select_related("payable").get(pk=payment_id)
     return payable, payment
 
