@@ -185,12 +185,18 @@ def test_snapshot_is_plain_json_and_frozen(payer, approver):
                 "approver_ids": [approver.pk, admin.pk],
                 "approver_roles": [],
                 "required_approvals": 2,
+                "remind_after_hours": None,
+                "escalate_after_hours": None,
+                "escalate_to_role": "",
             },
             {
                 "position": 1,
                 "approver_ids": [],
                 "approver_roles": ["owner"],
                 "required_approvals": 1,
+                "remind_after_hours": None,
+                "escalate_after_hours": None,
+                "escalate_to_role": "",
             },
         ],
     }

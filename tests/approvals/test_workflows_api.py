@@ -7,6 +7,9 @@ from approvals.models import ApprovalWorkflow
 from connections.models import ConnectionTag
 from tests import factories
 
+# A step that sets no reminders of its own (the business's defaults apply).
+NO_REMINDERS = {"remindAfterHours": None, "escalateAfterHours": None, "escalateToRole": None}
+
 pytestmark = pytest.mark.django_db
 
 
@@ -74,8 +77,13 @@ def test_create_then_read(client, business, owner, approver):
     }
     assert b'"minAmount":10000.00' in response.content
     assert created["steps"] == [
-        {"approverIds": [approver.pk], "approverRoles": [], "requiredApprovals": 1},
-        {"approverIds": [owner.pk], "approverRoles": ["owner"], "requiredApprovals": 1},
+        {"approverIds": [approver.pk], "approverRoles": [], "requiredApprovals": 1, **NO_REMINDERS},
+        {
+            "approverIds": [owner.pk],
+            "approverRoles": ["owner"],
+            "requiredApprovals": 1,
+            **NO_REMINDERS,
+        },
     ]
     assert created["createdAt"].endswith("Z") and created["updatedAt"]
 
@@ -335,7 +343,7 @@ class TestPatch:
         )
         assert response.status_code == 200, response.content
         assert response.json()["steps"] == [
-            {"approverIds": [owner.pk], "approverRoles": [], "requiredApprovals": 1}
+            {"approverIds": [owner.pk], "approverRoles": [], "requiredApprovals": 1, **NO_REMINDERS}
         ]
 
     def test_amount_range_checked_against_stored_values(self, client, workflow):
