@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('approvals', '0004_approval_request_status_fsm'),
+        ('approvals', '0005_delegation_delegations_and_email_links'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

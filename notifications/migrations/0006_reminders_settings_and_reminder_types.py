@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0004_all_notification_types'),
+        ('notifications', '0005_comments_mention_type'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -33,11 +33,11 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='notification',
             name='type',
-            field=models.CharField(choices=[('approval_requested', 'Awaiting your approval'), ('payable_submitted', 'Payable submitted'), ('payable_approved', 'Payable approved'), ('payable_declined', 'Payable declined'), ('payable_scheduled', 'Payment scheduled'), ('payable_paid', 'Payable paid'), ('payment_failed', 'Payment failed'), ('payable_cancelled', 'Payable cancelled'), ('connection_accepted', 'Connection accepted'), ('member_joined', 'Member joined'), ('approval_reminder', 'Approval reminder'), ('approval_escalated', 'Approval escalated')], max_length=40),
+            field=models.CharField(choices=[('approval_requested', 'Awaiting your approval'), ('payable_submitted', 'Payable submitted'), ('payable_approved', 'Payable approved'), ('payable_declined', 'Payable declined'), ('payable_scheduled', 'Payment scheduled'), ('payable_paid', 'Payable paid'), ('payment_failed', 'Payment failed'), ('payable_cancelled', 'Payable cancelled'), ('connection_accepted', 'Connection accepted'), ('member_joined', 'Member joined'), ('approval_reminder', 'Approval reminder'), ('approval_escalated', 'Approval escalated'), ('comment_mentioned', 'Mentioned in a comment')], max_length=40),
         ),
         migrations.AddConstraint(
             model_name='notification',
-            constraint=models.CheckConstraint(condition=models.Q(('type__in', ['approval_requested', 'payable_submitted', 'payable_approved', 'payable_declined', 'payable_scheduled', 'payable_paid', 'payment_failed', 'payable_cancelled', 'connection_accepted', 'member_joined', 'approval_reminder', 'approval_escalated'])), name='notification_type_valid'),
+            constraint=models.CheckConstraint(condition=models.Q(('type__in', ['approval_requested', 'payable_submitted', 'payable_approved', 'payable_declined', 'payable_scheduled', 'payable_paid', 'payment_failed', 'payable_cancelled', 'connection_accepted', 'member_joined', 'approval_reminder', 'approval_escalated', 'comment_mentioned'])), name='notification_type_valid'),
         ),
         migrations.AddConstraint(
             model_name='notificationsettings',

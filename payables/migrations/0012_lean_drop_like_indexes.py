@@ -1,5 +1,5 @@
 """Drop the ``varchar_pattern_ops`` twin ("_like") indexes PostgreSQL got for every ID column of
-the approval tables. They serve only ``LIKE 'prefix%'`` on that column, which no query of the
+the payables tables. They serve only ``LIKE 'prefix%'`` on that column, which no query of the
 product runs; for the equality lookups we do run, the planner picks them or their plain btree
 twin (the primary key, the foreign key's index, the unique constraint) at the same cost: with
 them dropped, EXPLAIN shows each lookup on its twin at an identical cost (BENCHMARKS.md, item 8),
@@ -10,10 +10,23 @@ the reverse builds them again, concurrently too. Nothing to do on SQLite (it nev
 from django.db import migrations
 
 LIKE_INDEXED = [
-    ("approvals_approvalrequest", "id"),
-    ("approvals_approvalrequest", "payable_id"),
-    ("approvals_approval", "request_id"),
-    ("approvals_approval", "user_id"),
+    ("payables_payable", "id"),
+    ("payables_payable", "created_by_id"),
+    ("payables_payable", "submitted_by_id"),
+    ("payables_lineitem", "id"),
+    ("payables_payableevent", "id"),
+    ("payables_payableevent", "actor_id"),
+    ("payables_payableevent", "business_id"),
+    ("payables_payment", "id"),
+    ("payables_payment", "payable_id"),
+    ("payables_payment", "created_by_id"),
+    ("payables_ledgertransfer", "payment_id"),
+    ("payables_ledgertransfer", "payer_id"),
+    ("payables_ledgertransfer", "payee_id"),
+    ("payables_ledgertransfer", "reference"),
+    ("payables_payableattachment", "payable_id"),
+    ("payables_payableattachment", "file_id"),
+    ("payables_payabletag", "tag_id"),
 ]
 
 
@@ -43,7 +56,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("approvals", "0004_approval_request_status_fsm"),
+        ("payables", "0011_reminders_event_type"),
     ]
 
     operations = [migrations.RunPython(drop, build_again, elidable=False)]
