@@ -96,4 +96,4 @@ def test_ten_thousand_rows_import_with_progress(parties, settings, monkeypatch):
     assert Payable.objects.filter(connection=parties.connection).count() == 5_000
     for status in (ImportStatus.VALIDATING, ImportStatus.IMPORTING):
         counts = [n for s, n in steps if s == status]
-        assert counts == sorted(counts) and len(counts) > 10 and counts[-1] == 10_000, status
+        assert counts == sorted(counts) and len(counts) >= 10 and counts[-1] == 10_000, status
