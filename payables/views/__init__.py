@@ -12,13 +12,15 @@ from payables.views.actions import payable_action
 from payables.views.bulk import inbox_bulk
 from payables.views.detail import payable_detail, payable_redirect
 from payables.views.editor import invoice_new, line_row, payable_edit
-from payables.views.lists import inbox, invoices
+from payables.views.lists import inbox, inbox_export, invoices, invoices_export
 
 __all__ = [
     "inbox",
     "inbox_bulk",
+    "inbox_export",
     "invoice_new",
     "invoices",
+    "invoices_export",
     "line_row",
     "payable_action",
     "payable_detail",
