@@ -18,6 +18,7 @@ urlpatterns = [
     path(B + "invoices/line-item", views.line_row, name="invoice-line-row"),
     path(B + "payables/<str:payable_id>", views.payable_detail, name="payable-detail"),
     path(B + "payables/<str:payable_id>/edit", views.payable_edit, name="payable-edit"),
+    path(B + "payables/<str:payable_id>/tags", views.payable_tags, name="payable-tags-page"),
     path(
         B + "payables/<str:payable_id>/<str:action>",
         views.payable_action,

@@ -1,7 +1,8 @@
 """
 Pages of payables, one module per concern: ``lists`` (the payer's inbox, the payee's
 invoices), ``detail`` (one payable), ``actions`` (the table of a payable's actions, their
-confirm step and result), ``bulk`` (the inbox's bulk actions) and ``editor`` (the invoice editor).
+confirm step and result), ``bulk`` (the inbox's bulk actions), ``tags`` (a side's own tags on a payable) and ``editor``
+(the invoice editor).
 
 Every read goes through ``payables.selectors`` (scoped to the caller, a foreign payable is a
 404) and every change through ``payables.services``, with the API's own input serializers in
@@ -13,6 +14,7 @@ from payables.views.bulk import inbox_bulk
 from payables.views.detail import payable_detail, payable_redirect
 from payables.views.editor import invoice_new, line_row, payable_edit
 from payables.views.lists import inbox, inbox_export, invoices, invoices_export
+from payables.views.tags import payable_tags
 
 __all__ = [
     "inbox",
@@ -26,4 +28,5 @@ __all__ = [
     "payable_detail",
     "payable_edit",
     "payable_redirect",
+    "payable_tags",
 ]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 from rest_framework.exceptions import ValidationError
 
 from approvals.models import ApprovalStatus
@@ -298,12 +299,14 @@ def invoices(request, business_id: str):
     )
 
 
+@require_GET
 @business_page()
 def inbox_export(request, business_id: str):
     """The inbox's bills as CSV: the tab, filters and sort of the page it is asked from."""
     return _export(request, business_id, direction="incoming", tabs=INBOX_TABS, list_name="inbox")
 
 
+@require_GET
 @business_page()
 def invoices_export(request, business_id: str):
     """The invoices as CSV: the tab, filters and sort of the page it is asked from."""
