@@ -103,7 +103,8 @@
     var label = holder.querySelector("span");
     label.textContent = " Uploading…";
     var xhr = new XMLHttpRequest();
-    xhr.open("POST", form.action);
+    // getAttribute: a control named "action" (the editor's buttons) shadows form.action.
+    xhr.open("POST", form.getAttribute("action") || window.location.href);
     xhr.upload.addEventListener("progress", function (event) {
       if (!event.lengthComputable) { return; }
       var percent = Math.round((event.loaded / event.total) * 100);
