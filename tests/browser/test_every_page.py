@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from cleopay import demo
 from payables.models import Payable, PayableStatus
+from tests import factories
 from tests.browser.conftest import LAPTOP, PHONE, SCREENSHOTS, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -110,14 +111,18 @@ def samples(businesses) -> dict[str, dict[str, str]]:
         business=acme, url="https://hooks.example.com/cleopay", events=["payable.paid"],
         secret="whsec_demo",
     )  # fmt: skip
+    # The demo has no custom field: one, as a payer would define it.
+    custom_field = CustomFieldDefinition.objects.filter(business=acme).first() or (
+        factories.CustomFieldDefinitionFactory(business=acme, key="po_number", label="PO number")
+    )
     payer = {
         "business_id": acme.id,
         "payable_id": submitted.id,
         "connection_id": submitted.connection_id,
         "tag_id": Tag.objects.filter(business=acme).values_list("id", flat=True).first(),
         "workflow_id": ApprovalWorkflow.objects.filter(business=acme).first().id,
-        "custom_field_id": CustomFieldDefinition.objects.filter(business=acme).first().id,
-        "run_id": PaymentRun.objects.filter(business=acme).first().id,
+        "custom_field_id": custom_field.id,
+        "run_id": PaymentRun.objects.filter(payer=acme).first().id,
         "endpoint_id": endpoint.id,
     }
     return {
