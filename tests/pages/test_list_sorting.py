@@ -161,3 +161,23 @@ def test_a_bill_under_review_says_whom_it_waits_on(world):
     page = text(client.get(url))
     assert "Waiting on any admin" in page
     assert "Alice Acme" not in page
+
+
+def test_connections_sort_by_name_and_the_export_follows(world):
+    zeta = factories.BusinessFactory(name="Zeta Freight")
+    alpha = factories.BusinessFactory(name="Alpha Paper")
+    factories.ConnectionFactory(payer=world.payer, payee=zeta)
+    factories.ConnectionFactory(payer=world.payer, payee=alpha)
+    client = world.client(world.payer_owner)
+    url = reverse("connections", args=[world.payer.id])
+    names = ["Alpha Paper", "Globex", "Zeta Freight"]
+
+    page = text(client.get(url + "?sort=counterparty"))
+    assert sorted(names, key=page.index) == names
+    assert 'aria-sort="ascending"' in page
+    page = text(client.get(url + "?sort=-counterparty"))
+    assert sorted(names, key=page.index) == names[::-1]
+
+    export = client.get(reverse("connections-export", args=[world.payer.id]) + "?sort=counterparty")
+    body = b"".join(export.streaming_content).decode()
+    assert sorted(names, key=body.index) == names
