@@ -3,15 +3,17 @@ the overview of a payable's review the payer reads (``approval_overview``)."""
 
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery
 from rest_framework.exceptions import NotFound
 
-from accounts.models import Membership, User
+from accounts.models import Membership, Role, User
 from accounts.permissions import roles_of
 from approvals.models import (
     Approval,
+    ApprovalAssignment,
     ApprovalDecision,
     ApprovalRequest,
+    ApprovalRequestStatus,
     ApprovalWorkflow,
     CustomFieldDefinition,
     WorkflowStep,
@@ -266,3 +268,28 @@ def approval_overview(*, payable) -> dict | None:
                 group=group, first=current, missing=missing, eligible=left
             )
     return overview
+
+
+def waiting_on(*, payable_ids) -> dict[str, list[str]]:
+    """Whom the current step of each payable's pending review still waits on, for a list of
+    payables (one query, whatever their number): the people it names by name (or e-mail), less
+    those who approved already, and the roles it names as "any approver". Payables under manual
+    review, whose step names nobody in particular, are left out."""
+    approved_already = Approval.objects.filter(
+        request=OuterRef("request"), user=OuterRef("user"), decision=ApprovalDecision.APPROVED
+    )
+    rows = (
+        ApprovalAssignment.objects.filter(
+            request__payable_id__in=list(payable_ids),
+            request__status=ApprovalRequestStatus.PENDING,
+            position=F("request__current_step"),
+        )
+        .exclude(Exists(approved_already))
+        .order_by("request__payable_id", "role", "user__full_name", "user__email")
+        .values_list("request__payable_id", "user__full_name", "user__email", "role")
+    )
+    waiting: dict[str, list[str]] = {}
+    for payable_id, full_name, email, role in rows:
+        label = f"any {Role(role).label.lower()}" if role else (full_name or email)
+        waiting.setdefault(payable_id, []).append(label)
+    return waiting

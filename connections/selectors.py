@@ -5,7 +5,19 @@ A user who belongs to both sides of a connection acts as the business named by t
 Accepting an invitation is the exception: there the default is the invited side.
 """
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Lower, NullIf
 from rest_framework.exceptions import NotFound
 
 from accounts.permissions import roles_of
@@ -172,3 +184,38 @@ def tag_get(*, user, tag_id: str) -> Tag:
     if tag is None:
         raise NotFound("Not found.")
     return tag
+
+
+# The orders the connections page may be sorted in (``?sort=``), each ending in the ID.
+CONNECTION_SORTS = ("-created", "created", "counterparty", "-counterparty")
+
+
+def connections_sorted(queryset: QuerySet, *, sort: str, business_id: str) -> QuerySet:
+    """``queryset`` (``connection_list``) by creation or by the name the page shows for the other
+    business (``business_id``'s alias, else its name, else the invited e-mail); ties by ID."""
+    sort = sort if sort in CONNECTION_SORTS else "-created"
+    descending = sort.startswith("-")
+    if sort.removeprefix("-") == "counterparty":
+        key = Lower(
+            Case(
+                When(
+                    payer_id=business_id,
+                    then=Coalesce(
+                        NullIf(F("payer_alias"), Value("")),
+                        F("payee__name"),
+                        F("invited_email"),
+                        output_field=CharField(),
+                    ),
+                ),
+                default=Coalesce(
+                    NullIf(F("payee_alias"), Value("")),
+                    F("payer__name"),
+                    F("invited_email"),
+                    output_field=CharField(),
+                ),
+            )
+        )
+    else:
+        key = F("created_at")
+    first = key.desc() if descending else key.asc()
+    return queryset.order_by(first, F("id").desc() if descending else F("id").asc())

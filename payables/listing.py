@@ -9,11 +9,15 @@ documents the schema, and a test holds the two to the same JSON); dates and time
 left to the JSON renderer, which writes them as the serializer would (``2026-05-15``,
 ``...Z``).
 
-The same rows feed the CSV export (``payables.exports``).
+The same rows feed the CSV export (``payables.exports``). The pages sort their lists by the
+orders of ``SORTS`` and show the total of every row the filters leave (``list_totals``).
 """
 
+from decimal import Decimal
+
 from django.db import connection
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Lower, NullIf
 
 from accounts.models import Business
 
@@ -112,3 +116,53 @@ def list_items(rows: list[dict], *, business_id: str) -> list[dict]:
         }
         for row in rows
     ]
+
+
+# The orders a page's list may be sorted in (``?sort=``, a leading "-" for descending), each
+# ending in the ID so that rows that tie keep one order from page to page.
+SORTS = ("due", "amount", "counterparty", "created")
+DEFAULT_SORT = "-created"
+
+
+def sort_key(value: str) -> str:
+    """``value`` if it names one of ``SORTS`` (with or without "-"), else ``DEFAULT_SORT``."""
+    return value if value.removeprefix("-") in SORTS else DEFAULT_SORT
+
+
+def _counterparty(direction: str):
+    """The name the list shows for the other business: the viewing side's alias, else its name."""
+    if direction == "incoming":
+        alias, name = "connection__payer_alias", "payee__name"
+    else:
+        alias, name = "connection__payee_alias", "payer__name"
+    return Lower(Coalesce(NullIf(F(alias), Value("")), F(name)))
+
+
+def sorted_by(queryset: QuerySet, sort: str, *, direction: str) -> QuerySet:
+    """``queryset`` in the order ``sort`` (``sort_key``) names, ties broken by the ID."""
+    sort = sort_key(sort)
+    descending = sort.startswith("-")
+    name = sort.removeprefix("-")
+    if name == "counterparty":
+        expression = _counterparty(direction)
+        first = expression.desc() if descending else expression.asc()
+    else:
+        column = {"due": "due_date", "amount": "amount", "created": "created_at"}[name]
+        first = F(column).desc() if descending else F(column).asc()
+    return queryset.order_by(first, F("id").desc() if descending else F("id").asc())
+
+
+def list_totals(queryset: QuerySet) -> dict:
+    """How many rows ``queryset`` (a filtered list) holds, their amount and what is due on them,
+    summed by the database in one query."""
+    totals = queryset.order_by().aggregate(
+        total_count=Count("pk"),
+        total_amount=Sum("amount"),
+        total_due=Sum(F("amount") - F("amount_paid") - F("amount_credited")),
+    )
+    zero = Decimal("0.00")
+    return {
+        "count": totals["total_count"],
+        "amount": totals["total_amount"] or zero,
+        "due": totals["total_due"] or zero,
+    }

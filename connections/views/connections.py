@@ -79,7 +79,9 @@ def _list_query(request) -> tuple[dict, Problems]:
     query: dict = {}
     with service_errors() as problems:
         query = validated(ConnectionListQuery, {k: v for k, v in raw.items() if v})
-    return {**raw, **query}, problems
+    sort = request.GET.get("sort", "").strip()
+    sort = sort if sort in selectors.CONNECTION_SORTS else "-created"
+    return {**raw, **query, "sort": sort}, problems
 
 
 @business_page()
@@ -128,6 +130,9 @@ def connection_list_page(request, business_id: str):
             tag=query.get("tag") or None,
             search=query.get("search") or None,
         )
+        connections = selectors.connections_sorted(
+            connections, sort=query["sort"], business_id=business_id
+        )
         page = list(connections[offset : offset + PAGE_SIZE + 1])
         has_next = len(page) > PAGE_SIZE
         rows = [
@@ -142,6 +147,12 @@ def connection_list_page(request, business_id: str):
         "invite_problems": invite_problems,
         "values": values,
         "statuses": ConnectionStatus.choices,
+        "sort_options": [
+            ("-created", "Newest first"),
+            ("created", "Oldest first"),
+            ("counterparty", "Name, A to Z"),
+            ("-counterparty", "Name, Z to A"),
+        ],
         "tags": selectors.tag_list(business_id=business_id),
         # The export is the whole filtered list, whatever page is shown.
         "export_query": query_string(request.GET.dict(), offset=None),
@@ -166,6 +177,7 @@ def connection_export(request, business_id: str):
         tag=query.get("tag") or None,
         search=query.get("search") or None,
     )
+    queryset = selectors.connections_sorted(queryset, sort=query["sort"], business_id=business_id)
     return exports.connections_csv_response(
         queryset, business_ids={business_id}, prefer=business_id
     )

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 
 from approvals.field_values import custom_field_definitions
 from cleopay.core.web import business_page, service_errors
+from connections.selectors import tag_list
 from payables import selectors
 from payables.querysets import PAYER, side_of
 from payables.views.actions import offered
@@ -50,6 +51,9 @@ def payable_detail(request, business_id: str, payable_id: str):
             for line in payable.line_items.all()
         ],
         "line_custom": any(line.custom_fields for line in payable.line_items.all()),
+        # The viewing side's own tags, to put on or take off (the other side's are never read).
+        "business_tags": list(tag_list(business_id=business_id)) if request.can["invoice"] else [],
+        "tagged_ids": {link.tag_id for link in payable.viewer_tag_links},
     }
     return render(request, "payables/detail.html", context)
 

@@ -1,16 +1,23 @@
 """
 The lists of payables: the payer's inbox and the payee's invoices, by status tab, with filters,
-each row with the actions it offers in place (``payables.views.actions``).
+sorted by a column (``payables.listing.SORTS``), with the total of every row the filters leave,
+each row with the actions it offers in place (``payables.views.actions``) and, for a bill under
+review, whom it waits on; and the CSV export of exactly what a list shows, all pages of it.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_GET
+from rest_framework.exceptions import ValidationError
 
+from approvals.models import ApprovalStatus
+from approvals.selectors import waiting_on
 from cleopay.core.web import business_page, option_tags, page_offset, service_errors
 from connections.selectors import connection_choices, tag_list
-from payables import selectors
+from payables import exports, listing, selectors
 from payables.models import Payable, PayableStatus
 from payables.views.actions import Action, offered
 
@@ -85,30 +92,80 @@ class Row:
     payable: Payable
     counterparty: str
     actions: list[Action]  # those it offers in place (``Action.in_rows``)
+    waiting_on: list[str] = field(default_factory=list)  # a bill under review: whom it waits on
+
+
+@dataclass(frozen=True)
+class Column:
+    """A sortable column's header: the sort its link asks for and how the list is sorted by it."""
+
+    key: str
+    label: str
+    next_sort: str
+    aria_sort: str  # "ascending", "descending" or "" (not sorted by this column)
+
+
+def _columns(sort: str, counterparty_label: str) -> dict[str, Column]:
+    labels = {"due": "Due", "amount": "Amount", "counterparty": counterparty_label}
+    labels["created"] = "Created"
+    columns = {}
+    for key, label in labels.items():
+        if sort == key:
+            columns[key] = Column(key, label, f"-{key}", "ascending")
+        elif sort == f"-{key}":
+            columns[key] = Column(key, label, key, "descending")
+        else:
+            # Money and dates read largest or latest first; names from A.
+            columns[key] = Column(key, label, key if key == "counterparty" else f"-{key}", "")
+    return columns
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """What a list shows, read from its query string: the tab, the filters and the sort."""
+
+    tab: Tab
+    tabs: list[Tab]
+    filters: dict
+    params: dict
+    sort: str
+    may_approve: bool
+
+
+def _list_query(request, *, direction: str, tabs: list[Tab]) -> ListQuery:
+    may_approve = direction == "incoming" and request.can["approve"]
+    if direction == "incoming" and not may_approve:
+        tabs = [t for t in tabs if t.key != "awaiting"]
+    tab_keys = {tab.key: tab for tab in tabs}
+    default = "all" if direction == "incoming" and not may_approve else tabs[0].key
+    tab = tab_keys.get(request.GET.get("tab", ""), tab_keys[default])
+    filters = {name: request.GET.get(name, "").strip() for name in FILTERS}
+    params = {"direction": direction, **tab.params, **{k: v for k, v in filters.items() if v}}
+    sort = listing.sort_key(request.GET.get("sort", "").strip())
+    return ListQuery(tab, tabs, filters, params, sort, may_approve)
 
 
 def _list_page(request, business_id: str, *, direction: str, tabs: list[Tab], template: str):
     """A page of the business's payables in one direction: tabs, filters, rows, their actions."""
-    tab_keys = {tab.key: tab for tab in tabs}
-    default = tabs[0].key
-    if direction == "incoming" and not request.can["approve"]:
-        default = "all"
-    tab = tab_keys.get(request.GET.get("tab", ""), tab_keys[default])
-    filters = {name: request.GET.get(name, "").strip() for name in FILTERS}
-    params = {"direction": direction, **tab.params, **{k: v for k, v in filters.items() if v}}
+    query = _list_query(request, direction=direction, tabs=tabs)
+    tab, tabs, filters, params = query.tab, query.tabs, query.filters, query.params
+    may_approve = query.may_approve
     offset = page_offset(request)
 
-    may_approve = direction == "incoming" and request.can["approve"]
-    if direction == "incoming" and not may_approve:
-        tabs = [t for t in tabs if t.key != "awaiting"]
     statuses = [t.params["status"] for t in tabs if "status" in t.params]
     page: list[Payable] = []
     counts: dict[str, int] = {}
+    totals = None
     with service_errors() as problems:
         queryset = selectors.payable_list(
             business_id=business_id, user=request.user, params=params
         ).select_related("connection")
-        page = list(queryset[offset : offset + PAGE_SIZE + 1])
+        page = list(
+            listing.sorted_by(queryset, query.sort, direction=direction)[
+                offset : offset + PAGE_SIZE + 1
+            ]
+        )
+        totals = listing.list_totals(queryset)
         # The tabs count what the filters leave, each tab's status in place of the current one.
         counts = selectors.payable_tab_counts(
             business_id=business_id,
@@ -120,11 +177,13 @@ def _list_page(request, business_id: str, *, direction: str, tabs: list[Tab], te
     has_next = len(page) > PAGE_SIZE
     page = page[:PAGE_SIZE]
 
-    awaiting = set()
+    awaiting, waiting = set(), {}
     if direction == "incoming" and page:
         awaiting = selectors.awaiting_ids(
             user=request.user, business_id=business_id, payable_ids=[p.pk for p in page]
         )
+        # Asked for every row, so that a page costs the same whatever its rows' statuses.
+        waiting = waiting_on(payable_ids=[p.pk for p in page])
     rows = []
     for payable in page:
         other = payable.payee if direction == "incoming" else payable.payer
@@ -139,6 +198,7 @@ def _list_page(request, business_id: str, *, direction: str, tabs: list[Tab], te
                 payable=payable,
                 counterparty=payable.connection.alias_of(business_id) or other.name,
                 actions=[action for action in actions if action.in_rows],
+                waiting_on=_waiting_text(payable, waiting),
             )
         )
 
@@ -149,6 +209,13 @@ def _list_page(request, business_id: str, *, direction: str, tabs: list[Tab], te
         "direction": direction,
         "tabs": tabs,
         "tab": tab,
+        "sort": query.sort,
+        "sort_options": _sort_options(direction),
+        "columns": _columns(query.sort, "From" if direction == "incoming" else "To"),
+        "totals": totals,
+        "export_url": reverse(
+            "inbox-export" if direction == "incoming" else "invoices-export", args=[business_id]
+        ),
         "tab_counts": [(t, counts.get(t.params.get("status", t.key), 0)) for t in tabs],
         "rows": rows,
         "filters": filters,
@@ -172,6 +239,44 @@ def _list_page(request, business_id: str, *, direction: str, tabs: list[Tab], te
     return render(request, template, context, status=problems.status if problems else 200)
 
 
+def _sort_options(direction: str) -> list[tuple[str, str]]:
+    other = "supplier" if direction == "incoming" else "customer"
+    return [
+        ("-created", "Newest first"),
+        ("created", "Oldest first"),
+        ("due", "Due soonest"),
+        ("-due", "Due latest"),
+        ("-amount", "Largest amount"),
+        ("amount", "Smallest amount"),
+        ("counterparty", f"{other.capitalize()}, A to Z"),
+        ("-counterparty", f"{other.capitalize()}, Z to A"),
+    ]
+
+
+def _waiting_text(payable: Payable, waiting: dict[str, list[str]]) -> list[str]:
+    """Whom a bill under review waits on: the people or roles its current step names, or any
+    approver under manual review."""
+    if payable.status != PayableStatus.SUBMITTED:
+        return []
+    if payable.approval_status == ApprovalStatus.MANUAL_REVIEW:
+        return ["any approver"]
+    return waiting.get(payable.pk, [])
+
+
+def _export(request, business_id: str, *, direction: str, tabs: list[Tab], list_name: str):
+    """The CSV of every row the list shows with these filters, in its order, all pages of it.
+    Filters the list refuses send the user back to it, where they are named."""
+    query = _list_query(request, direction=direction, tabs=tabs)
+    try:
+        queryset = selectors.payable_filter(
+            business_id=business_id, user=request.user, params=query.params
+        )
+    except ValidationError:
+        return redirect(reverse(list_name, args=[business_id]) + "?" + request.GET.urlencode())
+    queryset = listing.sorted_by(queryset, query.sort, direction=direction)
+    return exports.payables_csv_response(queryset, business_id=business_id)
+
+
 @business_page()
 def inbox(request, business_id: str):
     """The payer's inbox: incoming payables by status, what awaits my approval first."""
@@ -193,4 +298,20 @@ def invoices(request, business_id: str):
         direction="outgoing",
         tabs=OUTGOING_TABS,
         template="payables/invoices.html",
+    )
+
+
+@require_GET
+@business_page()
+def inbox_export(request, business_id: str):
+    """The inbox's bills as CSV: the tab, filters and sort of the page it is asked from."""
+    return _export(request, business_id, direction="incoming", tabs=INBOX_TABS, list_name="inbox")
+
+
+@require_GET
+@business_page()
+def invoices_export(request, business_id: str):
+    """The invoices as CSV: the tab, filters and sort of the page it is asked from."""
+    return _export(
+        request, business_id, direction="outgoing", tabs=OUTGOING_TABS, list_name="invoices"
     )

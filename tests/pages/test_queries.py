@@ -59,10 +59,11 @@ def test_the_inbox_counts_its_queries(world, django_assert_num_queries):
     rich_payable(world, S.SUBMITTED, 0)
     client.get(url)
 
-    # session, user, roles, payables (+ tags), awaiting rows, the tabs' counts (one query for
-    # every tab), connections for the filter, tags for the filter, the switcher's memberships,
-    # unread notifications, the delegations the reader holds
-    with django_assert_num_queries(12):
+    # session, user, roles, payables (+ tags), the list's totals, awaiting rows, whom the rows
+    # under review wait on, the tabs' counts (one query for every tab), connections for the
+    # filter, tags for the filter, the switcher's memberships, unread notifications, the
+    # delegations the reader holds
+    with django_assert_num_queries(14):
         client.get(url)
 
 
@@ -73,7 +74,7 @@ def test_filtered_tabs_are_counted_in_one_query(world, django_assert_num_queries
     client.get(url)
 
     # as above, and the top bar's badge, which counts everything awaiting, filters or not
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(15):
         client.get(url)
 
 
