@@ -1,4 +1,4 @@
-"""Log in to the pages with e-mail and password, land in your business's inbox, log out."""
+"""Log in to the pages with e-mail and password, land on your business's home, log out."""
 
 import pytest
 
@@ -11,7 +11,7 @@ def test_home_needs_login(client):
     assert response["Location"].startswith("/login")
 
 
-def test_login_lands_in_the_inbox_of_the_users_business_then_logout(client, owner):
+def test_login_lands_on_the_home_of_the_users_business_then_logout(client, owner):
     response = client.post(
         "/login", {"username": owner.email.upper(), "password": "correct horse battery staple"}
     )
@@ -19,7 +19,7 @@ def test_login_lands_in_the_inbox_of_the_users_business_then_logout(client, owne
 
     home = client.get("/", follow=True)
     assert home.status_code == 200
-    assert home.redirect_chain[-1][0] == f"/b/{owner.business.id}/inbox"
+    assert home.redirect_chain[-1][0] == f"/b/{owner.business.id}/"
     assert owner.business.name in home.content.decode()
 
     client.post("/logout")

@@ -44,7 +44,7 @@ def other(side):
 
 
 @pytest.fixture
-def written(parties, request, django_capture_on_commit_callbacks):
+def written(parties, request, commit):
     author_side, visibility = request.param
     payable = make_payable(parties, PayableStatus.SUBMITTED, invoice_number="INV-MX")
     marker = f"Marker-{author_side}-{visibility}-7f3a"
@@ -53,7 +53,7 @@ def written(parties, request, django_capture_on_commit_callbacks):
         f"@{mentioned_of(parties, other(author_side)).email}"
     )
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
+    with commit():
         response = parties.client(author_of(parties, author_side)).post(
             f"/api/payables/{payable.id}/comments",
             {"body": body, "visibility": visibility},

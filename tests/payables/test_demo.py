@@ -27,7 +27,7 @@ def test_seed_payables_is_idempotent_and_covers_the_lifecycle():
     businesses = {"acme": acme, "globex": globex, "initech": initech}
     first = seed_payables(businesses=businesses, users=users, connections=connections)
     again = seed_payables(businesses=businesses, users=users, connections=connections)
-    assert len(first) == 15 and Payable.objects.count() == 15
+    assert len(first) == 16 and Payable.objects.count() == 16
     assert [p.pk for p in first] == [p.pk for p in again]
     statuses = [p.status for p in first]
     assert {"DRAFT", "SUBMITTED", "APPROVED", "SCHEDULED", "PAID", "DECLINED", "CANCELLED"} == set(

@@ -24,9 +24,10 @@ PAYER_WRITES = {
     EventType.PAYMENT_FAILED,
     EventType.PAID,
     EventType.NOT_DUPLICATE,
+    EventType.APPROVAL_REMINDED,
 }
 PAYEE_ONLY = {EventType.CREATED, EventType.UPDATED}
-PAYER_ONLY = {EventType.APPROVAL_RECORDED, EventType.NOT_DUPLICATE}
+PAYER_ONLY = {EventType.APPROVAL_RECORDED, EventType.NOT_DUPLICATE, EventType.APPROVAL_REMINDED}
 SECRET_NOTE = "Step 1 of 2 (CFO sign-off workflow)"
 
 

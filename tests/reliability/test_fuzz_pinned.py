@@ -127,6 +127,9 @@ def real_ids(world) -> dict[str, str]:
         "paymentId": world.extra["payer_run"].items.get().payment_id,
         "webhookId": world.extra["payer_webhook"].id,
         "deliveryId": world.extra["payer_delivery"].id,
+        "commentId": world.extra["shared_comment"].id,
+        "delegationId": world.extra["payer_delegation"].id,
+        "importId": world.extra["payee_import"].id,
         "tokenKey": "abcdefgh",
     }
 
