@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from cleopay.core.ids import ALPHABET, RANDOM_LENGTH
-from cleopay.core.invoice_numbers import invoice_number_key
+from cleopay.core.invoice_numbers import duplicate_number_key, invoice_number_key
 
 SEED = 20261121
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -463,6 +463,7 @@ def _one_payable(rng, new_id, status, created_at, conn_id, payer, payee, number,
         _ts(created_at), _ts(updated_at), conn_id, payee_owner, payee, payer,
         _text(payee_owner if submitted else None),
         invoice_number_key(f"INV-{number:06d}"), amount if status == "PAID" else "0.00", "0.00",
+        duplicate_number_key(f"INV-{number:06d}"), "[]",
     )  # fmt: skip
     return _Row(payable, lines, events, row_tags, payment, transfer, review, decision)
 
@@ -476,7 +477,7 @@ PAYABLE_COLUMNS = [
     "custom_fields", "approval_status", "decline_reason", "cancel_reason", "submitted_at",
     "approved_at", "declined_at", "paid_at", "cancelled_at", "created_at", "updated_at",
     "connection_id", "created_by_id", "payee_id", "payer_id", "submitted_by_id",
-    "invoice_key", "amount_paid", "amount_credited",
+    "invoice_key", "amount_paid", "amount_credited", "duplicate_key", "possible_duplicates",
 ]  # fmt: skip
 LINE_COLUMNS = [
     "id", "position", "description", "quantity", "unit_price", "total", "accounting_category",

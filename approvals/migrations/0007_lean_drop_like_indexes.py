@@ -14,6 +14,7 @@ LIKE_INDEXED = [
     ("approvals_approvalrequest", "payable_id"),
     ("approvals_approval", "request_id"),
     ("approvals_approval", "user_id"),
+    ("approvals_approval", "on_behalf_of_id"),
 ]
 
 

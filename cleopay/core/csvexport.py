@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.db import connections
-from django.db.models import F, Func, TextField
+from django.db.models import F, Func, OrderBy, TextField
 
 # Bytes gathered before a piece of the body is handed to the server.
 FLUSH_BYTES = 64 * 1024
@@ -122,17 +122,23 @@ class Select:
     using: str
 
 
-def _ordering(query) -> list[tuple[str, bool]]:
-    """``query``'s ORDER BY as (field, descending) pairs; field names only (``"-created_at"``)."""
+def _ordering(query) -> list[tuple[object, bool, str]]:
+    """``query``'s ORDER BY as (expression, descending, nulls) triples: field names
+    (``"-created_at"``) or ``OrderBy`` expressions (``F("amount").desc(nulls_last=True)``)."""
     names = query.order_by or (query.get_meta().ordering if query.default_ordering else ())
     if query.extra_order_by:
-        raise ValueError("an export orders by field names only")
+        raise ValueError("an export orders by field names or expressions only")
     ordering = []
     for name in names:
+        if isinstance(name, OrderBy):
+            descending = name.descending == query.standard_ordering
+            nulls = " NULLS LAST" if name.nulls_last else " NULLS FIRST" if name.nulls_first else ""
+            ordering.append((name.expression, descending, nulls))
+            continue
         if not isinstance(name, str) or name.startswith("?"):
-            raise ValueError(f"an export orders by field names only, not {name!r}")
+            raise ValueError(f"an export orders by field names or expressions only, not {name!r}")
         descending = name.startswith("-") == query.standard_ordering
-        ordering.append((name.lstrip("-"), descending))
+        ordering.append((F(name.lstrip("-")), descending, ""))
     return ordering
 
 
@@ -157,7 +163,7 @@ def select(rows, cells: Sequence[str], *, joined: Mapping | None = None) -> Sele
         sql, params = compiled(rows.values_list(*cells))
         return Select(sql, tuple(params), using)
     ordering = _ordering(rows.query)
-    order_keys = {f"csv_order_{i}": F(name) for i, (name, _) in enumerate(ordering)}
+    order_keys = {f"csv_order_{i}": expression for i, (expression, _, _) in enumerate(ordering)}
     own = [cell for cell in cells if cell not in joined]
     keys = [k for _pairs, ks in joined.values() for k in ks if k not in own]
     columns = [*own, *dict.fromkeys(keys), *order_keys]
@@ -179,8 +185,8 @@ def select(rows, cells: Sequence[str], *, joined: Mapping | None = None) -> Sele
     sql = f"SELECT {', '.join(position[cell] for cell in cells)} FROM {source}"  # noqa: S608
     if ordering:
         sql += " ORDER BY " + ", ".join(
-            f"{position[key]} {'DESC' if descending else 'ASC'}"
-            for key, (_, descending) in zip(order_keys, ordering, strict=True)
+            f"{position[key]} {'DESC' if descending else 'ASC'}{nulls}"
+            for key, (_, descending, nulls) in zip(order_keys, ordering, strict=True)
         )
     return Select(sql, tuple(params), using)
 
