@@ -44,9 +44,9 @@ INSERT_SUBMITTED = """
 INSERT INTO payables_payable (id, connection_id, payee_id, payer_id, status, amount, amount_paid,
     amount_credited, currency, issue_date, due_date, invoice_number, invoice_key, memo,
     custom_fields, approval_status, decline_reason, cancel_reason, submitted_at, submitted_by_id,
-    created_by_id, created_at, updated_at)
+    created_by_id, created_at, updated_at, duplicate_key, possible_duplicates)
 VALUES (%s, %s, %s, %s, 'SUBMITTED', %s, 0, 0, 'USD', current_date, %s, %s, lower(%s), %s, '{}',
-    'manual_review', '', '', now(), %s, %s, now(), now())
+    'manual_review', '', '', now(), %s, %s, now(), now(), '', '[]')
 """
 
 INSERT_LINES = """

@@ -261,9 +261,9 @@ def _raw_create_floor(database_url: str, actors: Actors, seconds: float) -> floa
                     "due_date, invoice_number, memo, custom_fields, approval_status, "
                     "decline_reason, cancel_reason, created_at, updated_at, connection_id, "
                     "created_by_id, payee_id, payer_id, invoice_key, amount_paid, "
-                    "amount_credited) VALUES (%s, 'DRAFT', 2220.47, 'USD', "
-                    "current_date, current_date + 30, %s, 'Benchmark invoice', '{}', '', '', '', "
-                    "now(), now(), %s, %s, %s, %s, lower(%s), 0, 0)",
+                    "amount_credited, duplicate_key, possible_duplicates) VALUES (%s, 'DRAFT', "
+                    "2220.47, 'USD', current_date, current_date + 30, %s, 'Benchmark invoice', "
+                    "'{}', '', '', '', now(), now(), %s, %s, %s, %s, lower(%s), 0, 0, '', '[]')",
                     (
                         pay_id,
                         f"RAW-{pay_id}",
