@@ -21,19 +21,19 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from cleopay.core.money import quantize
-from credits.models import CreditApplication
-from payables.models import OPEN_STATUSES, Payable, PayableStatus, Payment, PaymentStatus
+from payables.models import Payable, PayableStatus, Payment, PaymentStatus
+from payables.querysets import AMOUNT_DUE
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 PAYABLES, RECEIVABLES = "payables", "receivables"
 OUT, IN = "out", "in"
 WEEKS_DEFAULT, WEEKS_MAX = 8, 26
-DUE = F("amount") - F("amount_paid") - F("amount_credited")
+DUE = AMOUNT_DUE
 
 
 def cents(value) -> Decimal:
@@ -125,47 +125,15 @@ class Aging:
         return sum(b.count for b in self.buckets)
 
 
-def _end_of(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(
-        day + datetime.timedelta(days=1), datetime.time.min, datetime.UTC
-    )
-
-
-def _sum_by_payable(queryset) -> Subquery:
-    rows = queryset.filter(payable=OuterRef("pk")).order_by().values("payable")
-    return Subquery(rows.annotate(total=Sum("amount")).values("total"), output_field=MONEY)
-
-
 def owed(*, business_id: str, side: str, as_of: datetime.date, today: datetime.date):
     """The payables ``business_id`` owes (``payables``) or is owed (``receivables``) at the end
-    of ``as_of``, each annotated with ``owed``: what was due on it then."""
+    of ``as_of``, each annotated with ``owed``: what was due on it then (``owed_on``, the
+    predicate the lists' ``asOf`` filter shares)."""
     if side == PAYABLES:
         rows = Payable.objects.incoming(business_id)
     else:
         rows = Payable.objects.outgoing(business_id).filter(submitted_at__isnull=False)
-    if as_of >= today:
-        return rows.filter(status__in=OPEN_STATUSES).annotate(owed=DUE)
-    end = _end_of(as_of)
-    paid_since = _sum_by_payable(
-        Payment.objects.filter(status=PaymentStatus.COMPLETED, completed_at__gte=end)
-    )
-    credited_since = _sum_by_payable(CreditApplication.objects.filter(created_at__gte=end))
-    open_then = Q(status__in=OPEN_STATUSES)
-    for status, closed_at in (
-        (PayableStatus.PAID, "paid_at"),
-        (PayableStatus.CANCELLED, "cancelled_at"),
-        (PayableStatus.DECLINED, "declined_at"),
-    ):
-        open_then |= Q(status=status, **{f"{closed_at}__gte": end})
-    return (
-        rows.filter(open_then, submitted_at__lt=end)
-        .annotate(
-            owed=DUE
-            + Coalesce(paid_since, Value(ZERO), output_field=MONEY)
-            + Coalesce(credited_since, Value(ZERO), output_field=MONEY)
-        )
-        .filter(owed__gt=0)
-    )
+    return rows.owed_on(as_of, today=today)
 
 
 def _bucket_aggregates(spans: list[BucketSpan]) -> dict:

@@ -12,19 +12,10 @@ from django.db.models import Count, Q
 from cockpit.reports import DUE, cents, money_sum
 from connections.models import Connection
 from credits.models import CreditStatus
-from payables.models import (
-    OPEN_STATUSES,
-    Payable,
-    PayableEvent,
-    PayableStatus,
-    Payment,
-    PaymentStatus,
-)
-from payables.querysets import PAYEE, PAYER
+from payables.models import OPEN_STATUSES, Payable, PayableEvent, PayableStatus
+from payables.querysets import FAILED_PAYMENT_DAYS, PAYEE, PAYER
 
 S = PayableStatus
-# A failed payment asks for a new attempt while its bill is still approved, for this long.
-FAILED_PAYMENT_DAYS = 30
 RECENT_EVENTS = 10
 
 
@@ -109,12 +100,12 @@ def payer_needs(*, business_id: str, user, today: datetime.date) -> list[Need]:
             overdue_amount=money_sum(DUE, overdue),
         )
     )
-    failed = Payment.objects.filter(
-        payable__payer_id=business_id,
-        payable__status=S.APPROVED,
-        status=PaymentStatus.FAILED,
-        failed_at__date__gte=today - datetime.timedelta(days=FAILED_PAYMENT_DAYS),
-    ).aggregate(count=Count("payable_id", distinct=True), amount=money_sum("amount"))
+    # The inbox's ``paymentFailed`` filter's own predicate, so the card and its list agree.
+    failed = (
+        Payable.objects.incoming(business_id)
+        .payment_failed_since(today - datetime.timedelta(days=FAILED_PAYMENT_DAYS))
+        .aggregate(count=Count("pk"), amount=money_sum(DUE))
+    )
     yesterday = (today - datetime.timedelta(days=1)).isoformat()
     return [
         Need("awaiting", "Awaiting my approval", awaiting["count"], cents(awaiting["amount"]),
@@ -127,7 +118,7 @@ def payer_needs(*, business_id: str, user, today: datetime.date) -> list[Need]:
              "inbox", {"tab": "all", "open": "true", "dueBefore": yesterday},
              "Still to pay, past their due date."),
         Need("failed", "Failed payments", failed["count"], cents(failed["amount"]),
-             "inbox", {"tab": "approved"},
+             "inbox", {"tab": "all", "paymentFailed": "true"},
              f"Payments that failed in the last {FAILED_PAYMENT_DAYS} days: pay these bills again."),
     ]  # fmt: skip
 

@@ -26,8 +26,16 @@ def list_url(business_id: str, side: str, query: dict) -> str:
     return f"{reverse(name, args=[business_id])}?{urlencode(query)}"
 
 
-def _span_query(span: reports.BucketSpan) -> dict:
-    query = {"tab": "all", "open": "true"}
+def _owed_query(as_of, today) -> dict:
+    """The lists' filter of what a report as of ``as_of`` counts: still to be paid now, or, for
+    a day in the past, on that day (``asOf``, the report's own predicate)."""
+    if as_of >= today:
+        return {"tab": "all", "open": "true"}
+    return {"tab": "all", "asOf": as_of.isoformat()}
+
+
+def _span_query(span: reports.BucketSpan, as_of, today) -> dict:
+    query = _owed_query(as_of, today)
     if span.due_after is not None:
         query["dueAfter"] = span.due_after.isoformat()
     if span.due_before is not None:
@@ -60,7 +68,7 @@ def home(request, business_id: str):
     return render(request, "cockpit/home.html", context)
 
 
-def _aging_chart(report: reports.Aging, business_id: str) -> dict:
+def _aging_chart(report: reports.Aging, business_id: str, today) -> dict:
     side = SIDE_OF_REPORT[report.side]
     return charts.bar_chart(
         title="Accounts payable by age"
@@ -69,7 +77,7 @@ def _aging_chart(report: reports.Aging, business_id: str) -> dict:
         groups=[
             (bucket.label,
              [("late" if bucket.key != "current" else "", bucket.amount, "due",
-               list_url(business_id, side, _span_query(bucket.span)))])
+               list_url(business_id, side, _span_query(bucket.span, report.as_of, today)))])
             for bucket in report.buckets
         ],
     )  # fmt: skip
@@ -82,9 +90,13 @@ def _flow_chart(report: reports.CashFlow, business_id: str) -> dict:
         due_query = {"tab": "all", "open": "true", "dueBefore": week.end.isoformat()}
         if index:
             due_query["dueAfter"] = week.start.isoformat()
+        # The first week takes what is late, as the report counts it.
+        scheduled_query = {"tab": "all", "scheduledBefore": week.end.isoformat()}
+        if index:
+            scheduled_query["scheduledAfter"] = week.start.isoformat()
         groups.append(
             (week.label,
-             [("", week.scheduled, "scheduled", list_url(business_id, side, {"tab": "scheduled"})),
+             [("", week.scheduled, "scheduled", list_url(business_id, side, scheduled_query)),
               ("due", week.due, "due, not scheduled", list_url(business_id, side, due_query))])
         )  # fmt: skip
     title = "Cash out by week" if report.direction == reports.OUT else "Cash in by week"
@@ -118,7 +130,7 @@ def reports_page(request, business_id: str):
     flow = reports.cash_flow(business_id=business_id, direction=direction, start=today)
     list_side = SIDE_OF_REPORT[side]
     for bucket in aging.buckets:
-        bucket.url = list_url(business_id, list_side, _span_query(bucket.span))
+        bucket.url = list_url(business_id, list_side, _span_query(bucket.span, as_of, today))
     query = urlencode({"side": side, "asOf": as_of.isoformat()})
     context = {
         "side": side,
@@ -127,7 +139,7 @@ def reports_page(request, business_id: str):
         "problem": problem,
         "aging": aging,
         "flow": flow,
-        "aging_chart": _aging_chart(aging, business_id),
+        "aging_chart": _aging_chart(aging, business_id, today),
         "flow_chart": _flow_chart(flow, business_id),
         "aging_desc": "; ".join(f"{b.label}: {format_money(b.amount)}" for b in aging.buckets),
         "flow_desc": "; ".join(
@@ -136,7 +148,7 @@ def reports_page(request, business_id: str):
         ),
         "aging_csv": f"{reverse('reports-aging-csv', args=[business_id])}?{query}",
         "flow_csv": f"{reverse('reports-cash-flow-csv', args=[business_id])}?side={direction}",
-        "list_url": list_url(business_id, list_side, {"tab": "all", "open": "true"}),
+        "list_url": list_url(business_id, list_side, _owed_query(as_of, today)),
     }
     return render(request, "cockpit/reports.html", context, status=400 if problem else 200)
 

@@ -4,14 +4,18 @@ Parameter names are the API's (camelCase), so a form error names the parameter t
 Ranges are inclusive: ``dueAfter=2026-05-01&dueBefore=2026-05-31`` is the whole of May.
 """
 
+import datetime
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from cleopay.core import ids
 from cleopay.core.api.filtering import CachedFormFilterSet
 from cleopay.core.money import is_decimal_text
 from payables.models import OPEN_STATUSES, PayableStatus, PayableTag
+from payables.querysets import FAILED_PAYMENT_DAYS
 
 BOOLEAN_CHOICES = [("true", "true"), ("false", "false")]
 
@@ -79,11 +83,42 @@ class PayableFilter(CachedFormFilterSet):
     # Still to be paid (submitted, approved or scheduled): what the aging reports count, so a
     # report's bucket links to exactly its bills with ``open=true&dueAfter=…&dueBefore=…``.
     open = django_filters.ChoiceFilter(choices=BOOLEAN_CHOICES, method="filter_open")
+    # Still to be paid at the end of that day, for what was due then (``PayableQuerySet.owed_on``,
+    # the aging reports' own predicate): a past report's bucket links to exactly its bills.
+    asOf = django_filters.DateFilter(method="filter_as_of")
+    # Approved bills whose payment failed in the last ``FAILED_PAYMENT_DAYS``: to pay again.
+    paymentFailed = django_filters.ChoiceFilter(
+        choices=BOOLEAN_CHOICES, method="filter_payment_failed"
+    )
+    # A payment on its way dated in the range (the cash-flow report's "scheduled" bars); both
+    # read together by ``filter_queryset``.
+    scheduledAfter = django_filters.DateFilter(method="filter_checked_only")
+    scheduledBefore = django_filters.DateFilter(method="filter_checked_only")
 
     def __init__(self, *args, business_id: str, user, **kwargs):
         self.business_id = business_id
         self.user = user
         super().__init__(*args, **kwargs)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        after = self.form.cleaned_data.get("scheduledAfter")
+        before = self.form.cleaned_data.get("scheduledBefore")
+        if after or before:
+            queryset = queryset.scheduled_between(after, before)
+        return queryset
+
+    def filter_checked_only(self, qs, name, value):
+        return qs
+
+    def filter_as_of(self, qs, name, value):
+        return qs.owed_on(value, today=timezone.now().date())
+
+    def filter_payment_failed(self, qs, name, value):
+        if value != "true":
+            return qs
+        today = timezone.now().date()
+        return qs.payment_failed_since(today - datetime.timedelta(days=FAILED_PAYMENT_DAYS))
 
     def filter_direction(self, qs, name, value):
         # The list already starts from that side (``selectors.payable_filter``), so that its

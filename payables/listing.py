@@ -20,6 +20,7 @@ from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 
 from accounts.models import Business
+from cleopay.core.money import quantize
 
 # Columns of a list row, by the name ``values()`` gives them.
 ROW_FIELDS = (
@@ -154,15 +155,24 @@ def sorted_by(queryset: QuerySet, sort: str, *, direction: str) -> QuerySet:
 
 def list_totals(queryset: QuerySet) -> dict:
     """How many rows ``queryset`` (a filtered list) holds, their amount and what is due on them,
-    summed by the database in one query."""
-    totals = queryset.order_by().aggregate(
-        total_count=Count("pk"),
-        total_amount=Sum("amount"),
-        total_due=Sum(F("amount") - F("amount_paid") - F("amount_credited")),
+    summed by the database in one query. Filtered by ``asOf``, what was due on that day (the
+    ``owed`` its filter annotates); by a scheduled date, also the payments on their way."""
+    annotations = queryset.query.annotations
+    due = (
+        F("owed")
+        if "owed" in annotations
+        else F("amount") - F("amount_paid") - F("amount_credited")
     )
+    sums = {"total_count": Count("pk"), "total_amount": Sum("amount"), "total_due": Sum(due)}
+    if "scheduled" in annotations:
+        sums["total_scheduled"] = Sum("scheduled")
+    totals = queryset.order_by().aggregate(**sums)
     zero = Decimal("0.00")
-    return {
+    result = {
         "count": totals["total_count"],
-        "amount": totals["total_amount"] or zero,
-        "due": totals["total_due"] or zero,
+        "amount": quantize(totals["total_amount"] or zero),
+        "due": quantize(totals["total_due"] or zero),
     }
+    if "scheduled" in annotations:
+        result["scheduled"] = quantize(totals["total_scheduled"] or zero)
+    return result

@@ -1,11 +1,27 @@
 """The payables' vocabulary for reads: who sees what, which side, what awaits whom."""
 
+import datetime
+from decimal import Decimal
+
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models import DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from cleopay.core.expressions import AnyOf
 from cleopay.core.invoice_numbers import duplicate_number_key, invoice_number_key
+
+# What is still due on a payable: its amount less completed payments and applied credits.
+AMOUNT_DUE = F("amount") - F("amount_paid") - F("amount_credited")
+MONEY_SUM = DecimalField(max_digits=14, decimal_places=2)
+# A failed payment asks for a new attempt while its bill is still approved, for this long.
+FAILED_PAYMENT_DAYS = 30
+
+
+def end_of(day: datetime.date) -> datetime.datetime:
+    """The first instant (UTC) after ``day``: what happened before it happened on or by ``day``."""
+    return datetime.datetime.combine(
+        day + datetime.timedelta(days=1), datetime.time.min, datetime.UTC
+    )
 
 
 class PayableQuerySet(models.QuerySet):
@@ -38,6 +54,84 @@ class PayableQuerySet(models.QuerySet):
     def incoming(self, business_id: str) -> "PayableQuerySet":
         """Bills ``business_id`` receives (it is the payer); never a draft."""
         return self.filter(payer_id=business_id, submitted_at__isnull=False)
+
+    def owed_on(self, day: datetime.date, *, today: datetime.date) -> "PayableQuerySet":
+        """Those still to be paid at the end of ``day``, each annotated with ``owed``: what was
+        due on it then. The one predicate of the aging reports and of the lists' ``asOf``.
+
+        From ``today`` on, the open ones (submitted, approved, scheduled) for their
+        ``amountDue``. For a day in the past, those submitted by then and not yet paid,
+        cancelled or declined, for what was due then (payments completed and credits applied
+        after that day added back).
+        """
+        from payables.models import OPEN_STATUSES, PayableStatus, Payment, PaymentStatus
+
+        if day >= today:
+            return self.filter(status__in=OPEN_STATUSES).annotate(owed=AMOUNT_DUE)
+        end = end_of(day)
+        paid_since = (
+            Payment.objects.filter(
+                payable=OuterRef("pk"), status=PaymentStatus.COMPLETED, completed_at__gte=end
+            )
+            .order_by()
+            .values("payable")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+        # Credits are an app built on payables: their applications are read through the
+        # relation they declare, never by importing them.
+        credited_since = (
+            type(self)(self.model)
+            .filter(pk=OuterRef("pk"), credit_applications__created_at__gte=end)
+            .order_by()
+            .values("pk")
+            .annotate(total=Sum("credit_applications__amount"))
+            .values("total")
+        )
+        open_then = Q(status__in=OPEN_STATUSES)
+        for status, closed_at in (
+            (PayableStatus.PAID, "paid_at"),
+            (PayableStatus.CANCELLED, "cancelled_at"),
+            (PayableStatus.DECLINED, "declined_at"),
+        ):
+            open_then |= Q(status=status, **{f"{closed_at}__gte": end})
+        zero = Value(Decimal("0.00"))
+        return (
+            self.filter(open_then, submitted_at__lt=end)
+            .annotate(
+                owed=AMOUNT_DUE
+                + Coalesce(Subquery(paid_since, output_field=MONEY_SUM), zero)
+                + Coalesce(Subquery(credited_since, output_field=MONEY_SUM), zero)
+            )
+            .filter(owed__gt=0)
+        )
+
+    def payment_failed_since(self, day: datetime.date) -> "PayableQuerySet":
+        """Approved (still to pay, nothing on its way) with a payment that failed on ``day`` or
+        later: the bills to pay again."""
+        from payables.models import PayableStatus, Payment, PaymentStatus
+
+        failed = Payment.objects.filter(
+            payable=OuterRef("pk"), status=PaymentStatus.FAILED, failed_at__date__gte=day
+        )
+        return self.filter(status=PayableStatus.APPROVED).filter(Exists(failed))
+
+    def scheduled_between(
+        self, after: datetime.date | None, before: datetime.date | None
+    ) -> "PayableQuerySet":
+        """With a pending payment dated from ``after`` to ``before`` (both inclusive, either
+        open), each annotated with ``scheduled``: that payment's amount (a payable has at most
+        one payment on its way)."""
+        from payables.models import Payment, PaymentStatus
+
+        pending = Payment.objects.filter(payable=OuterRef("pk"), status=PaymentStatus.PENDING)
+        if after is not None:
+            pending = pending.filter(scheduled_for__gte=after)
+        if before is not None:
+            pending = pending.filter(scheduled_for__lte=before)
+        return self.filter(Exists(pending)).annotate(
+            scheduled=Subquery(pending.values("amount")[:1], output_field=MONEY_SUM)
+        )
 
     def awaiting_approval_by(self, user, business_id: str) -> "PayableQuerySet":
         """Incoming payables under review whose current step ``user`` may approve now.

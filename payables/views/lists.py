@@ -5,6 +5,7 @@ each row with the actions it offers in place (``payables.views.actions``) and, f
 review, whom it waits on; and the CSV export of exactly what a list shows, all pages of it.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.shortcuts import redirect, render
@@ -23,8 +24,11 @@ from payables.views.actions import Action, offered
 
 S = PayableStatus
 PAGE_SIZE = 50
+# Filters the reports and the home link to, kept as they are by the list's form.
+REPORT_FILTERS = ("open", "asOf", "scheduledAfter", "scheduledBefore")
 FILTERS = (
-    "connectionId", "dueAfter", "dueBefore", "amountMin", "amountMax", "tag", "search", "open",
+    "connectionId", "dueAfter", "dueBefore", "amountMin", "amountMax", "tag", "search",
+    "paymentFailed", *REPORT_FILTERS,
 )  # fmt: skip
 
 
@@ -228,6 +232,9 @@ def _list_page(request, business_id: str, *, direction: str, tabs: list[Tab], te
         "previous_offset": max(0, offset - PAGE_SIZE) if offset else None,
         "next_offset": offset + PAGE_SIZE if has_next else None,
         "today": timezone.now().date(),
+        "report_filters": REPORT_FILTERS,
+        "report_notes": _report_notes(filters, direction),
+        "as_of_day": _day(filters["asOf"]),
         # The inbox's bulk actions the viewer's role allows (each bill's service checks again).
         "bulk_actions": _bulk_actions(request) if direction == "incoming" else [],
         "bulk_statuses": BULK_STATUSES,
@@ -237,6 +244,30 @@ def _list_page(request, business_id: str, *, direction: str, tabs: list[Tab], te
         # awaiting, so with filters on it is read on its own).
         context["awaiting_count"] = counts["awaiting"]
     return render(request, template, context, status=problems.status if problems else 200)
+
+
+def _day(value: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None  # the filter set names the parameter
+
+
+def _report_notes(filters: dict, direction: str) -> list[str]:
+    """What the filters a report or the home link to select, in words (they have no field)."""
+    notes = []
+    as_of = _day(filters["asOf"])
+    if as_of:
+        notes.append(f"Still to be paid at the end of {as_of:%b} {as_of.day}, {as_of.year}")
+    elif filters["open"] == "true":
+        notes.append("Still to be paid")
+    after, before = _day(filters["scheduledAfter"]), _day(filters["scheduledBefore"])
+    if after or before:
+        span = " \u2013 ".join(
+            f"{day:%b} {day.day}, {day.year}" if day else "any date" for day in (after, before)
+        )
+        notes.append(f"With a payment scheduled {span}")
+    return notes
 
 
 def _sort_options(direction: str) -> list[tuple[str, str]]:
