@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django_fsm import can_proceed
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
@@ -40,8 +40,9 @@ from banking.models import (
     PaymentRunItem,
     RunSettlement,
 )
-from cleopay.core import ids
+from cleopay.core import ids, sorting
 from cleopay.core.errors import Conflict, ConflictCode, InvalidTransition, field_error
+from cleopay.core.money import quantize
 from payables import payments
 from payables import services as payable_services
 from payables.models import BANK_FILE_RAIL, Payable, PayableStatus, Payment, PaymentStatus
@@ -163,13 +164,49 @@ def payment_run_create(
     return run
 
 
-def payment_run_list(*, business_id: str):
+def payment_run_list(*, business_id: str, status: str | None = None):
+    """The business's runs (of ``status`` when given), newest first, each with its bill count."""
+    runs = PaymentRun.objects.filter(payer_id=business_id)
+    if status:
+        runs = runs.filter(status=status)
     return (
-        PaymentRun.objects.filter(payer_id=business_id)
-        .select_related("funding_account")
+        runs.select_related("funding_account")
         .annotate(item_count=Count("items"))
         .order_by("-created_at", "-id")
     )
+
+
+# The orders the runs page may be sorted in (``cleopay.core.sorting``), by the column of each.
+RUN_SORTS = {
+    "date": "scheduled_for",
+    "total": "total",
+    "bills": "item_count",
+    "created": "created_at",
+}
+RUN_DEFAULT_SORT = "-created"
+
+
+def payment_runs_sorted(queryset, sort: str):
+    """``queryset`` (``payment_run_list``) in the order ``sort`` names, else newest first."""
+    sort = sorting.sort_key(sort, RUN_SORTS, RUN_DEFAULT_SORT)
+    return sorting.sorted_by(queryset, sort, RUN_SORTS)
+
+
+def payment_run_totals(*, business_id: str, status: str | None = None) -> dict:
+    """How many runs the list holds, and their bills and amount, in one query."""
+    runs = PaymentRun.objects.filter(payer_id=business_id)
+    if status:
+        runs = runs.filter(status=status)
+    totals = (
+        runs.order_by()
+        .annotate(item_count=Count("items"))
+        .aggregate(count=Count("pk"), bills=Sum("item_count"), total=Sum("total"))
+    )
+    return {
+        "count": totals["count"],
+        "bills": totals["bills"] or 0,
+        "amount": quantize(totals["total"] or 0),
+    }
 
 
 def payment_run_get(*, run_id: str, actor, capability: Capability = Capability.READ) -> PaymentRun:

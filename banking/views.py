@@ -8,13 +8,17 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import Capability
 from banking import runs, selectors, services
-from banking.models import AccountPurpose, AccountType
+from banking.models import AccountPurpose, AccountType, RunStatus
 from banking.serializers import (
     BankAccountCreateInput,
     BankAccountVerifyInput,
     PaymentRunCreateInput,
 )
-from cleopay.core.web import business_page, service_errors, validated
+from cleopay.core import sorting
+from cleopay.core.web import business_page, page_offset, service_errors, validated
+
+# Runs per page, as on the other list pages.
+RUNS_PAGE_SIZE = 50
 
 
 @business_page(Capability.ADMINISTER)
@@ -132,7 +136,28 @@ def bank_account_delete(request, business_id: str, bank_account_id: str):
 
 @business_page()
 def run_list(request, business_id: str):
-    context = {"runs": runs.payment_run_list(business_id=business_id)[:100]}
+    """The business's payment runs, filtered by status, sorted by a column, with their totals."""
+    status = request.GET.get("status", "").strip()
+    status = status if status in RunStatus.values else ""
+    sort = sorting.sort_key(
+        request.GET.get("sort", "").strip(), runs.RUN_SORTS, runs.RUN_DEFAULT_SORT
+    )
+    offset = page_offset(request)
+    listed = runs.payment_runs_sorted(
+        runs.payment_run_list(business_id=business_id, status=status or None), sort
+    )
+    page = list(listed[offset : offset + RUNS_PAGE_SIZE + 1])
+    labels = {"date": "Date", "bills": "Bills", "total": "Total", "created": "Created"}
+    context = {
+        "runs": page[:RUNS_PAGE_SIZE],
+        "totals": runs.payment_run_totals(business_id=business_id, status=status or None),
+        "status": status,
+        "statuses": RunStatus.choices,
+        "sort": sort,
+        "columns": sorting.columns(sort, labels),
+        "previous_offset": max(0, offset - RUNS_PAGE_SIZE) if offset else None,
+        "next_offset": offset + RUNS_PAGE_SIZE if len(page) > RUNS_PAGE_SIZE else None,
+    }
     return render(request, "banking/run_list.html", context)
 
 

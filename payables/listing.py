@@ -20,6 +20,7 @@ from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 
 from accounts.models import Business
+from cleopay.core import sorting
 from cleopay.core.money import quantize
 
 # Columns of a list row, by the name ``values()`` gives them.
@@ -127,7 +128,7 @@ DEFAULT_SORT = "-created"
 
 def sort_key(value: str) -> str:
     """``value`` if it names one of ``SORTS`` (with or without "-"), else ``DEFAULT_SORT``."""
-    return value if value.removeprefix("-") in SORTS else DEFAULT_SORT
+    return sorting.sort_key(value, SORTS, DEFAULT_SORT)
 
 
 def _counterparty(direction: str):
@@ -141,16 +142,13 @@ def _counterparty(direction: str):
 
 def sorted_by(queryset: QuerySet, sort: str, *, direction: str) -> QuerySet:
     """``queryset`` in the order ``sort`` (``sort_key``) names, ties broken by the ID."""
-    sort = sort_key(sort)
-    descending = sort.startswith("-")
-    name = sort.removeprefix("-")
-    if name == "counterparty":
-        expression = _counterparty(direction)
-        first = expression.desc() if descending else expression.asc()
-    else:
-        column = {"due": "due_date", "amount": "amount", "created": "created_at"}[name]
-        first = F(column).desc() if descending else F(column).asc()
-    return queryset.order_by(first, F("id").desc() if descending else F("id").asc())
+    expressions = {
+        "due": "due_date",
+        "amount": "amount",
+        "created": "created_at",
+        "counterparty": _counterparty(direction),
+    }
+    return sorting.sorted_by(queryset, sort_key(sort), expressions)
 
 
 def list_totals(queryset: QuerySet) -> dict:

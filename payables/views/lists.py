@@ -16,6 +16,7 @@ from rest_framework.exceptions import ValidationError
 
 from approvals.models import ApprovalStatus
 from approvals.selectors import waiting_on
+from cleopay.core import sorting
 from cleopay.core.web import business_page, option_tags, page_offset, service_errors
 from connections.selectors import connection_choices, tag_list
 from payables import exports, listing, selectors
@@ -99,29 +100,10 @@ class Row:
     waiting_on: list[str] = field(default_factory=list)  # a bill under review: whom it waits on
 
 
-@dataclass(frozen=True)
-class Column:
-    """A sortable column's header: the sort its link asks for and how the list is sorted by it."""
-
-    key: str
-    label: str
-    next_sort: str
-    aria_sort: str  # "ascending", "descending" or "" (not sorted by this column)
-
-
-def _columns(sort: str, counterparty_label: str) -> dict[str, Column]:
+def _columns(sort: str, counterparty_label: str) -> dict[str, sorting.Column]:
     labels = {"due": "Due", "amount": "Amount", "counterparty": counterparty_label}
     labels["created"] = "Created"
-    columns = {}
-    for key, label in labels.items():
-        if sort == key:
-            columns[key] = Column(key, label, f"-{key}", "ascending")
-        elif sort == f"-{key}":
-            columns[key] = Column(key, label, key, "descending")
-        else:
-            # Money and dates read largest or latest first; names from A.
-            columns[key] = Column(key, label, key if key == "counterparty" else f"-{key}", "")
-    return columns
+    return sorting.columns(sort, labels, names=("counterparty",))
 
 
 @dataclass(frozen=True)
