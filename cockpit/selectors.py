@@ -55,6 +55,34 @@ def connection_balance(*, connection: Connection, today: datetime.date) -> Balan
     )
 
 
+@dataclass
+class ListedBalances:
+    """What the listed connections add up to, each side apart: what ``business`` owes on those
+    it pays, and what it is owed on those that pay it."""
+
+    owes_outstanding: Decimal
+    owes_overdue: Decimal
+    owed_outstanding: Decimal
+    owed_overdue: Decimal
+
+
+def connections_balance(*, connections, business_id: str, today: datetime.date) -> ListedBalances:
+    """``connection_balance``'s outstanding and overdue, summed over ``connections`` (a filtered
+    queryset of ``business_id``'s connections), in one query whatever their number."""
+    open_ = Q(status__in=OPEN_STATUSES)
+    late = Q(due_date__lt=today)
+    pays, paid = Q(payer_id=business_id), Q(payee_id=business_id)
+    row = Payable.objects.filter(
+        connection__in=connections.order_by().values("pk"), submitted_at__isnull=False
+    ).aggregate(
+        owes_outstanding=money_sum(DUE, open_ & pays),
+        owes_overdue=money_sum(DUE, open_ & pays & late),
+        owed_outstanding=money_sum(DUE, open_ & paid),
+        owed_overdue=money_sum(DUE, open_ & paid & late),
+    )
+    return ListedBalances(**{key: cents(value) for key, value in row.items()})
+
+
 # --- the home -------------------------------------------------------------------------------------
 
 

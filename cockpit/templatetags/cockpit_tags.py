@@ -7,7 +7,7 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 
-from cockpit.selectors import connection_balance
+from cockpit.selectors import connection_balance, connections_balance
 
 register = template.Library()
 
@@ -24,4 +24,16 @@ def connection_balance_card(context, connection, business):
         "balance": connection_balance(connection=connection, today=today),
         "list_url": reverse("inbox" if is_payer else "invoices", args=[business.id]),
         "yesterday": today - datetime.timedelta(days=1),
+    }
+
+
+@register.inclusion_tag("cockpit/_connections_total.html")
+def connections_total(connections, business):
+    """Outstanding and overdue across ``connections`` (the list's filtered connections), by side."""
+    today = timezone.now().date()
+    return {
+        "business": business,
+        "totals": connections_balance(
+            connections=connections, business_id=business.id, today=today
+        ),
     }

@@ -122,7 +122,7 @@ def connection_list_page(request, business_id: str):
             for message in invite_problems.fields.pop(name, []):
                 invite_problems.add("counterparty", message)
 
-    rows, offset, has_next = [], page_offset(request), False
+    rows, offset, has_next, listed = [], page_offset(request), False, None
     if not problems:
         connections = selectors.connection_list(
             business_ids=[business_id],
@@ -130,6 +130,7 @@ def connection_list_page(request, business_id: str):
             tag=query.get("tag") or None,
             search=query.get("search") or None,
         )
+        listed = connections  # what the filters leave: the balance totals add it up
         connections = selectors.connections_sorted(
             connections, sort=query["sort"], business_id=business_id
         )
@@ -140,6 +141,7 @@ def connection_list_page(request, business_id: str):
         ]
     context = {
         "rows": rows,
+        "listed": listed,
         "previous_offset": max(0, offset - PAGE_SIZE) if offset else None,
         "next_offset": offset + PAGE_SIZE if has_next else None,
         "query": query,

@@ -1,9 +1,12 @@
 """The main pages cost a fixed number of queries, whatever the number of rows they show."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from payables.models import PayableAttachment, PayableTag
 from payables.models import PayableStatus as S
@@ -108,4 +111,56 @@ def test_connections_cost_the_same_for_1_and_30_rows(world, django_assert_num_qu
         other = factories.ConnectionFactory(payer=world.payer)
         factories.tag_on(other, world.payer)
     with django_assert_num_queries(count):
+        client.get(url)
+
+
+def test_the_connections_list_counts_its_queries(world, django_assert_num_queries):
+    client = world.client(world.payer_owner)
+    url = reverse("connections", args=[world.payer.id])
+    make_payable(world, S.APPROVED)
+    client.get(url)
+
+    # session, user, roles, the connections (+ their tags), the total line's balances, the
+    # tags for the filter, the switcher's memberships, unread notifications, the awaiting badge
+    with django_assert_num_queries(10):
+        client.get(url)
+
+
+def _drilled_down(world, kind: str) -> str:
+    """A bill a report or the home's card drills down to, and the list's query for it."""
+    today = timezone.now().date()
+    if kind == "failed":
+        bill = rich_payable(world, S.APPROVED, 0)
+        factories.PaymentFactory(payable=bill, status="failed", failed_at=timezone.now())
+        return "?tab=all&paymentFailed=true"
+    if kind == "as_of":
+        bill = rich_payable(world, S.SUBMITTED, 0)
+        bill.submitted_at = timezone.now() - datetime.timedelta(days=10)
+        bill.save(update_fields=["submitted_at"])
+        return f"?tab=all&asOf={today - datetime.timedelta(days=1)}"
+    rich_payable(world, S.SCHEDULED, 0)  # its payment a week ahead
+    return f"?tab=all&scheduledAfter={today}&scheduledBefore={today + datetime.timedelta(days=7)}"
+
+
+@pytest.mark.parametrize("kind", ["failed", "as_of", "scheduled"])
+def test_the_inbox_costs_the_same_drilled_down(world, django_assert_num_queries, kind):
+    client = world.client(world.payer_approver)
+    url = reverse("inbox", args=[world.payer.id]) + _drilled_down(world, kind)
+    response = client.get(url)
+    assert len(response.context["rows"]) == 1
+
+    # as any filtered inbox (test_filtered_tabs_are_counted_in_one_query): the reports'
+    # filters cost no query of their own
+    with django_assert_num_queries(15):
+        client.get(url)
+
+
+def test_the_payment_runs_page_counts_its_queries(world, django_assert_num_queries):
+    client = world.client(world.payer_owner)
+    url = reverse("runs", args=[world.payer.id]) + "?sort=-total"
+    client.get(url)
+
+    # session, user, roles, the runs (with their bill counts), their totals, the switcher's
+    # memberships, unread notifications, the awaiting badge
+    with django_assert_num_queries(8):
         client.get(url)
