@@ -1,6 +1,13 @@
 """Helpers of the banking tests."""
 
-from banking.models import BankAccount
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from banking.models import BankAccount, PaymentRun, PaymentRunItem, RunSettlement, RunStatus
+from payables.models import PayableStatus
+from tests.payables.helpers import make_payable, today
 
 PAYER_ROUTING = "021000021"
 PAYEE_ROUTING = "011000015"
@@ -49,3 +56,23 @@ def verified_default(parties, business, purpose, **fields) -> BankAccount:
     made = client.patch(f"/api/bank-accounts/{account_id}", {"defaultFor": purpose}, format="json")
     assert made.status_code == 200, made.content
     return BankAccount.objects.get(pk=account_id)
+
+
+def make_run(parties, *, amounts, on_day: int, created_days_ago: int, status=RunStatus.SCHEDULED):
+    """A run of ``parties``' payer, of one scheduled bill per amount, dated ``on_day`` days
+    from today, created ``created_days_ago`` days ago (the page's sort and totals)."""
+    run = PaymentRun.objects.create(
+        payer=parties.payer,
+        scheduled_for=today() + datetime.timedelta(days=on_day),
+        total=sum((Decimal(a) for a in amounts), Decimal("0.00")),
+        settlement=RunSettlement.RAIL,
+    )
+    for amount in amounts:
+        bill = make_payable(parties, PayableStatus.SCHEDULED, amount=Decimal(amount))
+        PaymentRunItem.objects.create(
+            run=run, payable=bill, payment=bill.payments.get(), amount=Decimal(amount)
+        )
+    PaymentRun.objects.filter(pk=run.pk).update(
+        status=status, created_at=timezone.now() - datetime.timedelta(days=created_days_ago)
+    )
+    return run

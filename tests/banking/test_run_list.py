@@ -1,37 +1,16 @@
 """The payment runs page: sorted by a column (``?sort=``), filtered by status, with the totals of
 what is filtered, paged keeping both; its queries do not grow with the runs."""
 
-import datetime
 import re
 from decimal import Decimal
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
-from banking.models import PaymentRun, PaymentRunItem, RunSettlement, RunStatus
-from payables.models import PayableStatus
-from tests.payables.helpers import make_payable, today
+from banking.models import RunStatus
+from tests.banking.helpers import make_run
 
 pytestmark = pytest.mark.django_db
-
-
-def make_run(parties, *, amounts, on_day: int, created_days_ago: int, status=RunStatus.SCHEDULED):
-    run = PaymentRun.objects.create(
-        payer=parties.payer,
-        scheduled_for=today() + datetime.timedelta(days=on_day),
-        total=sum((Decimal(a) for a in amounts), Decimal("0.00")),
-        settlement=RunSettlement.RAIL,
-    )
-    for amount in amounts:
-        bill = make_payable(parties, PayableStatus.SCHEDULED, amount=Decimal(amount))
-        PaymentRunItem.objects.create(
-            run=run, payable=bill, payment=bill.payments.get(), amount=Decimal(amount)
-        )
-    PaymentRun.objects.filter(pk=run.pk).update(
-        status=status, created_at=timezone.now() - datetime.timedelta(days=created_days_ago)
-    )
-    return run
 
 
 def listed(parties, query=""):

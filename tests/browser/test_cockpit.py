@@ -1,16 +1,18 @@
 """The cockpit in the browser: the home of a payer and of a payee, acting from it (follow
-"Awaiting my approval" and approve), each report with a drill-down from a bucket and from a bar,
-at 1280 and 390 px."""
+"Awaiting my approval" and approve; open the failed payments), each report with a drill-down
+from a bucket and from a bar, at 1280 and 390 px; the payment runs list sorted by a header."""
 
 import datetime
 import re
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from payables.models import Payable, PayableStatus
+from payables.models import Payable, PayableStatus, PaymentStatus
 from tests import factories
+from tests.banking.helpers import make_run
 from tests.browser.conftest import LAPTOP, PHONE, screenshot
 from tests.payables.helpers import make_payable
 
@@ -112,3 +114,32 @@ def test_each_report_drills_down_to_its_bills(open_page, side, who, business):
     page.locator("#aging-chart-title").locator("xpath=..").locator("a.bar-link").nth(1).click()
     expect(page.get_by_role("link", name="HOME-3", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="HOME-2", exact=True)).to_have_count(0)
+
+
+def test_the_failed_card_opens_its_bills_and_the_runs_list_sorts(open_page):
+    world = factories.payee_and_payer()
+    book(world)
+    failed = make_payable(
+        world, S.APPROVED, invoice_number="FAILED-1", amount=Decimal("75.25"), due_date=days(2)
+    )
+    factories.PaymentFactory(payable=failed, status=PaymentStatus.FAILED, failed_at=timezone.now())
+    small = make_run(world, amounts=["10.00"], on_day=3, created_days_ago=1)
+    big = make_run(world, amounts=["900.00", "5.00"], on_day=1, created_days_ago=2)
+
+    page = open_page(world.payer_owner)
+    expect(page.locator("#need-failed .need-amount")).to_have_text("$75.25")
+    page.locator("#need-failed a").click()
+    expect(page).to_have_url(re.compile(r"paymentFailed=true"))
+    expect(page.locator("#f-paymentFailed")).to_be_checked()
+    expect(page.locator("[data-list-totals]")).to_contain_text("1 bill · $75.25")
+    expect(page.get_by_role("link", name="FAILED-1", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="HOME-3", exact=True)).to_have_count(0)
+
+    page.goto(f"/b/{world.payer.id}/runs")
+    rows = page.locator("#runs-table tbody tr")
+    expect(rows.first).to_contain_text(small.id)
+    expect(page.locator("[data-list-totals]")).to_contain_text("2 runs · 3 bills · $915.00")
+    page.get_by_role("link", name="Total").click()
+    expect(page).to_have_url(re.compile(r"sort=-total"))
+    expect(rows.first).to_contain_text(big.id)
+    expect(page.locator("th[aria-sort='descending']")).to_contain_text("Total")
