@@ -63,6 +63,26 @@ LIST_PARAMS = [
         enum=["true", "false"],
         description="true: still to be paid (SUBMITTED, APPROVED or SCHEDULED).",
     ),
+    OpenApiParameter(
+        "asOf",
+        OpenApiTypes.DATE,
+        description="Still to be paid at the end of that day, as the aging report of that day "
+        "counts them (docs/api/reports.md).",
+    ),
+    OpenApiParameter(
+        "paymentFailed",
+        OpenApiTypes.STR,
+        enum=["true", "false"],
+        description="true: approved payables with a payment that failed in the last 30 days.",
+    ),
+    OpenApiParameter(
+        "scheduledAfter", OpenApiTypes.DATE, description="A payment on its way dated on or after."
+    ),
+    OpenApiParameter(
+        "scheduledBefore",
+        OpenApiTypes.DATE,
+        description="A payment on its way dated on or before.",
+    ),
 ]
 
 
