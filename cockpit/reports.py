@@ -34,6 +34,8 @@ PAYABLES, RECEIVABLES = "payables", "receivables"
 OUT, IN = "out", "in"
 WEEKS_DEFAULT, WEEKS_MAX = 8, 26
 DUE = AMOUNT_DUE
+# What the cash flow's "due" counts: not scheduled yet (the lists' ``status`` filter spelling).
+DUE_STATUSES = f"{PayableStatus.SUBMITTED},{PayableStatus.APPROVED}"
 
 
 def cents(value) -> Decimal:
@@ -248,7 +250,7 @@ def cash_flow(
         payables = Payable.objects.incoming(business_id)
     else:
         payables = Payable.objects.outgoing(business_id).filter(submitted_at__isnull=False)
-    due = payables.filter(status__in=(PayableStatus.SUBMITTED, PayableStatus.APPROVED)).aggregate(
+    due = payables.filter(status__in=DUE_STATUSES.split(",")).aggregate(
         **_weekly("due_date", bounds, DUE)
     )
     return CashFlow(

@@ -87,7 +87,11 @@ def _flow_chart(report: reports.CashFlow, business_id: str) -> dict:
     side = PAYER if report.direction == reports.OUT else PAYEE
     groups = []
     for index, week in enumerate(report.weeks):
-        due_query = {"tab": "all", "open": "true", "dueBefore": week.end.isoformat()}
+        due_query = {
+            "tab": "all",
+            "status": reports.DUE_STATUSES,
+            "dueBefore": week.end.isoformat(),
+        }
         if index:
             due_query["dueAfter"] = week.start.isoformat()
         # The first week takes what is late, as the report counts it.

@@ -26,7 +26,7 @@ from payables.views.actions import Action, offered
 S = PayableStatus
 PAGE_SIZE = 50
 # Filters the reports and the home link to, kept as they are by the list's form.
-REPORT_FILTERS = ("open", "asOf", "scheduledAfter", "scheduledBefore")
+REPORT_FILTERS = ("open", "status", "asOf", "scheduledAfter", "scheduledBefore")
 FILTERS = (
     "connectionId", "dueAfter", "dueBefore", "amountMin", "amountMax", "tag", "search",
     "paymentFailed", *REPORT_FILTERS,
@@ -126,6 +126,8 @@ def _list_query(request, *, direction: str, tabs: list[Tab]) -> ListQuery:
     default = "all" if direction == "incoming" and not may_approve else tabs[0].key
     tab = tab_keys.get(request.GET.get("tab", ""), tab_keys[default])
     filters = {name: request.GET.get(name, "").strip() for name in FILTERS}
+    if tab.key != "all":
+        filters["status"] = ""  # a status tab is its own status (the tabs' links drop this one)
     params = {"direction": direction, **tab.params, **{k: v for k, v in filters.items() if v}}
     sort = listing.sort_key(request.GET.get("sort", "").strip())
     return ListQuery(tab, tabs, filters, params, sort, may_approve)
@@ -215,7 +217,7 @@ def _list_page(request, business_id: str, *, direction: str, tabs: list[Tab], te
         "next_offset": offset + PAGE_SIZE if has_next else None,
         "today": timezone.now().date(),
         "report_filters": REPORT_FILTERS,
-        "report_notes": _report_notes(filters, direction),
+        "report_notes": _report_notes(filters),
         "as_of_day": _day(filters["asOf"]),
         # The inbox's bulk actions the viewer's role allows (each bill's service checks again).
         "bulk_actions": _bulk_actions(request) if direction == "incoming" else [],
@@ -235,7 +237,7 @@ def _day(value: str) -> datetime.date | None:
         return None  # the filter set names the parameter
 
 
-def _report_notes(filters: dict, direction: str) -> list[str]:
+def _report_notes(filters: dict) -> list[str]:
     """What the filters a report or the home link to select, in words (they have no field)."""
     notes = []
     as_of = _day(filters["asOf"])
@@ -243,6 +245,13 @@ def _report_notes(filters: dict, direction: str) -> list[str]:
         notes.append(f"Still to be paid at the end of {as_of:%b} {as_of.day}, {as_of.year}")
     elif filters["open"] == "true":
         notes.append("Still to be paid")
+    if filters["status"]:
+        statuses = [
+            S(v.strip().upper()).label
+            for v in filters["status"].split(",")
+            if v.strip().upper() in S.values
+        ]
+        notes.append(" or ".join(statuses))
     after, before = _day(filters["scheduledAfter"]), _day(filters["scheduledBefore"])
     if after or before:
         span = " \u2013 ".join(

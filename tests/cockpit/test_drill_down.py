@@ -80,6 +80,8 @@ def test_each_scheduled_bar_opens_exactly_the_bills_it_sums(world):
     second = bill(world, S.SCHEDULED, "75.00", days(20), "WEEK-2")
     second.payments.update(scheduled_for=days(7))
     bill(world, S.APPROVED, "999.00", days(8), "NOT-SCHEDULED")
+    soon = bill(world, S.SCHEDULED, "5.00", days(9), "SCHEDULED-DUE-SOON")
+    soon.payments.update(scheduled_for=days(60))  # beyond the report's weeks
 
     page = world.client(world.payer_owner).get(reverse("reports", args=[world.payer.id]))
     flow = page.context["flow"]
@@ -91,6 +93,16 @@ def test_each_scheduled_bar_opens_exactly_the_bills_it_sums(world):
         assert rows == numbers
         assert totals["scheduled"] == week.scheduled
     assert flow.weeks[0].scheduled == Decimal("370.00")
+    # The "due" bar: open and not scheduled, due that week (late ones in the first).
+    due_bars = [b for b in page.context["flow_chart"]["bars"] if b["css"] == "due"]
+    rows, totals, listed = opened(world, due_bars[0]["href"])
+    assert rows == {"NOT-SCHEDULED"}  # not WEEK-1 or WEEK-2, due that week but scheduled
+    assert totals["due"] == flow.weeks[1].due == Decimal("999.00")
+    assert "Submitted or Approved" in text(listed)
+    paid_tab = world.client(world.payer_owner).get(
+        due_bars[0]["href"].replace("tab=all", "tab=paid")
+    )
+    assert paid_tab.context["rows"] == []  # a status tab is its own status
 
     api = world.client(world.payer_owner).get(
         reverse("payable-list", args=[world.payer.id])
