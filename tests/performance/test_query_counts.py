@@ -244,7 +244,7 @@ PAGES = [
     ("inbox", "payables", "inbox", "?tab=all", 14),
     ("inbox awaiting my approval", "payables", "inbox", "", 14),
     ("invoices", "outgoing", "invoices", "?tab=all", 12),
-    ("connections", "connections", "connections", "", 9),
+    ("connections", "connections", "connections", "", 10),  # with the balances total line
     ("notifications", "notifications", "notifications", "", 7),
     ("tags", "tags", "settings-tags", "", 7),
     ("members", "members", "settings-members", "", 8),
