@@ -13,8 +13,7 @@ approval rows (``select_for_update`` below).
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError
 from django.utils import timezone
 from rest_framework.exceptions import PermissionDenied
 
@@ -112,8 +111,11 @@ def approvers_now(*, payable, request: ApprovalRequest | None = None) -> list[st
 
 def approved_people(request: ApprovalRequest) -> set[str]:
     """Everyone who approved in this round, for themselves or through a delegate (one person
-    approves a payable once, whichever side of a delegation they were on)."""
+    approves a payable once, whichever side of a delegation they were on). A round opened in
+    this transaction (``approval_request_start``) has no approvals yet: nothing is read."""
     done: set[str] = set()
+    if getattr(request, "opened_now", False):
+        return done
     for user_id, on_behalf_of_id in (
         Approval.objects.filter(request=request, decision=ApprovalDecision.APPROVED)
         .order_by()  # a set: the default order would join the round and the payable
@@ -200,6 +202,7 @@ def approval_request_start(*, payable, earlier_rounds: bool = True) -> ApprovalR
     if automatic:
         request.approve()  # in memory: the one INSERT below records the decision
     request.save(force_insert=True)
+    request.opened_now = True  # no approvals to read back (``approved_people``)
     if route.outcome == ApprovalOutcome.WORKFLOW:
         ApprovalAssignment.objects.bulk_create(
             [
@@ -251,12 +254,20 @@ def approval_record(*, payable, actor) -> ApprovalProgress:
     """
     request = _lock_pending_request(payable)
     require_not_author(payable=payable, actor=actor)
-    earlier = (
+    # The round's approvals so far, read once (a handful of rows): whether the actor approved
+    # already, and how many the step has with this one (the payable's lock keeps it so).
+    approved = list(
         Approval.objects.filter(request=request, decision=ApprovalDecision.APPROVED)
-        .filter(Q(user=actor) | Q(on_behalf_of=actor))
-        .order_by()  # at most two rows: the default order would join the round and the payable
-        .values_list("step", "user_id")
-        .first()
+        .order_by()  # the default order would join the round and the payable
+        .values_list("step", "user_id", "on_behalf_of_id")
+    )
+    earlier = next(
+        (
+            (step, user_id)
+            for step, user_id, on_behalf_of_id in approved
+            if actor.pk in (user_id, on_behalf_of_id)
+        ),
+        None,
     )
     if earlier is not None:
         step, user_id = earlier
@@ -274,24 +285,23 @@ def approval_record(*, payable, actor) -> ApprovalProgress:
     principal = User.objects.get(pk=principal_id) if principal_id else None
     workflow = request.outcome == ApprovalRequestOutcome.WORKFLOW
     required = request.steps[position]["required_approvals"] if workflow else 1
+    # No savepoint of its own: a clash ends the approval, and the service's transaction (a
+    # savepoint when nested) rolls it back.
     try:
-        with transaction.atomic():
-            Approval.objects.create(
-                request=request,
-                step=position,
-                user=actor,
-                on_behalf_of=principal,
-                decision=ApprovalDecision.APPROVED,
-            )
+        Approval.objects.create(
+            request=request,
+            step=position,
+            user=actor,
+            on_behalf_of=principal,
+            decision=ApprovalDecision.APPROVED,
+        )
     except IntegrityError:  # the unique constraints, should the lock ever be bypassed
         raise PermissionDenied(
             "This payable was already approved by you or for the person you act for; one "
             "person approves once."
         ) from None
 
-    count = Approval.objects.filter(
-        request=request, step=position, decision=ApprovalDecision.APPROVED
-    ).count()
+    count = 1 + sum(1 for step, _user, _behalf in approved if step == position)
     if not workflow:
         note = "Approved under manual review."
     else:

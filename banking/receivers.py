@@ -16,21 +16,28 @@ the two businesses' default accounts in business ID order.
 """
 
 from django.db import transaction
+from django.db.models import Q
 
 from banking.models import AccountPurpose, BankAccount, BankAccountStatus, PaymentAccounts
 
 
-def _default(business_id: str, purpose: str) -> BankAccount | None:
-    return (
+def _defaults(*, payer_id: str, payee_id: str) -> dict[str, BankAccount]:
+    """The payer's default for paying and the payee's for receiving, locked, in one statement.
+
+    PostgreSQL locks the rows as the ORDER BY hands them over, so the locks are taken in
+    business ID order (one order for every payment), as two statements would take them.
+    """
+    rows = (
         BankAccount.objects.select_for_update(of=("self",))
         .filter(
-            business_id=business_id,
+            Q(business_id=payer_id, default_for=AccountPurpose.PAYING)
+            | Q(business_id=payee_id, default_for=AccountPurpose.RECEIVING),
             deleted_at__isnull=True,
-            default_for=purpose,
             status=BankAccountStatus.VERIFIED,
         )
-        .first()
+        .order_by("business_id", "pk")
     )
+    return {account.default_for: account for account in rows}
 
 
 def payment_created(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
@@ -39,19 +46,18 @@ def payment_created(sender, instance, created: bool, raw: bool = False, **kwargs
 
     if not created or raw or instance.method != PaymentMethod.ACH:
         return
-    payer_id, payee_id = Payable.objects.values_list("payer_id", "payee_id").get(
-        pk=instance.payable_id
-    )
-    with transaction.atomic():
-        # The payer's and the payee's, in business ID order (one order for every payment).
-        found = {}
-        for business_id, purpose in sorted(
-            [(payer_id, AccountPurpose.PAYING), (payee_id, AccountPurpose.RECEIVING)]
-        ):
-            found[purpose] = _default(business_id, purpose)
-        if found[AccountPurpose.PAYING] or found[AccountPurpose.RECEIVING]:
+    if type(instance).payable.is_cached(instance):  # the service's locked payable, in hand
+        payer_id, payee_id = instance.payable.payer_id, instance.payable.payee_id
+    else:
+        payer_id, payee_id = Payable.objects.values_list("payer_id", "payee_id").get(
+            pk=instance.payable_id
+        )
+    # The payment's own transaction (no savepoint: a failure here fails the payment's creation).
+    with transaction.atomic(savepoint=False):
+        found = _defaults(payer_id=payer_id, payee_id=payee_id)
+        if found:
             PaymentAccounts.objects.create(
                 payment_id=instance.pk,
-                funding_account=found[AccountPurpose.PAYING],
-                receiving_account=found[AccountPurpose.RECEIVING],
+                funding_account=found.get(AccountPurpose.PAYING),
+                receiving_account=found.get(AccountPurpose.RECEIVING),
             )

@@ -22,6 +22,7 @@ from datetime import timedelta
 from django.db.models import Q, Subquery
 from django.utils import timezone
 
+from cleopay.core.invoice_numbers import duplicate_number_key
 from payables.models import Payable, PayableAttachment, PayableStatus
 
 RECENT_DAYS = 90
@@ -44,14 +45,17 @@ def _others(payable: Payable):
     )
 
 
-def possible_duplicates(payable: Payable) -> list[dict]:
+def possible_duplicates(payable: Payable, *, hashes: list[str] | None = None) -> list[dict]:
     """``[{"payableId", "invoiceNumber", "reason"}]``: each other bill ``payable`` may repeat,
     once per rule it matches, oldest first. Two queries, whatever the connection holds: the
     number and the amount rules in one (an OR of two index ranges), the attachments' in the
-    other (its files' hashes in a subquery)."""
+    other (its files' hashes in a subquery). ``hashes``: its attachments' hashes, when the
+    caller has them in hand (a payable not inserted yet); none, no second query."""
     others = _others(payable).order_by("created_at", "id")
     since = timezone.now() - timedelta(days=RECENT_DAYS)
-    same_number = Q(duplicate_key=payable.duplicate_key) if payable.duplicate_key else Q(pk=None)
+    # From the number, not the stored key: a payable created and submitted is not saved yet.
+    duplicate_key = duplicate_number_key(payable.invoice_number)
+    same_number = Q(duplicate_key=duplicate_key) if duplicate_key else Q(pk=None)
     same_amount = Q(amount=payable.amount, due_date=payable.due_date, submitted_at__gte=since)
     found: list[tuple] = []
     for pk, number, key, amount, due, submitted, created in others.filter(
@@ -59,19 +63,24 @@ def possible_duplicates(payable: Payable) -> list[dict]:
     ).values_list(
         "id", "invoice_number", "duplicate_key", "amount", "due_date", "submitted_at", "created_at"
     )[:LIMIT]:
-        if payable.duplicate_key and key == payable.duplicate_key:
+        if duplicate_key and key == duplicate_key:
             found.append((created, pk, number, Reason.INVOICE_NUMBER))
         if amount == payable.amount and due == payable.due_date and submitted >= since:
             found.append((created, pk, number, Reason.AMOUNT_AND_DUE_DATE))
-    hashes = (
-        PayableAttachment.objects.filter(payable_id=payable.pk)
-        .exclude(file__sha256="")
-        .values("file__sha256")
-    )
+    if hashes is None:
+        same_files = Subquery(
+            PayableAttachment.objects.filter(payable_id=payable.pk)
+            .exclude(file__sha256="")
+            .values("file__sha256")
+        )
+    else:
+        same_files = [h for h in hashes if h] or None
     for pk, number, created in (
-        others.filter(attachment_links__file__sha256__in=Subquery(hashes))
+        others.filter(attachment_links__file__sha256__in=same_files)
         .distinct()
         .values_list("id", "invoice_number", "created_at")[:LIMIT]
+        if same_files is not None
+        else ()
     ):
         found.append((created, pk, number, Reason.ATTACHMENT))
     found.sort(key=lambda row: (row[0], row[1]))

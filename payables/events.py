@@ -4,14 +4,22 @@ The payable timeline: one writer per fact.
 Each writer appends one ``PayableEvent``, called by a service inside the transaction of the
 change it records and while that service holds the payable's row lock (which makes the
 per-payable ``position`` safe to compute). Nothing ever edits or deletes an event.
+
+Rows go in with ``bulk_create`` and announce themselves with ``events_recorded`` (the webhooks
+app listens), so that a service recording several facts at once (a payable created and
+submitted, a payment completed and the payable paid) writes them in one multi-row INSERT inside
+``with events.batch():``.
 """
 
+import contextvars
 import datetime
 import weakref
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max
+from django.dispatch import Signal
 
 from cleopay.core.formats import format_date, format_money
 from payables.models import (
@@ -57,6 +65,38 @@ def _forget_position(payable: Payable | None) -> None:
         payable.__dict__.pop("_last_event_position", None)
 
 
+# Sent with ``rows``, the events just inserted (one statement), in position order.
+events_recorded = Signal()
+
+# The rows of the ``batch`` under way in this context, or None: each write inserts at once.
+_batch: contextvars.ContextVar[list[PayableEvent] | None] = contextvars.ContextVar(
+    "payable_events_batch", default=None
+)
+
+
+@contextmanager
+def batch():
+    """Hold the events written inside the block and insert them together when it ends (one
+    statement, one ``events_recorded``); nothing is written if the block raises. Nested
+    blocks join the outer one."""
+    if _batch.get() is not None:
+        yield
+        return
+    token = _batch.set([])
+    try:
+        yield
+        rows = _batch.get()
+    finally:
+        _batch.reset(token)
+    _insert(rows)
+
+
+def _insert(rows: list[PayableEvent]) -> None:
+    if rows:
+        PayableEvent.objects.bulk_create(rows)
+        events_recorded.send(sender=PayableEvent, rows=rows)
+
+
 def _write(
     *,
     payable: Payable,
@@ -75,7 +115,7 @@ def _write(
         visibility = (
             EventVisibility.PAYER if business_id == payable.payer_id else EventVisibility.PAYEE
         )
-    return PayableEvent.objects.create(
+    row = PayableEvent(
         visibility=visibility,
         payable=payable,
         position=_next_position(payable),
@@ -87,6 +127,12 @@ def _write(
         note=note,
         changes=changes,
     )
+    pending = _batch.get()
+    if pending is None:
+        _insert([row])
+    else:
+        pending.append(row)
+    return row
 
 
 def payable_created_event(*, payable: Payable, actor) -> PayableEvent:

@@ -132,19 +132,22 @@ def payment_settled(*, payable: Payable, payment: Payment, actor, from_status: s
     payment is scheduled any more (a part was paid); otherwise the status stays.
     """
     recount_paid(payable)
-    payable.save(update_fields=["amount_paid", "updated_at"])
     if payable.amount_due == 0 and can_proceed(payable.pay):
-        events.payment_completed_event(
-            payable=payable, actor=actor, payment=payment, from_status=from_status
-        )
-        payable.pay()
-        payable.save(update_fields=["status", "paid_at", "updated_at"])
-        events.payable_paid_event(payable=payable, actor=actor, from_status=from_status)
+        # One UPDATE for the amount and the status; both events in one INSERT.
+        with events.batch():
+            events.payment_completed_event(
+                payable=payable, actor=actor, payment=payment, from_status=from_status
+            )
+            payable.pay()
+            payable.save(update_fields=["amount_paid", "status", "paid_at", "updated_at"])
+            events.payable_paid_event(payable=payable, actor=actor, from_status=from_status)
         notifications.notify_payable_paid(payable=payable)
         return
+    fields = ["amount_paid", "updated_at"]
     if payable.status == PayableStatus.SCHEDULED and not _has_open_payment(payable):
         payable.settle_part()
-        payable.save(update_fields=["status", "updated_at"])
+        fields.append("status")
+    payable.save(update_fields=fields)
     events.payment_completed_event(
         payable=payable, actor=actor, payment=payment, from_status=from_status
     )

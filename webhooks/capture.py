@@ -19,6 +19,7 @@ from django.db.models.signals import post_save
 
 from connections.models import ConnectionEvent, ConnectionEventType
 from credits.models import Credit
+from payables.events import events_recorded
 from payables.models import EventVisibility, PayableEvent, PayableStatus
 from webhooks.models import Event
 
@@ -44,8 +45,8 @@ def payable_event_businesses(row: PayableEvent) -> list[str]:
     return [payable.payer_id, payable.payee_id]
 
 
-def _record(*, type: str, subject_type: str, subject_id: str, source_id: str, businesses, at):
-    rows = [
+def _rows(*, type: str, subject_type: str, subject_id: str, source_id: str, businesses, at):
+    return [
         Event(
             business_id=business_id,
             type=type,
@@ -56,6 +57,13 @@ def _record(*, type: str, subject_type: str, subject_id: str, source_id: str, bu
         )
         for business_id in dict.fromkeys(b for b in businesses if b)
     ]
+
+
+def _record(**fact) -> None:
+    _insert(_rows(**fact))
+
+
+def _insert(rows: list[Event]) -> None:
     if rows:
         Event.objects.bulk_create(rows, ignore_conflicts=True)
         _dispatch_on_commit()
@@ -77,10 +85,8 @@ def _dispatch_on_commit() -> None:
     transaction.on_commit(_kick)
 
 
-def _on_payable_event(sender, instance: PayableEvent, created: bool, raw: bool = False, **kwargs):
-    if not created or raw:
-        return
-    _record(
+def _payable_event_rows(instance: PayableEvent) -> list[Event]:
+    return _rows(
         type=instance.type,
         subject_type="payable",
         subject_id=instance.payable_id,
@@ -88,6 +94,19 @@ def _on_payable_event(sender, instance: PayableEvent, created: bool, raw: bool =
         businesses=payable_event_businesses(instance),
         at=instance.created_at,
     )
+
+
+def _on_payable_event(sender, instance: PayableEvent, created: bool, raw: bool = False, **kwargs):
+    """A ``PayableEvent`` saved one by one (``payables.events`` inserts through
+    ``events_recorded`` below; this keeps any other writer covered)."""
+    if not created or raw:
+        return
+    _insert(_payable_event_rows(instance))
+
+
+def _on_payable_events(sender, *, rows: list[PayableEvent], **kwargs):
+    """The events ``payables.events`` inserted together: their webhook rows in one insert."""
+    _insert([event for row in rows for event in _payable_event_rows(row)])
 
 
 def _on_connection_event(
@@ -122,6 +141,9 @@ def _on_credit(sender, instance: Credit, created: bool, raw: bool = False, **kwa
 
 def connect() -> None:
     post_save.connect(_on_payable_event, sender=PayableEvent, dispatch_uid="webhooks.payable")
+    events_recorded.connect(
+        _on_payable_events, sender=PayableEvent, dispatch_uid="webhooks.payable_events"
+    )
     post_save.connect(
         _on_connection_event, sender=ConnectionEvent, dispatch_uid="webhooks.connection"
     )

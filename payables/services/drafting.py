@@ -10,7 +10,7 @@ from cleopay.core.errors import Conflict, ConflictCode, InvalidTransition, field
 from cleopay.core.prefetch import keep_related
 from connections.models import Connection
 from connections.services import connection_lock_for_payee
-from payables import events
+from payables import duplicates, events
 from payables.models import (
     Payable,
 )
@@ -67,7 +67,20 @@ def payable_defaults(*, business_id: str, connection_id: str) -> dict:
 
 
 def _insert_payable(payable: Payable, *, connection: Connection, generated: bool) -> None:
-    """Insert, turning the invoice-number constraint into a 409 (or the next number if generated)."""
+    """Insert, turning the invoice-number constraint into a 409 (or the next number if generated).
+
+    A number the payee chose is inserted without a savepoint of its own: a clash ends the
+    creation, and ``payable_create``'s transaction (a savepoint when nested) rolls it back.
+    Only a generated number is retried, so only that insert needs one.
+    """
+    if not generated:
+        try:
+            payable.save(force_insert=True)
+        except IntegrityError as exc:
+            if is_invoice_number_clash(exc):
+                raise duplicate_invoice_number(payable.invoice_number) from None
+            raise
+        return
     counter = None
     for _attempt in range(GENERATED_NUMBER_ATTEMPTS):
         try:
@@ -77,8 +90,6 @@ def _insert_payable(payable: Payable, *, connection: Connection, generated: bool
         except IntegrityError as exc:
             if not is_invoice_number_clash(exc):
                 raise
-            if not generated:
-                raise duplicate_invoice_number(payable.invoice_number) from None
             # Someone took the number between our look and our insert (an edit): take the next.
             if counter is None:
                 counter = int(payable.invoice_number.removeprefix("INV-"))
@@ -143,13 +154,36 @@ def payable_create(
         custom_fields=custom_fields or {},
         created_by=actor,
     )
-    _insert_payable(payable, connection=connection, generated=generated)
-    add_lines(payable, lines)
-    attachment_links = add_attachments(payable, files)
-    tag_links = add_tags(payable, tags)
-    events.payable_created_event(payable=payable, actor=actor)
-    if submit:
-        submit_payable(payable, actor=actor, custom_fields_checked=True)
+    written = {}
+
+    hashes = [f.sha256 for f in files]
+
+    def insert() -> None:
+        number = payable.invoice_number
+        _insert_payable(payable, connection=connection, generated=generated)
+        if submit and payable.invoice_number != number:
+            # The generated number was taken meanwhile: check the one it got instead.
+            payable.possible_duplicates = duplicates.possible_duplicates(payable, hashes=hashes)
+            save_fields(payable, "possible_duplicates")
+        add_lines(payable, lines)
+        written["attachments"] = add_attachments(payable, files)
+        written["tags"] = add_tags(payable, tags)
+
+    # Created and submitted at once, it goes in SUBMITTED (or APPROVED): one INSERT, no UPDATE,
+    # and its events (created, submitted...) in one multi-row INSERT.
+    with events.batch():
+        events.payable_created_event(payable=payable, actor=actor)
+        if submit:
+            submit_payable(
+                payable,
+                actor=actor,
+                custom_fields_checked=True,
+                insert=insert,
+                hashes=hashes,
+            )
+        else:
+            insert()
+    attachment_links, tag_links = written["attachments"], written["tags"]
     # What the response shows was all written here: it goes with the payable, not read back.
     keep_related(payable, "line_items", lines)
     keep_related(payable, "attachment_links", attachment_links)

@@ -48,15 +48,25 @@ def _request_approvals(payable: Payable, request) -> list[str]:
     return approvers + list(delegates)
 
 
-def submit_payable(payable: Payable, *, actor, custom_fields_checked: bool = False) -> None:
+def submit_payable(
+    payable: Payable,
+    *,
+    actor,
+    custom_fields_checked: bool = False,
+    insert=None,
+    hashes: list[str] | None = None,
+) -> None:
     """DRAFT or DECLINED → SUBMITTED, and the payer's review starts
     (``approvals.review.approval_request_start``).
 
     The review is routed before the payable is saved, so that one UPDATE records both the
-    submission and how it is reviewed. A workflow or manual review leaves it SUBMITTED and asks
-    the current step's people to approve; automatic approval (the connection's
-    ``autoApprove``, else the payer's ``defaultApprovalAction``) approves it at once, as the
-    system (actor null).
+    submission and how it is reviewed; a payable created and submitted at once is not saved
+    yet, and ``insert`` (the creation's) writes it then, SUBMITTED (or APPROVED) with its
+    review in one INSERT (``hashes``: its attachments' hashes, for the duplicate check). A
+    workflow or manual review leaves it SUBMITTED and asks the current step's people to
+    approve; automatic approval (the connection's ``autoApprove``, else the payer's
+    ``defaultApprovalAction``) approves it at once, as the system (actor null). Its events go
+    in together (``events.batch``).
     """
     if not custom_fields_checked:
         require_custom_fields(payable)
@@ -66,28 +76,26 @@ def submit_payable(payable: Payable, *, actor, custom_fields_checked: bool = Fal
         payable=payable, earlier_rounds=from_status != PayableStatus.DRAFT
     )
     payable.approval_status = request.approval_status
-    payable.possible_duplicates = duplicates.possible_duplicates(payable)
-    save_fields(
-        payable,
-        "status",
-        "submitted_at",
-        "submitted_by",
-        "decline_reason",
-        "approval_status",
-        "possible_duplicates",
-    )
-    events.payable_submitted_event(payable=payable, actor=actor, from_status=from_status)
-    if not request.is_pending:  # approved automatically: the round is closed already
-        payable.approve()
-        save_fields(payable, "status", "approved_at")
-        why = (
-            "connection auto-approve"
-            if payable.connection.auto_approve
-            else "payer's default action"
-        )
-        events.payable_approved_event(
-            payable=payable, actor=None, note=f"Approved automatically ({why})."
-        )
+    payable.possible_duplicates = duplicates.possible_duplicates(payable, hashes=hashes)
+    submitted = ("status", "submitted_at", "submitted_by", "decline_reason", "approval_status")
+    with events.batch():
+        events.payable_submitted_event(payable=payable, actor=actor, from_status=from_status)
+        if not request.is_pending:  # approved automatically: the round is closed already
+            payable.approve()
+            why = (
+                "connection auto-approve"
+                if payable.connection.auto_approve
+                else "payer's default action"
+            )
+            events.payable_approved_event(
+                payable=payable, actor=None, note=f"Approved automatically ({why})."
+            )
+            submitted += ("approved_at",)
+        if insert is not None:
+            insert()
+        else:
+            save_fields(payable, *submitted, "possible_duplicates")
+    if not request.is_pending:
         notifications.notify_payable_submitted(payable=payable)
         notifications.notify_payable_approved(payable=payable)
         return

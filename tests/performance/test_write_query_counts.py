@@ -23,21 +23,21 @@ pytestmark = pytest.mark.django_db
 S = PayableStatus
 
 CEILINGS = {
-    "create": 11,
-    "create_submit": 23,
-    "submit": 24,
-    "approve": 25,
+    "create": 9,
+    "create_submit": 16,
+    "submit": 23,
+    "approve": 22,
     "decline": 21,
-    "schedule": 24,
+    "schedule": 20,
     "unschedule": 17,
-    "pay": 30,
-    "pay_approved": 36,
-    "pay_outside": 24,
+    "pay": 27,
+    "pay_approved": 29,
+    "pay_outside": 21,
     "cancel": 21,
     "credit_issue": 7,
     "credit_apply": 22,
-    "bulk_approve_2": 38,
-    "lifecycle_services": 85,
+    "bulk_approve_2": 32,
+    "lifecycle_services": 72,
 }
 
 LINES = [
