@@ -106,10 +106,12 @@ class PayableListApi(BusinessApiView):
 
     # The inbox every finance team refreshes all day: served without DRF's response wrapping.
     serves_plain_get = True
+    # Its first page's SQL compiled once per business and query string (``cleopay.core.sqlcache``).
+    compiles_first_page = True
 
     def plain_get(self, request, business_id: str):
         key = listing.first_page_key(business_id, request.query_params)
-        if key is not None:
+        if key is not None and self.compiles_first_page:
             return self._first_page(request, business_id, key)
         queryset = selectors.payable_filter(
             business_id=business_id, user=request.user, params=request.query_params

@@ -62,6 +62,7 @@ class ApiView(APIView):
 
         # What DRF's view function carries (the schema generator and the route tests read it).
         plain_or_drf.cls, plain_or_drf.initkwargs = view.cls, view.initkwargs
+        plain_or_drf.view_class, plain_or_drf.view_initkwargs = cls, view.view_initkwargs
         plain_or_drf.csrf_exempt = True
         return plain_or_drf
 

@@ -33,7 +33,10 @@ class CompiledValues:
         self.compiler = query.get_compiler(self.alias)
         self.sql, self.params = self.compiler.as_sql()
         # What ``ValuesIterable`` names each column, and the converters it applies.
-        self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        if query.selected:
+            self.names = list(query.selected)
+        else:
+            self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
         fields = [column[0] for column in self.compiler.select[: self.compiler.col_count]]
         self.converters = self.compiler.get_converters(fields)
 
