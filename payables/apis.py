@@ -95,6 +95,10 @@ def payable_body(payable_id: str, business_id: str) -> dict:
 
 class PayableListApi(BusinessApiView):
     capabilities = {"POST": Capability.INVOICE}
+    # The inbox every finance team refreshes all day: served without DRF's response wrapping.
+    serves_plain_get = True
+    # Its first page's SQL compiled once per business and query string (``cleopay.core.sqlcache``).
+    compiles_first_page = True
 
     @extend_schema(
         operation_id="payables_list",
@@ -103,11 +107,6 @@ class PayableListApi(BusinessApiView):
     )
     def get(self, request, business_id: str):
         return Response(self.plain_get(request, business_id))
-
-    # The inbox every finance team refreshes all day: served without DRF's response wrapping.
-    serves_plain_get = True
-    # Its first page's SQL compiled once per business and query string (``cleopay.core.sqlcache``).
-    compiles_first_page = True
 
     def plain_get(self, request, business_id: str):
         key = listing.first_page_key(business_id, request.query_params)

@@ -20,7 +20,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 
-MAX_ENTRIES = 256
+MAX_ENTRIES = 64
 _local = threading.local()
 
 

@@ -209,3 +209,14 @@ def test_other_methods_still_go_through_drf(world):
     assert refused.status_code == 400
     assert refused.json()["type"] == "validation_error"
     assert options.status_code == 200
+
+
+def test_a_repeated_first_page_shows_what_changed_since(world):
+    client = _bearer(account_services.token_create(user=world.payer_owner))()
+    url = f"/api/businesses/{world.payer.id}/payables?direction=incoming&status=SUBMITTED"
+    before = [row["id"] for row in client.get(url).json()["results"]]
+
+    made = factories.PayableFactory(connection=world.connection, status=PayableStatus.SUBMITTED)
+    after = [row["id"] for row in client.get(url).json()["results"]]
+
+    assert after == [made.id, *before]
