@@ -61,6 +61,23 @@ def payable_rows(queryset: QuerySet) -> QuerySet:
     ).values(*ROW_FIELDS)
 
 
+# A list's first page whose query string holds only these (a direction, statuses, a limit: the
+# inbox a finance team refreshes all day) is one SQL statement for a business, whoever asks: none
+# of them reads the clock or a row to build its filter. ``first_page_key`` names it for
+# ``cleopay.core.sqlcache``.
+FIRST_PAGE_PARAMS = frozenset({"direction", "status", "limit"})
+
+
+def first_page_key(business_id: str, params) -> tuple | None:
+    """The key of the list's first page SQL for these ``params`` (a ``QueryDict``), or None
+    when they ask for more than ``FIRST_PAGE_PARAMS`` or name no direction (both sides are
+    read in two parts, see ``selectors.payable_sides``)."""
+    if not params.get("direction") or not FIRST_PAGE_PARAMS.issuperset(params.keys()):
+        return None
+    values = sorted((name, tuple(given)) for name, given in params.lists())
+    return ("payables:first-page", business_id, tuple(values))
+
+
 # The viewing side's tags of some payables. Plain SQL: it runs on every list page and export
 # chunk, and building it with the ORM cost five times what running it does. Both sides' tags
 # are read and the other side's dropped in Python: filtered on the tag's business, PostgreSQL

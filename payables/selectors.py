@@ -41,6 +41,10 @@ def _viewer_tags(business_id: str) -> Prefetch:
     )
 
 
+# The order of every payables list: newest first, ties broken by the ID.
+LIST_ORDERING = ("-created_at", "-id")
+
+
 def _one_side_or_both(business_id: str, direction: str | None) -> QuerySet[Payable]:
     """The payables the list starts from. With a direction, only that side's (the filter set
     only checks the value), so the query names one column and an index on it serves it alone."""
@@ -66,7 +70,7 @@ def payable_filter(
     filterset = PayableFilter(data=params, queryset=queryset, business_id=business_id, user=user)
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
-    return filterset.qs.order_by("-created_at", "-id")
+    return filterset.qs.order_by(*LIST_ORDERING)
 
 
 def payable_sides(*, business_id: str, user, params) -> list[QuerySet[Payable]] | None:

@@ -11,9 +11,17 @@ is left on ``self.role``. Routes on an object declare no capability: their servi
 the actor (docs/DEVELOPMENT.md, "Authorization").
 
 Handlers stay thin: validate input with a serializer, call a selector or a service, serialize.
+
+A view may serve its GET as a plain Django view (``plain_get``): the same authentication,
+permission and throttle checks, run by DRF's own methods in DRF's order, and any exception
+answered by DRF's own handling (so every error keeps its shape and headers), but no content
+negotiation, no ``Response`` and no renderer: the handler returns the data, written by the
+API's JSON encoder. It is for the hottest reads, where that wrapping is a share of the request.
 """
 
 from django.db import transaction
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 from drf_spectacular.renderers import (
     OpenApiJsonRenderer,
     OpenApiJsonRenderer2,
@@ -22,10 +30,12 @@ from drf_spectacular.renderers import (
 )
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from cleopay.core import idempotency
+from cleopay.core.api.renderers import JSONRenderer, dumps
 
 
 class ApiView(APIView):
@@ -36,6 +46,53 @@ class ApiView(APIView):
     idempotent = True
     idempotency_record = None
     pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
+    # True: GET is served by ``plain_get`` (see the module's docstring), which returns the data.
+    serves_plain_get = False
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        view = super().as_view(**initkwargs)
+        if not cls.serves_plain_get:
+            return view
+
+        def plain_or_drf(request, *args, **kwargs):
+            if request.method != "GET":
+                return view(request, *args, **kwargs)
+            return cls(**initkwargs).serve_plain_get(request, *args, **kwargs)
+
+        # What DRF's view function carries (the schema generator and the route tests read it).
+        plain_or_drf.cls, plain_or_drf.initkwargs = view.cls, view.initkwargs
+        plain_or_drf.view_class, plain_or_drf.view_initkwargs = cls, view.view_initkwargs
+        plain_or_drf.csrf_exempt = True
+        return plain_or_drf
+
+    def serve_plain_get(self, request, *args, **kwargs):
+        """``dispatch`` for a GET, minus content negotiation and the ``Response`` object."""
+        self.setup(request, *args, **kwargs)
+        self.format_kwarg = None
+        drf_request = Request(request, authenticators=self.get_authenticators())
+        self.request = drf_request
+        self.headers = self.default_response_headers
+        try:
+            self.perform_authentication(drf_request)
+            self.check_permissions(drf_request)
+            self.check_throttles(drf_request)
+            data = self.plain_get(drf_request, *args, **kwargs)
+        except Exception as exc:
+            response = self.handle_exception(exc)
+            return self.finalize_response(drf_request, response, *args, **kwargs)
+        response = HttpResponse(dumps(data), content_type=JSONRenderer.media_type)
+        headers = dict(self.headers)
+        vary = headers.pop("Vary", None)
+        if vary is not None:
+            patch_vary_headers(response, [part.strip() for part in vary.split(",")])
+        for key, value in headers.items():
+            response[key] = value
+        return response
+
+    def plain_get(self, request, *args, **kwargs):
+        """The GET's data (what ``get`` would put in its ``Response``)."""
+        raise NotImplementedError
 
     def _wants_idempotency(self, request) -> bool:
         return (
@@ -71,6 +128,12 @@ class ApiView(APIView):
         paginator = self.pagination_class()
         rows = paginator.paginate_queryset(queryset, self.request, view=self, parts=parts)
         return paginator.get_paginated_response(serialize(rows))
+
+    def page_data(self, queryset, serialize, *, parts=None) -> dict:
+        """``paginate``'s data, without the ``Response`` (for ``plain_get``)."""
+        paginator = self.pagination_class()
+        rows = paginator.paginate_queryset(queryset, self.request, view=self, parts=parts)
+        return paginator.get_paginated_data(serialize(rows))
 
 
 class BusinessApiView(ApiView):

@@ -91,6 +91,18 @@ class LimitOffsetPagination(BasePagination):
         self.page = rows
         return rows
 
+    def first_page(self, request, *, ordering: list[str], model, fetch) -> list:
+        """``paginate_queryset`` for a first page (no ``offset``, no ``cursor``) whose rows
+        ``fetch(limit)`` reads, ordered by ``ordering``, the page's rows and one more."""
+        self.request = request
+        self.limit = min(_parse_non_negative(request, "limit", DEFAULT_LIMIT, 1), MAX_LIMIT)
+        self.offset, self.ordering, self.model = 0, ordering, model
+        self.direction, self.had_cursor = "n", False
+        rows = fetch(self.limit)
+        self.has_more = len(rows) > self.limit
+        self.page = rows[: self.limit]
+        return self.page
+
     def _deep_page(self, queryset):
         """The page at ``offset``, reading only the rows it shows.
 
