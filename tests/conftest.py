@@ -65,9 +65,19 @@ def _broker_not_marked_down():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
+    from django.conf import settings
     from django.core.cache import cache
 
-    cache.clear()
+    prefix = settings.CACHES["default"].get("KEY_PREFIX")
+    if prefix:
+        # One xdist worker of several sharing a Redis database (tests/settings.py): its own keys
+        # only, since clear() would empty the other workers' throttle counts mid-test.
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
     yield
 
 
@@ -204,6 +214,22 @@ def owner(db):
     user = membership.user
     user.business = membership.business
     return user
+
+
+def pytest_sessionfinish(session):
+    """An xdist worker hands the figures its tests printed to the controller, which prints them."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        from tests.reliability.report import FIGURES
+
+        workeroutput["reliability_figures"] = list(FIGURES)
+
+
+def pytest_testnodedown(node, error):
+    """The controller of an xdist run: gather a finished worker's figures (see above)."""
+    from tests.reliability.report import FIGURES
+
+    FIGURES.extend(getattr(node, "workeroutput", {}).get("reliability_figures", []))
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -11,7 +11,7 @@ os.environ.setdefault("THROTTLE_RATE_AUTH", "100000/min")
 os.environ.setdefault("THROTTLE_RATE_USER", "100000/min")
 
 from cleopay.settings import *  # noqa: F403
-from cleopay.settings import DATABASES
+from cleopay.settings import CACHES, DATABASES
 
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 SECURE_SSL_REDIRECT = False
@@ -34,3 +34,11 @@ WHITENOISE_AUTOREFRESH = True
 # Tasks run in process unless a test starts a real worker (the `celery_worker` fixture of
 # tests/conftest.py switches to the Redis broker for that test).
 CELERY_TASK_ALWAYS_EAGER = True
+
+# Under pytest-xdist (`-n 2`, as .ci/run runs) each worker has its own test database (pytest-django
+# suffixes its name: test_cleopay_gw0, ...) and, when the cache is Redis, keys of its own there:
+# the workers share one Redis database, and user or business ids repeat across their databases,
+# so one worker's throttle counts must not reach another's. tests/conftest.py's `_fresh_cache`
+# clears only this worker's keys.
+if os.environ.get("PYTEST_XDIST_WORKER") and "LOCATION" in CACHES["default"]:
+    CACHES["default"]["KEY_PREFIX"] = f"test-{os.environ['PYTEST_XDIST_WORKER']}"

@@ -19,7 +19,6 @@ from tests.reliability.world import build_world, payable_in
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
-RESTORE_DATABASE = "cleopay_ops2_restore"
 
 SNAPSHOT = """
 import json, django
@@ -58,12 +57,15 @@ def url(params: dict, name: str) -> str:
 @pytest.fixture
 def restore_database_url():
     params = connection.settings_dict
+    # Named after the test database, so runs side by side (xdist workers, other checkouts on
+    # the same server) each restore into a database of their own.
+    name = f"{params['NAME']}_restore"
     with psycopg.connect(url(params, "postgres"), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{RESTORE_DATABASE}"')
-        admin.execute(f'CREATE DATABASE "{RESTORE_DATABASE}"')
-    yield url(params, RESTORE_DATABASE)
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield url(params, name)
     with psycopg.connect(url(params, "postgres"), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{RESTORE_DATABASE}" WITH (FORCE)')
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_a_backup_restores_into_a_fresh_database(tmp_path, restore_database_url):
