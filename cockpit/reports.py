@@ -21,15 +21,14 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from cleopay.core.money import quantize
 from payables.models import Payable, PayableStatus, Payment, PaymentStatus
-from payables.querysets import AMOUNT_DUE
+from payables.querysets import AMOUNT_DUE, MONEY_SUM
 
 ZERO = Decimal("0.00")
-MONEY = DecimalField(max_digits=14, decimal_places=2)
 PAYABLES, RECEIVABLES = "payables", "receivables"
 OUT, IN = "out", "in"
 WEEKS_DEFAULT, WEEKS_MAX = 8, 26
@@ -45,7 +44,7 @@ def cents(value) -> Decimal:
 
 def money_sum(value, condition: Q | None = None):
     """``SUM(value)`` (where ``condition``), 0.00 rather than NULL over no rows."""
-    return Coalesce(Sum(value, filter=condition), Value(ZERO), output_field=MONEY)
+    return Coalesce(Sum(value, filter=condition), Value(ZERO), output_field=MONEY_SUM)
 
 
 # --- aging ------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from cleopay.core import csvexport
 from cleopay.core.csvexport import IsoDate, IsoTimestamp, Neutralised, iso_timestamp, neutralise
 from payables.listing import viewer_tags
 from payables.models import PayableTag
+from payables.querysets import AMOUNT_DUE
 
 EXPORT_CHUNK_SIZE = 2000
 HEADER = [
@@ -138,7 +139,7 @@ def copy_select(queryset, *, business_id: str) -> csvexport.Select:
         csv_counterparty=Neutralised(
             Case(When(outgoing, then=F("payer__name")), default=F("payee__name"))
         ),
-        csv_amount_due=F("amount") - F("amount_paid") - F("amount_credited"),
+        csv_amount_due=AMOUNT_DUE,
         csv_issue_date=IsoDate("issue_date"),
         csv_due_date=IsoDate("due_date"),
         csv_memo=Neutralised(F("memo")),

@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce, Lower, NullIf
 from accounts.models import Business
 from cleopay.core import sorting
 from cleopay.core.money import quantize
+from payables.querysets import AMOUNT_DUE
 
 # Columns of a list row, by the name ``values()`` gives them.
 ROW_FIELDS = (
@@ -173,11 +174,7 @@ def list_totals(queryset: QuerySet) -> dict:
     summed by the database in one query. Filtered by ``asOf``, what was due on that day (the
     ``owed`` its filter annotates); by a scheduled date, also the payments on their way."""
     annotations = queryset.query.annotations
-    due = (
-        F("owed")
-        if "owed" in annotations
-        else F("amount") - F("amount_paid") - F("amount_credited")
-    )
+    due = F("owed") if "owed" in annotations else AMOUNT_DUE
     sums = {"total_count": Count("pk"), "total_amount": Sum("amount"), "total_due": Sum(due)}
     if "scheduled" in annotations:
         sums["total_scheduled"] = Sum("scheduled")
