@@ -192,15 +192,11 @@ def payment_runs_sorted(queryset, sort: str):
     return sorting.sorted_by(queryset, sort, RUN_SORTS)
 
 
-def payment_run_totals(*, business_id: str, status: str | None = None) -> dict:
-    """How many runs the list holds, and their bills and amount, in one query."""
-    runs = PaymentRun.objects.filter(payer_id=business_id)
-    if status:
-        runs = runs.filter(status=status)
-    totals = (
-        runs.order_by()
-        .annotate(item_count=Count("items"))
-        .aggregate(count=Count("pk"), bills=Sum("item_count"), total=Sum("total"))
+def payment_run_totals(queryset) -> dict:
+    """How many runs ``queryset`` (``payment_run_list``) holds, and their bills and amount, in
+    one query."""
+    totals = queryset.order_by().aggregate(
+        count=Count("pk"), bills=Sum("item_count"), total=Sum("total")
     )
     return {
         "count": totals["count"],

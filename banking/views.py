@@ -143,14 +143,13 @@ def run_list(request, business_id: str):
         request.GET.get("sort", "").strip(), runs.RUN_SORTS, runs.RUN_DEFAULT_SORT
     )
     offset = page_offset(request)
-    listed = runs.payment_runs_sorted(
-        runs.payment_run_list(business_id=business_id, status=status or None), sort
-    )
+    found = runs.payment_run_list(business_id=business_id, status=status or None)
+    listed = runs.payment_runs_sorted(found, sort)
     page = list(listed[offset : offset + RUNS_PAGE_SIZE + 1])
     labels = {"date": "Date", "bills": "Bills", "total": "Total", "created": "Created"}
     context = {
         "runs": page[:RUNS_PAGE_SIZE],
-        "totals": runs.payment_run_totals(business_id=business_id, status=status or None),
+        "totals": runs.payment_run_totals(found),
         "status": status,
         "statuses": RunStatus.choices,
         "sort": sort,
